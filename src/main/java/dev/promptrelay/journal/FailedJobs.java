@@ -1,0 +1,72 @@
+package dev.promptrelay.journal;
+
+import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Journals why a job ended without its output, and what the user can do about it.
+ */
+public class FailedJobs {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FailedJobs.class);
+
+    private final JobJournal journal;
+
+    public FailedJobs(JobJournal journal) {
+        this.journal = journal;
+    }
+
+    /** Records the exception that ended the job's route. */
+    public void record(Exchange exchange) {
+        Job job = exchange.getProperty("job", Job.class);
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (job == null) {
+            LOG.error("A job route failed before knowing its job", cause);
+            return;
+        }
+        JobState state;
+        String reason;
+        String nextStep;
+        if (cause instanceof JobFailure failure) {
+            state = failure.state();
+            reason = failure.getMessage();
+            nextStep = failure.nextStep();
+        } else if (journal.job(job.id()).state() == JobState.SUBMITTING) {
+            state = JobState.SUBMIT_UNKNOWN;
+            reason = "the submit to " + job.provider() + " ended with an unexpected error (" + describe(cause)
+                     + "); it may or may not have been accepted";
+            nextStep = "look for the task in your " + job.provider()
+                       + " account before dropping the prompt file again, so you do not pay twice";
+        } else if (cause instanceof java.io.IOException || cause instanceof org.apache.camel.http.base.HttpOperationFailedException) {
+            state = JobState.FAILED;
+            reason = "the result of task " + job.taskId() + " could not be downloaded (" + describe(cause) + ")";
+            nextStep = "result links expire soon after a task ends; drop the prompt file again to generate it anew";
+        } else {
+            state = JobState.FAILED;
+            reason = "unexpected error: " + describe(cause);
+            nextStep = "check the log around this time; drop the prompt file again once the cause is fixed";
+        }
+        journal.markFailed(job.id(), state, reason, nextStep);
+        LOG.warn("{}: {}: {} | next step: {}", job.label(), state, reason, nextStep);
+    }
+
+    /** A job whose submit was on the wire when the process stopped: the provider may have taken it. */
+    public void interruptedSubmit(Exchange exchange) {
+        Job job = exchange.getMessage().getBody(Job.class);
+        exchange.setProperty("job", job);
+        journal.markFailed(job.id(), JobState.SUBMIT_UNKNOWN,
+                "promptrelay stopped while the submit to " + job.provider() + " was under way; it may or may not have been accepted",
+                "look for the task in your " + job.provider()
+                                                                                               + " account; drop the prompt file again only if it is not there");
+        LOG.warn("{}: submit interrupted by the last stop; marked submit-unknown, not resubmitted", job.label());
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause == null) {
+            return "no detail";
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName()
+                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    }
+}

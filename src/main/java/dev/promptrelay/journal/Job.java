@@ -1,0 +1,25 @@
+package dev.promptrelay.journal;
+
+import java.time.Instant;
+
+import dev.promptrelay.prompt.JobSpec;
+
+/**
+ * One job as the journal knows it.
+ *
+ * @param seq 1-based position of the job in its prompt file
+ */
+public record Job(String id, String promptFileId, String promptFileName, int seq, int jobCount, String provider,
+        String model, JobSpec spec, JobState state, String taskId, Instant createdAt, Instant submittedAt,
+        String error) {
+
+    public Job withTask(String newTaskId, Instant at) {
+        return new Job(id, promptFileId, promptFileName, seq, jobCount, provider, model, spec, JobState.RUNNING,
+                newTaskId, createdAt, at, error);
+    }
+
+    /** How the job is named in logs: {@code cat.txt #2}. */
+    public String label() {
+        return promptFileName + " #" + seq;
+    }
+}

@@ -1,0 +1,349 @@
+package dev.promptrelay.journal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptrelay.prompt.JobSpec;
+
+/**
+ * The durable record of every prompt file and job: each state change is written here before the step that depends
+ * on it, so a restart resumes instead of paying again.
+ */
+public class JobJournal {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String JOB_COLUMNS = "j.id, j.prompt_file_id, f.name, j.seq, f.job_count, j.provider, "
+                                              + "j.model, j.spec, j.state, j.task_id, j.created_at, j.submitted_at, j.error";
+    private static final String IN_FLIGHT = "('dispatched','submitting','running')";
+
+    private final DataSource dataSource;
+    private final Map<String, Integer> maxConcurrentByProvider;
+
+    public JobJournal(DataSource dataSource, Map<String, Integer> maxConcurrentByProvider) {
+        this.dataSource = dataSource;
+        this.maxConcurrentByProvider = Map.copyOf(maxConcurrentByProvider);
+        JournalSchema.migrate(dataSource);
+    }
+
+    /** Records a prompt file and all its jobs as queued, in one transaction. */
+    public PromptFileRecord acceptPromptFile(String name, Path heldPath, String sha256, List<JobSpec> jobs) {
+        String fileId = UUID.randomUUID().toString();
+        OffsetDateTime now = now();
+        inTransaction(c -> {
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO prompt_file (id, name, held_path, sha256, state, "
+                                                          + "job_count, received_at) VALUES (?, ?, ?, ?, 'open', ?, ?)")) {
+                p.setString(1, fileId);
+                p.setString(2, name);
+                p.setString(3, heldPath.toString());
+                p.setString(4, sha256);
+                p.setInt(5, jobs.size());
+                p.setObject(6, now);
+                p.executeUpdate();
+            }
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO job (id, prompt_file_id, seq, provider, model, spec, "
+                                                          + "state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)")) {
+                for (int i = 0; i < jobs.size(); i++) {
+                    JobSpec spec = jobs.get(i);
+                    p.setString(1, UUID.randomUUID().toString());
+                    p.setString(2, fileId);
+                    p.setInt(3, i + 1);
+                    p.setString(4, spec.provider());
+                    p.setString(5, spec.model());
+                    p.setString(6, JSON.writeValueAsString(spec));
+                    p.setObject(7, now);
+                    p.setObject(8, now);
+                    p.addBatch();
+                }
+                p.executeBatch();
+            }
+            return null;
+        });
+        return new PromptFileRecord(fileId, name, heldPath, "open", jobs.size(), now.toInstant());
+    }
+
+    /**
+     * Takes queued jobs, oldest first, as far as each provider has room under its cap of tasks in flight, and marks
+     * them dispatched.
+     */
+    public synchronized List<Job> claimQueued() {
+        return inTransaction(c -> {
+            List<Job> claimed = new ArrayList<>();
+            for (Map.Entry<String, Integer> cap : maxConcurrentByProvider.entrySet()) {
+                int inFlight = count(c, "SELECT COUNT(*) FROM job WHERE provider = ? AND state IN " + IN_FLIGHT,
+                        cap.getKey());
+                int room = cap.getValue() - inFlight;
+                if (room <= 0) {
+                    continue;
+                }
+                List<Job> queued = jobs(c, "WHERE j.provider = ? AND j.state = 'queued' ORDER BY j.created_at, j.seq "
+                                           + "FETCH FIRST " + room + " ROWS ONLY", cap.getKey());
+                for (Job job : queued) {
+                    if (update(c, "UPDATE job SET state = 'dispatched', updated_at = ? WHERE id = ? AND state = 'queued'",
+                            now(), job.id()) == 1) {
+                        claimed.add(job);
+                    }
+                }
+            }
+            return claimed;
+        });
+    }
+
+    public void markSubmitting(String jobId) {
+        inTransaction(c -> update(c, "UPDATE job SET state = 'submitting', updated_at = ? WHERE id = ?", now(), jobId));
+    }
+
+    public void markSubmitted(String jobId, String taskId) {
+        OffsetDateTime now = now();
+        inTransaction(c -> update(c,
+                "UPDATE job SET state = 'running', task_id = ?, submitted_at = ?, updated_at = ? WHERE id = ?", taskId,
+                now, now, jobId));
+    }
+
+    public void recordPoll(String jobId, String providerStatus) {
+        inTransaction(c -> update(c,
+                "UPDATE job SET polls = polls + 1, provider_status = ?, updated_at = ? WHERE id = ?", providerStatus,
+                now(), jobId));
+    }
+
+    public void markCompleted(String jobId) {
+        OffsetDateTime now = now();
+        inTransaction(c -> update(c, "UPDATE job SET completed_at = ?, updated_at = ? WHERE id = ?", now, now, jobId));
+    }
+
+    public boolean outputWritten(String jobId, int index) {
+        return inTransaction(c -> count(c, "SELECT COUNT(*) FROM job_output WHERE job_id = ? AND output_index = ?",
+                jobId, index) > 0);
+    }
+
+    public void recordOutput(String jobId, int index, Path path, long bytes, String sha256) {
+        inTransaction(c -> update(c, "INSERT INTO job_output (job_id, output_index, path, bytes, sha256, written_at) "
+                                     + "VALUES (?, ?, ?, ?, ?, ?)", jobId, index, path.toString(), bytes, sha256, now()));
+    }
+
+    public List<String> outputPaths(String jobId) {
+        return inTransaction(c -> {
+            List<String> paths = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT path FROM job_output WHERE job_id = ? ORDER BY output_index")) {
+                p.setString(1, jobId);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        paths.add(rs.getString(1));
+                    }
+                }
+            }
+            return paths;
+        });
+    }
+
+    public void markSucceeded(String jobId) {
+        OffsetDateTime now = now();
+        inTransaction(c -> update(c, "UPDATE job SET state = 'succeeded', ended_at = ?, updated_at = ? WHERE id = ?",
+                now, now, jobId));
+    }
+
+    public void markFailed(String jobId, JobState state, String reason, String nextStep) {
+        OffsetDateTime now = now();
+        inTransaction(c -> update(c, "UPDATE job SET state = ?, error = ?, next_step = ?, ended_at = ?, updated_at = ? "
+                                     + "WHERE id = ?", state.word(), reason, nextStep, now, now, jobId));
+    }
+
+    public Job job(String jobId) {
+        return inTransaction(c -> jobs(c, "WHERE j.id = ?", jobId).stream().findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no job " + jobId)));
+    }
+
+    public List<Job> jobsOf(String promptFileId) {
+        return inTransaction(c -> jobs(c, "WHERE j.prompt_file_id = ? ORDER BY j.seq", promptFileId));
+    }
+
+    public String nextStepOf(String jobId) {
+        return inTransaction(c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT next_step FROM job WHERE id = ?")) {
+                p.setString(1, jobId);
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+    }
+
+    /**
+     * Closes the prompt file when every job of it has ended. Only one caller wins, so the file is moved once.
+     *
+     * @return the file when this call closed it, otherwise null
+     */
+    public PromptFileRecord closeIfEnded(String promptFileId) {
+        return inTransaction(c -> {
+            int closed = update(c, "UPDATE prompt_file SET state = 'closing' WHERE id = ? AND state = 'open' AND NOT EXISTS "
+                                   + "(SELECT 1 FROM job WHERE prompt_file_id = ? AND state NOT IN "
+                                   + "('succeeded','failed','submit-unknown'))",
+                    promptFileId, promptFileId);
+            return closed == 1 ? promptFile(c, promptFileId) : null;
+        });
+    }
+
+    public void markPromptFileEnded(String promptFileId, String state, Path outcomePath) {
+        inTransaction(c -> update(c, "UPDATE prompt_file SET state = ?, ended_at = ?, outcome_path = ? WHERE id = ?",
+                state, now(), outcomePath.toString(), promptFileId));
+    }
+
+    // --- recovery at start ---
+
+    /** Jobs handed to the submit route but never sent go back to the queue. */
+    public int requeueDispatched() {
+        return inTransaction(c -> update(c, "UPDATE job SET state = 'queued', updated_at = ? WHERE state = 'dispatched'",
+                now()));
+    }
+
+    /** Jobs whose paid submit was on the wire when the process stopped: the provider may have taken them. */
+    public List<Job> interruptedSubmits() {
+        return inTransaction(c -> jobs(c, "WHERE j.state = 'submitting' ORDER BY j.created_at"));
+    }
+
+    /** Jobs with a task at the provider: they resume polling, never resubmitted. */
+    public List<Job> runningTasks() {
+        return inTransaction(c -> jobs(c, "WHERE j.state = 'running' ORDER BY j.submitted_at"));
+    }
+
+    /** Prompt files whose jobs have all ended but that were not moved out yet. */
+    public List<String> promptFilesToClose() {
+        return inTransaction(c -> {
+            update(c, "UPDATE prompt_file SET state = 'open' WHERE state = 'closing'");
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT f.id FROM prompt_file f WHERE f.state = 'open' AND NOT EXISTS "
+                                                          + "(SELECT 1 FROM job WHERE prompt_file_id = f.id AND state NOT IN "
+                                                          + "('succeeded','failed','submit-unknown'))");
+                 ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        });
+    }
+
+    /** Paths of the prompt files held while their jobs run. */
+    public Set<String> heldPaths() {
+        return inTransaction(c -> {
+            Set<String> paths = new HashSet<>();
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT held_path FROM prompt_file WHERE state IN ('open','closing')");
+                 ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    paths.add(rs.getString(1));
+                }
+            }
+            return paths;
+        });
+    }
+
+    // --- plumbing ---
+
+    private PromptFileRecord promptFile(Connection c, String id) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT id, name, held_path, state, job_count, received_at FROM prompt_file WHERE id = ?")) {
+            p.setString(1, id);
+            try (ResultSet rs = p.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("no prompt file " + id);
+                }
+                return new PromptFileRecord(rs.getString(1), rs.getString(2), Path.of(rs.getString(3)), rs.getString(4),
+                        rs.getInt(5), instant(rs, 6));
+            }
+        }
+    }
+
+    private List<Job> jobs(Connection c, String where, Object... args) throws SQLException {
+        List<Job> jobs = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT " + JOB_COLUMNS + " FROM job j JOIN prompt_file f ON f.id = j.prompt_file_id " + where)) {
+            bind(p, args);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    jobs.add(new Job(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5),
+                            rs.getString(6), rs.getString(7), readSpec(rs.getString(8)), JobState.of(rs.getString(9)),
+                            rs.getString(10), instant(rs, 11), instant(rs, 12), rs.getString(13)));
+                }
+            }
+        }
+        return jobs;
+    }
+
+    private static JobSpec readSpec(String json) throws SQLException {
+        try {
+            return JSON.readValue(json, JobSpec.class);
+        } catch (IOException e) {
+            throw new SQLException("unreadable job spec in the journal: " + e.getMessage(), e);
+        }
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    private static int count(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            bind(p, args);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            bind(p, args);
+            return p.executeUpdate();
+        }
+    }
+
+    private static void bind(PreparedStatement p, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            p.setObject(i + 1, args[i]);
+        }
+    }
+
+    private static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+
+    private <T> T inTransaction(SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | IOException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("job journal: " + e.getMessage(), e);
+        }
+    }
+
+    @FunctionalInterface
+    private interface SqlWork<T> {
+        T run(Connection c) throws SQLException, IOException;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.promptrelay.prompt;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+/**
+ * One generation job as the user asked for it, in the field vocabulary shared by every prompt file format.
+ * Fields left null are not sent, so the provider's own default applies.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record JobSpec(
+        String prompt,
+        String negativePrompt,
+        String provider,
+        String model,
+        String type,
+        Integer width,
+        Integer height,
+        String aspectRatio,
+        Long seed,
+        Integer steps,
+        Double guidance,
+        Integer count,
+        Object loras,
+        String image,
+        String name,
+        Map<String, Object> extra,
+        Integer line) {
+
+    public static JobSpec ofPrompt(String prompt, String provider, String model, int line) {
+        return new JobSpec(prompt, null, provider, model, "text-to-image", null, null, null, null, null, null, 1,
+                null, null, null, null, line);
+    }
+
+    public String size() {
+        return width == null || height == null ? null : width + "x" + height;
+    }
+}

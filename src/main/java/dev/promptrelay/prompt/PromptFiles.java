@@ -1,0 +1,202 @@
+package dev.promptrelay.prompt;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.promptrelay.journal.Job;
+import dev.promptrelay.journal.JobJournal;
+import dev.promptrelay.journal.JobState;
+import dev.promptrelay.journal.PromptFileRecord;
+import dev.promptrelay.output.AtomicFiles;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The life of a prompt file: taken out of the inbox and held while its jobs run, then moved to the archive, or to
+ * failed/ with an error file beside it saying what went wrong and what to do. Never deleted.
+ */
+public class PromptFiles {
+
+    public static final String NAME = "promptFileName";
+    public static final String HELD = "promptFileHeld";
+
+    private static final Logger LOG = LoggerFactory.getLogger(PromptFiles.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path inbox;
+    private final Path held;
+    private final Path archive;
+    private final Path failed;
+    private final JobJournal journal;
+
+    public PromptFiles(Path inbox, Path held, Path archive, Path failed, JobJournal journal) {
+        this.inbox = inbox;
+        this.held = held;
+        this.archive = archive;
+        this.failed = failed;
+        this.journal = journal;
+    }
+
+    /** Moves the file just picked up from the inbox into the state directory, where it stays while its jobs run. */
+    public Path takeIn(Exchange exchange) throws IOException, InvalidPayloadException {
+        File file = exchange.getMessage().getMandatoryBody(File.class);
+        String name = file.getName();
+        exchange.getMessage().setHeader(NAME, name);
+        Path target = held.resolve(UUID.randomUUID() + "-" + name);
+        AtomicFiles.move(file.toPath(), target);
+        exchange.getMessage().setHeader(HELD, target);
+        return target;
+    }
+
+    /** Journals the file and its jobs in one step; from here on they survive a restart. */
+    public PromptFileRecord accept(Path heldFile, String name, List<JobSpec> jobs) throws IOException {
+        PromptFileRecord record = journal.acceptPromptFile(name, heldFile, AtomicFiles.sha256Of(heldFile), jobs);
+        LOG.info("{}: {} job(s) queued", name, jobs.size());
+        return record;
+    }
+
+    /** A file that could not become jobs: to failed/ with the reason, nothing submitted. */
+    public Path reject(Exchange exchange) throws IOException {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String name = exchange.getMessage().getHeader(NAME, String.class);
+        Path heldFile = exchange.getMessage().getHeader(HELD, Path.class);
+        if (name == null || heldFile == null) {
+            // the file could not even be taken out of the inbox: leave it there, it is picked up again
+            LOG.error("A prompt file could not be taken from the inbox {}: {}", inbox, cause == null ? "" : cause.getMessage());
+            return null;
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("file", name);
+        if (cause instanceof PromptFileException bad) {
+            report.put("error", bad.getMessage());
+            report.put("line", bad.line());
+            report.put("field", bad.field());
+            report.put("what_to_do", bad.fix());
+            LOG.warn("{} rejected, nothing submitted: {} ({})", name, bad, bad.fix());
+        } else {
+            report.put("error", "the file could not be processed: " + (cause == null ? "unknown cause" : cause.getMessage()));
+            report.put("what_to_do", "check the log around this time, then drop the file into the inbox again");
+            LOG.error("{} could not be processed, nothing submitted", name, cause);
+        }
+        report.put("jobs_submitted", 0);
+        report.put("rejected_at", Instant.now().toString());
+        return moveToFailed(heldFile, name, report);
+    }
+
+    /**
+     * Called as each job ends: once every job of its prompt file has ended, moves the file to the archive when all
+     * succeeded, or to failed/ with an error file listing what failed and what to do.
+     */
+    public Path closeIfDone(String promptFileId) throws IOException {
+        PromptFileRecord file = journal.closeIfEnded(promptFileId);
+        if (file == null) {
+            return null;
+        }
+        List<Job> jobs = journal.jobsOf(promptFileId);
+        long failedJobs = jobs.stream().filter(j -> j.state() != JobState.SUCCEEDED).count();
+        int outputs = jobs.stream().mapToInt(j -> journal.outputPaths(j.id()).size()).sum();
+        Path destination;
+        if (failedJobs == 0) {
+            destination = AtomicFiles.unusedPath(archive, baseOf(file.name()), extensionOf(file.name()));
+            AtomicFiles.move(file.heldPath(), destination);
+            journal.markPromptFileEnded(promptFileId, "archived", destination);
+            LOG.info("{}: done, {} file(s) written for {} job(s); archived as {}", file.name(), outputs, jobs.size(),
+                    destination.getFileName());
+        } else {
+            destination = moveToFailed(file.heldPath(), file.name(), failureReport(file, jobs, failedJobs));
+            journal.markPromptFileEnded(promptFileId, "failed", destination);
+            LOG.warn("{}: {} of {} job(s) failed ({} file(s) written); see {}.error.json", file.name(), failedJobs,
+                    jobs.size(), outputs, destination);
+        }
+        return destination;
+    }
+
+    /** Held files the journal does not know were taken in when the process stopped: they go back to the inbox. */
+    public int returnUnjournaled() throws IOException {
+        if (!Files.isDirectory(held)) {
+            return 0;
+        }
+        Set<String> known = journal.heldPaths();
+        int returned = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(held)) {
+            for (Path file : files) {
+                if (!known.contains(file.toString()) && Files.isRegularFile(file)) {
+                    String name = file.getFileName().toString().replaceFirst("^[0-9a-f-]{36}-", "");
+                    AtomicFiles.move(file, AtomicFiles.unusedPath(inbox, baseOf(name), extensionOf(name)));
+                    returned++;
+                }
+            }
+        }
+        if (returned > 0) {
+            LOG.info("{} prompt file(s) taken in before the last stop but not journaled went back to the inbox", returned);
+        }
+        return returned;
+    }
+
+    private Map<String, Object> failureReport(PromptFileRecord file, List<Job> jobs, long failedJobs) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("file", file.name());
+        report.put("error", failedJobs + " of " + jobs.size() + " job(s) did not produce their output");
+        report.put("what_to_do", "read each failed job's error and next step below; the jobs that succeeded have "
+                                 + "their files in the outbox, so to redo only the failed ones, drop a file holding "
+                                 + "just their prompts");
+        List<Map<String, Object>> jobReports = new ArrayList<>();
+        for (Job job : jobs) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("job", job.seq());
+            entry.put("line", job.spec().line());
+            entry.put("prompt", job.spec().prompt());
+            entry.put("provider", job.provider());
+            entry.put("model", job.model());
+            entry.put("state", job.state().word());
+            entry.put("task_id", job.taskId());
+            if (job.state() != JobState.SUCCEEDED) {
+                entry.put("error", job.error());
+                entry.put("next_step", journal.nextStepOf(job.id()));
+            }
+            entry.put("outputs", journal.outputPaths(job.id()));
+            jobReports.add(entry);
+        }
+        report.put("jobs", jobReports);
+        report.put("failed_at", Instant.now().toString());
+        return report;
+    }
+
+    private Path moveToFailed(Path heldFile, String name, Map<String, Object> report) throws IOException {
+        Path target = failed.resolve(name);
+        for (int n = 2; Files.exists(target) || Files.exists(errorFileOf(target)); n++) {
+            target = failed.resolve(baseOf(name) + "-" + n + (extensionOf(name).isEmpty() ? "" : "." + extensionOf(name)));
+        }
+        AtomicFiles.write(errorFileOf(target), JSON.writeValueAsBytes(report));
+        AtomicFiles.move(heldFile, target);
+        return target;
+    }
+
+    private static Path errorFileOf(Path file) {
+        return file.resolveSibling(file.getFileName() + ".error.json");
+    }
+
+    private static String baseOf(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
+    private static String extensionOf(String name) {
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(dot + 1) : "";
+    }
+}

@@ -1,0 +1,255 @@
+package dev.promptrelay.provider;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.promptrelay.journal.Job;
+import dev.promptrelay.journal.JobFailure;
+import dev.promptrelay.journal.JobState;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the submit, poll and store routes ask of a provider: the HTTP request to send next, and what the answer
+ * means. The job's provider mapping supplies every provider-specific detail.
+ */
+public class TaskProtocol {
+
+    public static final String JOB = "job";
+    public static final String SUBMISSION = "submission";
+    public static final String TASK = "task";
+    public static final String OUTPUT = "output";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskProtocol.class);
+
+    private final ProviderCatalog providers;
+    private final int maxSubmitAttempts;
+    private final Duration pollTimeout;
+    private final Duration notFoundGrace;
+    private final long firstPollDelayMillis;
+    private final long maxPollDelayMillis;
+    private final boolean retryAmbiguousSubmit;
+
+    public TaskProtocol(ProviderCatalog providers, int maxSubmitAttempts, Duration pollTimeout, Duration notFoundGrace,
+                        long firstPollDelayMillis, long maxPollDelayMillis, boolean retryAmbiguousSubmit) {
+        this.providers = providers;
+        this.retryAmbiguousSubmit = retryAmbiguousSubmit;
+        this.maxSubmitAttempts = maxSubmitAttempts;
+        this.pollTimeout = pollTimeout;
+        this.notFoundGrace = notFoundGrace;
+        this.firstPollDelayMillis = firstPollDelayMillis;
+        this.maxPollDelayMillis = maxPollDelayMillis;
+    }
+
+    // --- submit ---
+
+    public void startSubmission(Exchange exchange) {
+        exchange.setProperty(SUBMISSION, new SubmitAttempts(maxSubmitAttempts));
+    }
+
+    public void submitRequest(Exchange exchange) {
+        Job job = job(exchange);
+        exchange.getProperty(SUBMISSION, SubmitAttempts.class).started();
+        send(exchange, mapping(job).submitCall(job));
+    }
+
+    /** Reads the answer to a submit: the task id, a refusal worth another try, or the end of the job. */
+    public void submitAnswer(Exchange exchange) {
+        Job job = job(exchange);
+        ProviderMapping mapping = mapping(job);
+        HttpAnswer answer = answer(exchange);
+        SubmitAttempts attempts = exchange.getProperty(SUBMISSION, SubmitAttempts.class);
+        int status = answer.status();
+        if (answer.ok()) {
+            String taskId = mapping.taskIdFrom(answer);
+            if (taskId == null) {
+                throw new JobFailure(JobState.SUBMIT_UNKNOWN,
+                        mapping.displayName() + " answered the submit with HTTP " + status
+                                                              + " but no task id: " + mapping.errorMessage(answer),
+                        "check your " + mapping.displayName()
+                                                                                    + " task list before submitting this prompt again, so you do not pay twice");
+            }
+            exchange.setProperty("taskId", taskId);
+            return;
+        }
+        String message = mapping.errorMessage(answer);
+        if (status == 429 || status == 503) {
+            String refusal = mapping.displayName() + " refused the submit with HTTP " + status + ": " + message;
+            if (attempts.retryLater(RetryAfter.of(answer, Instant.now()), refusal)) {
+                LOG.warn("{}: {}; trying again in {} ms", job.label(), refusal, attempts.getWaitMillis());
+                return;
+            }
+            throw JobFailure.failed(refusal + " (gave up after " + attempts.getAttempts() + " tries)",
+                    "nothing was charged for this job; drop the prompt file into the inbox again later");
+        }
+        if (status >= 400 && status < 500) {
+            throw JobFailure.failed(mapping.displayName() + " rejected the job with HTTP " + status + ": " + message,
+                    status == 401 || status == 403
+                            ? "check promptrelay." + mapping.id() + ".api-key, then drop the prompt file again"
+                            : "fix what the message names, then drop the prompt file again");
+        }
+        if (retryAmbiguousSubmit && attempts.retryLater(null, "HTTP " + status + ": " + message)) {
+            LOG.warn("{}: submit answered HTTP {}; submitting again as promptrelay.retry-ambiguous-submit is true",
+                    job.label(), status);
+            return;
+        }
+        throw unknownOutcome(mapping, "HTTP " + status + ": " + message);
+    }
+
+    /** The connection was refused: the request never reached the provider, so trying again cannot pay twice. */
+    public void submitNotDelivered(Exchange exchange) {
+        Job job = job(exchange);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        SubmitAttempts attempts = exchange.getProperty(SUBMISSION, SubmitAttempts.class);
+        String refusal = "could not connect to " + mapping(job).displayName() + " (" + describe(cause) + ")";
+        if (attempts.retryLater(null, refusal)) {
+            LOG.warn("{}: {}; trying again in {} ms", job.label(), refusal, attempts.getWaitMillis());
+            return;
+        }
+        throw JobFailure.failed(refusal + " after " + attempts.getAttempts() + " tries",
+                "check promptrelay." + job.provider() + ".base-url and the network, then drop the prompt file again");
+    }
+
+    /** The request may have reached the provider but no answer came back: never resubmit blindly. */
+    public void submitUnanswered(Exchange exchange) {
+        Job job = job(exchange);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        SubmitAttempts attempts = exchange.getProperty(SUBMISSION, SubmitAttempts.class);
+        if (retryAmbiguousSubmit && attempts.retryLater(null, describe(cause))) {
+            LOG.warn("{}: submit got no answer ({}); submitting again as promptrelay.retry-ambiguous-submit is true",
+                    job.label(), describe(cause));
+            return;
+        }
+        throw unknownOutcome(mapping(job), describe(cause));
+    }
+
+    private static JobFailure unknownOutcome(ProviderMapping mapping, String what) {
+        return new JobFailure(JobState.SUBMIT_UNKNOWN,
+                "the submit to " + mapping.displayName() + " may or may not have been accepted (" + what + ")",
+                "look for the task in your " + mapping.displayName()
+                                                                                   + " account; drop the prompt file again only if it is not there, "
+                                                                                   + "or set promptrelay.retry-ambiguous-submit=true to accept the risk of paying twice");
+    }
+
+    // --- poll ---
+
+    public void startPolling(Exchange exchange) {
+        Job job = job(exchange);
+        exchange.setProperty(TASK, new TaskWatch(job.submittedAt(), pollTimeout, notFoundGrace, firstPollDelayMillis,
+                maxPollDelayMillis));
+    }
+
+    public void pollRequest(Exchange exchange) {
+        Job job = job(exchange);
+        send(exchange, mapping(job).pollCall(job.taskId()));
+    }
+
+    public void pollAnswer(Exchange exchange) {
+        Job job = job(exchange);
+        ProviderMapping mapping = mapping(job);
+        TaskWatch watch = exchange.getProperty(TASK, TaskWatch.class);
+        HttpAnswer answer = answer(exchange);
+        int status = answer.status();
+        if (answer.ok()) {
+            TaskReport report = mapping.readPoll(answer);
+            if (report.status() == TaskStatus.UNKNOWN && watch.report().status() != TaskStatus.UNKNOWN) {
+                LOG.info("{}: {} reported the unknown status '{}'; still polling", job.label(), mapping.displayName(),
+                        report.providerStatus());
+            }
+            watch.polled(report);
+            return;
+        }
+        String message = mapping.errorMessage(answer);
+        if (status == 429 || status >= 500) {
+            watch.unanswered();
+            Duration wait = RetryAfter.of(answer, Instant.now());
+            if (wait != null) {
+                watch.waitAtLeast(wait);
+            }
+            LOG.debug("{}: poll answered HTTP {} ({}); polling again", job.label(), status, message);
+            return;
+        }
+        watch.unanswered();
+        watch.fail(mapping.displayName() + " refused to report task " + job.taskId() + " with HTTP " + status + ": "
+                   + message);
+    }
+
+    public void pollNotAnswered(Exchange exchange) {
+        TaskWatch watch = exchange.getProperty(TASK, TaskWatch.class);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        LOG.debug("{}: poll failed ({}); polling again", job(exchange).label(), describe(cause));
+        watch.unanswered();
+    }
+
+    /** Ends a job whose task did not succeed, with the provider's own words. */
+    public void taskFailed(Exchange exchange) {
+        Job job = job(exchange);
+        ProviderMapping mapping = mapping(job);
+        TaskWatch watch = exchange.getProperty(TASK, TaskWatch.class);
+        if (watch.timedOut()) {
+            throw JobFailure.failed("task " + job.taskId() + " did not end within " + pollTimeout.toSeconds()
+                                    + " s (last status: " + watch.report().providerStatus() + ")",
+                    "the task may still finish at " + mapping.displayName()
+                                                                                                   + "; raise promptrelay.poll.timeout for slow models");
+        }
+        String reason = watch.failure() != null ? watch.failure()
+                : mapping.displayName() + " ended task " + job.taskId() + " as " + watch.report().providerStatus()
+                  + ": " + watch.report().message();
+        throw JobFailure.failed(reason, "change the prompt or its settings if the message asks for it, "
+                                        + "then drop the prompt file into the inbox again");
+    }
+
+    // --- download ---
+
+    public void downloadRequest(Exchange exchange) {
+        Job job = job(exchange);
+        TaskOutput output = exchange.getProperty(OUTPUT, TaskOutput.class);
+        send(exchange, mapping(job).downloadCall(output));
+    }
+
+    // --- plumbing ---
+
+    private ProviderMapping mapping(Job job) {
+        return providers.mapping(job.provider());
+    }
+
+    private static Job job(Exchange exchange) {
+        return exchange.getProperty(JOB, Job.class);
+    }
+
+    /** Puts a call on the message for the camel-http endpoint: method, URL, headers and body, nothing else. */
+    private static void send(Exchange exchange, ProviderCall call) {
+        Message message = exchange.getMessage();
+        message.getHeaders().clear();
+        message.setHeader(Exchange.HTTP_METHOD, call.method());
+        message.setHeader(Exchange.HTTP_URI, call.url());
+        call.headers().forEach(message::setHeader);
+        message.setBody(call.body());
+    }
+
+    private static HttpAnswer answer(Exchange exchange) {
+        Message message = exchange.getMessage();
+        // the request's credentials must not travel further with the message
+        message.removeHeader("Authorization");
+        Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        Map<String, String> headers = new LinkedHashMap<>();
+        message.getHeaders().forEach((k, v) -> {
+            if (v != null && !k.startsWith("Camel")) {
+                headers.put(k, v.toString());
+            }
+        });
+        return new HttpAnswer(status == null ? 0 : status, headers, message.getBody(String.class));
+    }
+
+    static String describe(Throwable cause) {
+        if (cause == null) {
+            return "no detail";
+        }
+        String text = cause.getClass().getSimpleName();
+        return cause.getMessage() == null ? text : text + ": " + cause.getMessage();
+    }
+}

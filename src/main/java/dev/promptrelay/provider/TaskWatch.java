@@ -1,0 +1,110 @@
+package dev.promptrelay.provider;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The polling of one task: what the provider last said, when to ask next, and when to give up.
+ */
+public class TaskWatch {
+
+    private final Instant deadline;
+    private final Instant notFoundGraceEnds;
+    private final long maxDelayMillis;
+    private long nextDelayMillis;
+    private TaskReport report = TaskReport.of(TaskStatus.SUBMITTED, "", List.of(), null);
+    private int polls;
+    private Instant completedAt;
+    private String failure;
+    private boolean timedOut;
+
+    public TaskWatch(Instant submittedAt, Duration timeout, Duration grace, long firstDelayMillis, long maxDelayMillis) {
+        this.deadline = Instant.now().plus(timeout);
+        this.notFoundGraceEnds = (submittedAt != null ? submittedAt : Instant.now()).plus(grace);
+        this.nextDelayMillis = firstDelayMillis;
+        this.maxDelayMillis = maxDelayMillis;
+    }
+
+    public boolean isActive() {
+        if (isEnded()) {
+            return false;
+        }
+        if (Instant.now().isAfter(deadline)) {
+            timedOut = true;
+            return false;
+        }
+        return true;
+    }
+
+    public boolean isEnded() {
+        return failure != null || timedOut || report.status().ended();
+    }
+
+    public boolean isSucceeded() {
+        return failure == null && report.status() == TaskStatus.SUCCEEDED;
+    }
+
+    public long getNextDelayMillis() {
+        return nextDelayMillis;
+    }
+
+    public List<TaskOutput> getOutputs() {
+        return report.outputs();
+    }
+
+    public String getProviderStatus() {
+        return report.providerStatus();
+    }
+
+    public int getPolls() {
+        return polls;
+    }
+
+    public Instant getCompletedAt() {
+        return completedAt;
+    }
+
+    TaskReport report() {
+        return report;
+    }
+
+    boolean timedOut() {
+        return timedOut;
+    }
+
+    String failure() {
+        return failure;
+    }
+
+    void polled(TaskReport newReport) {
+        polls++;
+        if (newReport.notFoundYet() && Instant.now().isBefore(notFoundGraceEnds)) {
+            // the provider does not know a task it just accepted for a few seconds: believe it only after the grace
+            report = TaskReport.of(TaskStatus.SUBMITTED, newReport.providerStatus(), List.of(), null);
+        } else {
+            report = newReport;
+        }
+        if (report.status().ended()) {
+            completedAt = Instant.now();
+        }
+        backOff();
+    }
+
+    void unanswered() {
+        polls++;
+        backOff();
+    }
+
+    void waitAtLeast(Duration wait) {
+        nextDelayMillis = Math.max(nextDelayMillis, wait.toMillis());
+    }
+
+    void fail(String reason) {
+        failure = reason;
+    }
+
+    private void backOff() {
+        nextDelayMillis = Math.min(maxDelayMillis, Math.round(nextDelayMillis * 1.5));
+    }
+}

@@ -1,0 +1,149 @@
+package dev.promptrelay.sandbox;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpExchange;
+
+/**
+ * ModelScope's API-Inference protocol as PROVIDERS.md describes it, including its quirks: both submit answer shapes,
+ * task ids sent as numbers, "task not found" without the task type header, PENDING then RUNNING or PROCESSING.
+ */
+class ModelScopeSandbox {
+
+    private static final Pattern SIZE = Pattern.compile("(\\d+)x(\\d+)");
+    private static final Pattern TASK_PATH = Pattern.compile("/v1/tasks/([^/]+)");
+    private static final Pattern FILE_PATH = Pattern.compile("/sandbox-files/modelscope/([^/]+)/(\\d+)\\.png");
+
+    private final SandboxServer server;
+    private final SandboxBehaviour behaviour;
+    private final Map<String, Task> tasks = new ConcurrentHashMap<>();
+    private final AtomicLong nextId = new AtomicLong(5_075_521);
+
+    private record Task(String id, String model, String prompt, long seed, int width, int height, long createdAt) {
+    }
+
+    ModelScopeSandbox(SandboxServer server, SandboxBehaviour behaviour) {
+        this.server = server;
+        this.behaviour = behaviour;
+    }
+
+    void handle(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().getPath();
+        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        if (auth == null || !auth.startsWith("Bearer ") || auth.length() <= "Bearer ".length()) {
+            reject(exchange, 401, "Invalid or missing API token.");
+            return;
+        }
+        if (path.equals("/v1/images/generations") && exchange.getRequestMethod().equals("POST")) {
+            submit(exchange);
+            return;
+        }
+        Matcher task = TASK_PATH.matcher(path);
+        if (task.matches() && exchange.getRequestMethod().equals("GET")) {
+            poll(exchange, task.group(1));
+            return;
+        }
+        reject(exchange, 404, "No such endpoint: " + exchange.getRequestMethod() + " " + path);
+    }
+
+    private void submit(HttpExchange exchange) throws IOException {
+        if (!"true".equals(exchange.getRequestHeaders().getFirst("X-ModelScope-Async-Mode"))) {
+            reject(exchange, 400, "This model only supports async calls: set X-ModelScope-Async-Mode: true.");
+            return;
+        }
+        JsonNode body;
+        try {
+            body = SandboxServer.JSON.readTree(SandboxServer.text(exchange));
+        } catch (IOException e) {
+            reject(exchange, 400, "Request body is not valid JSON.");
+            return;
+        }
+        String model = body == null ? "" : body.path("model").asText("");
+        String prompt = body == null ? "" : body.path("prompt").asText("");
+        if (model.isBlank() || prompt.isBlank()) {
+            reject(exchange, 400, "Fields model and prompt are required.");
+            return;
+        }
+        int width = 1024;
+        int height = 1024;
+        if (body.hasNonNull("size")) {
+            Matcher size = SIZE.matcher(body.get("size").asText());
+            if (!size.matches() || Integer.parseInt(size.group(1)) < 64 || Integer.parseInt(size.group(2)) < 64
+                || Integer.parseInt(size.group(1)) > 2048 || Integer.parseInt(size.group(2)) > 2048) {
+                reject(exchange, 400, "Invalid size '" + body.get("size").asText() + "': use WxH from 64 to 2048.");
+                return;
+            }
+            width = Integer.parseInt(size.group(1));
+            height = Integer.parseInt(size.group(2));
+        }
+        long seed = body.hasNonNull("seed") ? body.get("seed").asLong() : Math.abs((long) prompt.hashCode());
+        long number = nextId.getAndIncrement();
+        String id = String.valueOf(number);
+        tasks.put(id, new Task(id, model, prompt, seed, width, height, System.currentTimeMillis()));
+        server.increment("submits");
+        Map<String, Object> answer = new LinkedHashMap<>();
+        if (number % 2 == 0) {
+            // some deployments echo task_status SUCCEED on submit, meaning only "accepted"
+            answer.put("task_status", "SUCCEED");
+        }
+        answer.put("task_id", number % 3 == 0 ? (Object) number : id);
+        answer.put("request_id", UUID.randomUUID().toString());
+        SandboxServer.respondJson(exchange, 200, answer);
+    }
+
+    private void poll(HttpExchange exchange, String id) throws IOException {
+        server.increment("polls");
+        Task task = tasks.get(id);
+        if (task == null || !"image_generation".equals(exchange.getRequestHeaders().getFirst("X-ModelScope-Task-Type"))) {
+            SandboxServer.respondJson(exchange, 200, Map.of("errors", Map.of("code", 500, "message", "task not found"),
+                    "task_status", "FAILED"));
+            return;
+        }
+        long elapsed = System.currentTimeMillis() - task.createdAt();
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("request_id", UUID.randomUUID().toString());
+        answer.put("task_id", task.id());
+        if (elapsed < behaviour.taskMillis() / 3) {
+            answer.put("task_status", "PENDING");
+            answer.put("outputs", Map.of());
+        } else if (elapsed < behaviour.taskMillis()) {
+            answer.put("task_status", Long.parseLong(id) % 2 == 0 ? "RUNNING" : "PROCESSING");
+            answer.put("outputs", Map.of());
+        } else if (behaviour.refuses(task.prompt())) {
+            answer.put("errors", Map.of("code", 422, "message", "Output data may contain inappropriate content."));
+            answer.put("task_status", "FAILED");
+        } else {
+            answer.put("task_status", "SUCCEED");
+            answer.put("output_images", List.of(server.baseUrl() + "/sandbox-files/modelscope/" + id + "/0.png"));
+            answer.put("time_taken", (double) behaviour.taskMillis());
+        }
+        SandboxServer.respondJson(exchange, 200, answer);
+    }
+
+    void download(HttpExchange exchange) throws IOException {
+        Matcher file = FILE_PATH.matcher(exchange.getRequestURI().getPath());
+        Task task = file.matches() ? tasks.get(file.group(1)) : null;
+        if (task == null) {
+            SandboxServer.respond(exchange, 404, "text/plain", "no such file".getBytes());
+            return;
+        }
+        server.increment("downloads");
+        SandboxServer.respond(exchange, 200, "image/png",
+                PlaceholderImage.png(task.prompt(), task.seed(), task.width(), task.height(), task.model()));
+    }
+
+    private void reject(HttpExchange exchange, int status, String message) throws IOException {
+        server.increment("rejected");
+        SandboxServer.respondJson(exchange, status,
+                Map.of("errors", Map.of("code", status, "message", message), "request_id", UUID.randomUUID().toString()));
+    }
+}

@@ -1,0 +1,84 @@
+package dev.promptrelay.sandbox;
+
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.GradientPaint;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+
+/**
+ * Renders the sandbox's stand-in for a generated image: a PNG of the asked size, its colours drawn from the prompt and
+ * seed, plainly marked as a placeholder and showing the prompt. The same prompt and seed give the same picture.
+ */
+public final class PlaceholderImage {
+
+    private PlaceholderImage() {
+    }
+
+    public static byte[] png(String prompt, long seed, int width, int height, String model) {
+        long hash = seed * 31 + prompt.hashCode();
+        float hue = (hash & 0xFFFF) / 65536f;
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setPaint(new GradientPaint(0, 0, Color.getHSBColor(hue, 0.55f, 0.85f), width, height,
+                    Color.getHSBColor((hue + 0.3f) % 1f, 0.65f, 0.45f)));
+            g.fillRect(0, 0, width, height);
+            int unit = Math.max(10, Math.min(width, height) / 20);
+            g.setColor(new Color(0, 0, 0, 150));
+            g.fillRect(0, 0, width, unit * 2);
+            g.setColor(Color.WHITE);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, unit));
+            g.drawString("SANDBOX PLACEHOLDER", unit / 2, unit * 3 / 2);
+            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(9, unit * 3 / 4)));
+            FontMetrics metrics = g.getFontMetrics();
+            int y = unit * 3 + metrics.getAscent();
+            for (String line : wrap(prompt, metrics, width - unit)) {
+                if (y > height - unit - metrics.getHeight() * 3) {
+                    break;
+                }
+                g.drawString(line, unit / 2, y);
+                y += metrics.getHeight();
+            }
+            g.drawString(model, unit / 2, height - unit / 2 - metrics.getHeight());
+            g.drawString("seed " + seed + "  " + width + "x" + height, unit / 2, height - unit / 2);
+        } finally {
+            g.dispose();
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    private static List<String> wrap(String text, FontMetrics metrics, int maxWidth) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split("\\s+")) {
+            String candidate = line.isEmpty() ? word : line + " " + word;
+            if (metrics.stringWidth(candidate) > maxWidth && !line.isEmpty()) {
+                lines.add(line.toString());
+                line = new StringBuilder(word);
+            } else {
+                line = new StringBuilder(candidate);
+            }
+        }
+        if (!line.isEmpty()) {
+            lines.add(line.toString());
+        }
+        return lines;
+    }
+}
