@@ -1,0 +1,127 @@
+package dev.promptrelay;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.security.MessageDigest;
+
+import javax.imageio.ImageIO;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The drop-folder service on the embedded sandbox, driven only through its folders and the sandbox's HTTP counters.
+ */
+@CamelMainTest(mainClass = Application.class)
+class DropFolderTest {
+
+    static TestFolders folders;
+
+    @BeforeAll
+    static void folders() throws IOException {
+        folders = TestFolders.create("drop");
+    }
+
+    @AfterAll
+    static void clear() {
+        TestFolders.clear();
+    }
+
+    @Test
+    void threeLinesGiveThreeImagesWithSidecarsAndTheFileIsArchived() throws Exception {
+        folders.drop("three.txt", "# my prompts\na red fox in snow\n\n一只金色的猫\na lighthouse at dusk\n");
+
+        Path out = folders.outbox.resolve("three");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(folders.archive.resolve("three.txt")));
+
+        List<Path> images = folders.files(out, "*.png");
+        assertThat(images).extracting(p -> p.getFileName().toString())
+                .containsExactly("001-1.png", "002-1.png", "003-1.png");
+        assertThat(folders.files(out, "*.png.json")).hasSize(3);
+        assertThat(folders.files(folders.inbox, "*")).isEmpty();
+        assertThat(folders.files(out, ".*")).as("no temporary files left behind").isEmpty();
+
+        for (Path image : images) {
+            assertThat(ImageIO.read(image.toFile())).as("a readable PNG").isNotNull();
+            JsonNode sidecar = folders.json(image.resolveSibling(image.getFileName() + ".json"));
+            byte[] bytes = Files.readAllBytes(image);
+            assertThat(sidecar.path("bytes").asLong()).isEqualTo(bytes.length);
+            assertThat(sidecar.path("sha256").asText())
+                    .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+            assertThat(sidecar.path("provider").asText()).isEqualTo("modelscope");
+            assertThat(sidecar.path("model").asText()).isEqualTo("Tongyi-MAI/Z-Image-Turbo");
+            assertThat(sidecar.path("sandbox").asBoolean()).isTrue();
+            assertThat(sidecar.path("task_id").asText()).isNotBlank();
+            assertThat(sidecar.path("source_file").asText()).isEqualTo("three.txt");
+            assertThat(sidecar.path("timings").path("task_seconds").asDouble()).isPositive();
+        }
+        JsonNode second = folders.json(out.resolve("002-1.png.json"));
+        assertThat(second.path("prompt").asText()).isEqualTo("一只金色的猫");
+        assertThat(second.path("source_line").asInt()).isEqualTo(4);
+    }
+
+    @Test
+    void aTaskTheProviderRefusesPutsTheFileInFailedWithTheProvidersMessage() throws Exception {
+        folders.drop("refused.txt", "a calm lake\na storm [sandbox:refuse]\n");
+
+        Path errorFile = folders.failed.resolve("refused.txt.error.json");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(errorFile));
+
+        assertThat(folders.failed.resolve("refused.txt")).exists();
+        JsonNode error = folders.json(errorFile);
+        assertThat(error.path("error").asText()).contains("1 of 2");
+        JsonNode refusedJob = error.path("jobs").get(1);
+        assertThat(refusedJob.path("state").asText()).isEqualTo("failed");
+        assertThat(refusedJob.path("line").asInt()).isEqualTo(2);
+        assertThat(refusedJob.path("error").asText()).contains("Output data may contain inappropriate content.");
+        assertThat(refusedJob.path("next_step").asText()).isNotBlank();
+        assertThat(error.path("jobs").get(0).path("state").asText()).isEqualTo("succeeded");
+        assertThat(folders.outbox.resolve("refused").resolve("001-1.png")).exists();
+    }
+
+    @Test
+    void filesThatHoldNoPromptAreRejectedWithAReasonAndCostNothing() throws Exception {
+        long submitsBefore = folders.stats().get("submits");
+        folders.drop("empty.txt", "");
+        folders.drop("comments.txt", "# only a comment\n\n   \n");
+        folders.drop("garbage.txt", new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13, (byte) 0xff, (byte) 0xfe});
+        folders.drop("picture.png", "not a prompt file");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> folders.files(folders.failed, "*.error.json").stream()
+                .filter(p -> p.getFileName().toString().matches("(empty|comments|garbage)\\.txt\\.error\\.json|picture\\.png\\.error\\.json"))
+                .count() == 4);
+
+        assertThat(folders.json(folders.failed.resolve("empty.txt.error.json")).path("error").asText())
+                .isEqualTo("the file holds no prompt");
+        assertThat(folders.json(folders.failed.resolve("comments.txt.error.json")).path("error").asText())
+                .isEqualTo("the file holds no prompt");
+        JsonNode garbage = folders.json(folders.failed.resolve("garbage.txt.error.json"));
+        assertThat(garbage.path("error").asText()).isEqualTo("the file is not UTF-8 text");
+        assertThat(garbage.path("what_to_do").asText()).isNotBlank();
+        assertThat(folders.json(folders.failed.resolve("picture.png.error.json")).path("error").asText())
+                .contains("unsupported file type '.png'");
+        assertThat(folders.failed.resolve("garbage.txt")).as("the original is kept").exists();
+        assertThat(folders.stats().get("submits")).as("nothing was submitted").isEqualTo(submitsBefore);
+    }
+
+    @Test
+    void aFileDroppedTwiceIsProcessedTwiceWithoutOverwritingAnything() throws Exception {
+        folders.drop("twice.txt", "a small boat\n");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(folders.archive.resolve("twice.txt")));
+        folders.drop("twice.txt", "a small boat\n");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(folders.archive.resolve("twice-2.txt")));
+
+        assertThat(folders.files(folders.outbox.resolve("twice"), "*.png")).extracting(p -> p.getFileName().toString())
+                .containsExactly("001-1-2.png", "001-1.png");
+    }
+}

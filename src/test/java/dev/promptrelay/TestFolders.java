@@ -1,0 +1,110 @@
+package dev.promptrelay;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The folders and ports of one test run of the real application, handed to it as system properties (which override
+ * application.properties, as -D does for users).
+ */
+final class TestFolders {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> SETTINGS = List.of("promptrelay.inbox", "promptrelay.outbox",
+            "promptrelay.archive", "promptrelay.failed", "promptrelay.state-dir", "promptrelay.sandbox.port",
+            "promptrelay.sandbox.task-millis", "promptrelay.poll.first-delay-millis",
+            "promptrelay.modelscope.api-key", "promptrelay.modelscope.base-url");
+
+    final Path root;
+    final Path inbox;
+    final Path outbox;
+    final Path archive;
+    final Path failed;
+    final int sandboxPort;
+
+    private TestFolders(Path root, int sandboxPort) {
+        this.root = root;
+        this.inbox = root.resolve("inbox");
+        this.outbox = root.resolve("outbox");
+        this.archive = root.resolve("archive");
+        this.failed = root.resolve("failed");
+        this.sandboxPort = sandboxPort;
+    }
+
+    /** Fresh folders, a free port for the embedded sandbox, fast sandbox tasks. */
+    static TestFolders create(String name) throws IOException {
+        clear();
+        TestFolders folders = new TestFolders(Files.createTempDirectory("promptrelay-" + name), freePort());
+        System.setProperty("promptrelay.inbox", folders.inbox.toString());
+        System.setProperty("promptrelay.outbox", folders.outbox.toString());
+        System.setProperty("promptrelay.archive", folders.archive.toString());
+        System.setProperty("promptrelay.failed", folders.failed.toString());
+        System.setProperty("promptrelay.state-dir", folders.root.resolve("state").toString());
+        System.setProperty("promptrelay.sandbox.port", String.valueOf(folders.sandboxPort));
+        System.setProperty("promptrelay.sandbox.task-millis", "300");
+        System.setProperty("promptrelay.poll.first-delay-millis", "200");
+        return folders;
+    }
+
+    static void clear() {
+        SETTINGS.forEach(System::clearProperty);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Writes a prompt file the way an editor would not: whole, under a temporary name first, then renamed in. */
+    Path drop(String name, byte[] content) throws IOException {
+        Files.createDirectories(inbox);
+        Path temp = Files.createTempFile(root, "drop", ".tmp");
+        Files.write(temp, content);
+        return Files.move(temp, inbox.resolve(name));
+    }
+
+    Path drop(String name, String content) throws IOException {
+        return drop(name, content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    List<Path> files(Path dir, String glob) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileSystem().getPathMatcher("glob:" + glob).matches(p.getFileName()))
+                    .sorted().toList();
+        }
+    }
+
+    JsonNode json(Path file) throws IOException {
+        return JSON.readTree(file.toFile());
+    }
+
+    /** What the sandbox counted: submits, polls, downloads, rejected. */
+    static Map<String, Long> stats(int port) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/_sandbox/stats")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return JSON.readValue(response.body(), new TypeReference<>() {
+        });
+    }
+
+    Map<String, Long> stats() throws IOException, InterruptedException {
+        return stats(sandboxPort);
+    }
+}
