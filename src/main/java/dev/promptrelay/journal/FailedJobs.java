@@ -34,17 +34,17 @@ public class FailedJobs {
             nextStep = failure.nextStep();
         } else if (journal.job(job.id()).state() == JobState.SUBMITTING) {
             state = JobState.SUBMIT_UNKNOWN;
-            reason = "the submit to " + job.provider() + " ended with an unexpected error (" + describe(cause)
+            reason = "the submit to " + job.provider() + " ended with an unexpected error (" + JobFailure.describe(cause)
                      + "); it may or may not have been accepted";
             nextStep = "look for the task in your " + job.provider()
                        + " account before dropping the prompt file again, so you do not pay twice";
         } else if (cause instanceof java.io.IOException || cause instanceof org.apache.camel.http.base.HttpOperationFailedException) {
             state = JobState.FAILED;
-            reason = "the result of task " + job.taskId() + " could not be downloaded (" + describe(cause) + ")";
+            reason = "the result of task " + job.taskId() + " could not be downloaded (" + JobFailure.describe(cause) + ")";
             nextStep = "result links expire soon after a task ends; drop the prompt file again to generate it anew";
         } else {
             state = JobState.FAILED;
-            reason = "unexpected error: " + describe(cause);
+            reason = "unexpected error: " + JobFailure.describe(cause);
             nextStep = "check the log around this time; drop the prompt file again once the cause is fixed";
         }
         journal.markFailed(job.id(), state, reason, nextStep);
@@ -60,13 +60,5 @@ public class FailedJobs {
                 "look for the task in your " + job.provider()
                                                                                                + " account; drop the prompt file again only if it is not there");
         LOG.warn("{}: submit interrupted by the last stop; marked submit-unknown, not resubmitted", job.label());
-    }
-
-    private static String describe(Throwable cause) {
-        if (cause == null) {
-            return "no detail";
-        }
-        return cause.getMessage() == null ? cause.getClass().getSimpleName()
-                : cause.getClass().getSimpleName() + ": " + cause.getMessage();
     }
 }

@@ -18,6 +18,15 @@ public class JobFailure extends RuntimeException {
         return new JobFailure(JobState.FAILED, reason, nextStep);
     }
 
+    /** An exception as one line for users: its type and message. */
+    public static String describe(Throwable cause) {
+        if (cause == null) {
+            return "no detail";
+        }
+        String type = cause.getClass().getSimpleName();
+        return cause.getMessage() == null ? type : type + ": " + cause.getMessage();
+    }
+
     public JobState state() {
         return state;
     }

@@ -21,8 +21,6 @@ import java.util.UUID;
  */
 public final class AtomicFiles {
 
-    private static final int MAX_NAME_CHARS = 100;
-
     private AtomicFiles() {
     }
 
@@ -77,15 +75,6 @@ public final class AtomicFiles {
 
     public static Path sidecarOf(Path file) {
         return file.resolveSibling(file.getFileName() + ".json");
-    }
-
-    /** A name that cannot leave its folder: no separators, no leading dots, no control characters, bounded. */
-    public static String safeName(String name, String fallback) {
-        String cleaned = name.replaceAll("[\\p{Cntrl}/\\\\:*?\"<>|]", "_").strip().replaceFirst("^\\.+", "");
-        if (cleaned.length() > MAX_NAME_CHARS) {
-            cleaned = cleaned.substring(0, MAX_NAME_CHARS);
-        }
-        return cleaned.isBlank() ? fallback : cleaned;
     }
 
     public static String sha256Of(Path file) throws IOException {

@@ -42,7 +42,7 @@ public class OutputWriter {
         TaskOutput output = exchange.getProperty(TaskProtocol.OUTPUT, TaskOutput.class);
         TaskWatch task = exchange.getProperty(TaskProtocol.TASK, TaskWatch.class);
         Path dir = outbox.resolve(folderFor(job.promptFileName()));
-        String base = AtomicFiles.safeName(job.spec().name() != null ? job.spec().name() : jobNumber(job), "job")
+        String base = FileNames.safe(job.spec().name() != null ? job.spec().name() : jobNumber(job), "job")
                       + "-" + (output.index() + 1);
         Path target = AtomicFiles.unusedPath(dir, base, output.extension());
         AtomicFiles.Written written;
@@ -60,8 +60,7 @@ public class OutputWriter {
 
     /** The outbox folder of a prompt file: its name without the extension, made safe. */
     public static String folderFor(String promptFileName) {
-        int dot = promptFileName.lastIndexOf('.');
-        return AtomicFiles.safeName(dot > 0 ? promptFileName.substring(0, dot) : promptFileName, "prompts");
+        return FileNames.safe(FileNames.base(promptFileName), "prompts");
     }
 
     private static String jobNumber(Job job) {

@@ -9,8 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
+import dev.promptrelay.output.FileNames;
 import dev.promptrelay.provider.ProviderCatalog;
 
 /**
@@ -33,7 +33,7 @@ public class PromptFileReader {
      * @param name the name the user gave it, used in every message
      */
     public List<JobSpec> read(Path file, String name) {
-        String extension = extensionOf(name);
+        String extension = FileNames.lowerCaseExtension(name);
         if (!extension.equals("txt")) {
             throw new PromptFileException(name, null, null,
                     "unsupported file type '" + (extension.isEmpty() ? "(none)" : "." + extension) + "'",
@@ -100,10 +100,5 @@ public class PromptFileReader {
     private static PromptFileException notText(String name) {
         return new PromptFileException(name, null, null, "the file is not UTF-8 text",
                 "save the prompts as plain UTF-8 text and drop the file again");
-    }
-
-    static String extensionOf(String name) {
-        int dot = name.lastIndexOf('.');
-        return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
     }
 }

@@ -20,6 +20,7 @@ import dev.promptrelay.journal.JobJournal;
 import dev.promptrelay.journal.JobState;
 import dev.promptrelay.journal.PromptFileRecord;
 import dev.promptrelay.output.AtomicFiles;
+import dev.promptrelay.output.FileNames;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.slf4j.Logger;
@@ -111,7 +112,7 @@ public class PromptFiles {
         int outputs = jobs.stream().mapToInt(j -> journal.outputPaths(j.id()).size()).sum();
         Path destination;
         if (failedJobs == 0) {
-            destination = AtomicFiles.unusedPath(archive, baseOf(file.name()), extensionOf(file.name()));
+            destination = AtomicFiles.unusedPath(archive, FileNames.base(file.name()), FileNames.extension(file.name()));
             AtomicFiles.move(file.heldPath(), destination);
             journal.markPromptFileEnded(promptFileId, "archived", destination);
             LOG.info("{}: done, {} file(s) written for {} job(s); archived as {}", file.name(), outputs, jobs.size(),
@@ -136,7 +137,7 @@ public class PromptFiles {
             for (Path file : files) {
                 if (!known.contains(file.toString()) && Files.isRegularFile(file)) {
                     String name = file.getFileName().toString().replaceFirst("^[0-9a-f-]{36}-", "");
-                    AtomicFiles.move(file, AtomicFiles.unusedPath(inbox, baseOf(name), extensionOf(name)));
+                    AtomicFiles.move(file, AtomicFiles.unusedPath(inbox, FileNames.base(name), FileNames.extension(name)));
                     returned++;
                 }
             }
@@ -179,7 +180,7 @@ public class PromptFiles {
     private Path moveToFailed(Path heldFile, String name, Map<String, Object> report) throws IOException {
         Path target = failed.resolve(name);
         for (int n = 2; Files.exists(target) || Files.exists(errorFileOf(target)); n++) {
-            target = failed.resolve(baseOf(name) + "-" + n + (extensionOf(name).isEmpty() ? "" : "." + extensionOf(name)));
+            target = failed.resolve(FileNames.base(name) + "-" + n + (FileNames.extension(name).isEmpty() ? "" : "." + FileNames.extension(name)));
         }
         AtomicFiles.write(errorFileOf(target), JSON.writeValueAsBytes(report));
         AtomicFiles.move(heldFile, target);
@@ -190,13 +191,4 @@ public class PromptFiles {
         return file.resolveSibling(file.getFileName() + ".error.json");
     }
 
-    private static String baseOf(String name) {
-        int dot = name.lastIndexOf('.');
-        return dot > 0 ? name.substring(0, dot) : name;
-    }
-
-    private static String extensionOf(String name) {
-        int dot = name.lastIndexOf('.');
-        return dot > 0 ? name.substring(dot + 1) : "";
-    }
 }

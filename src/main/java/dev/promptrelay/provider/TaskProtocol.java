@@ -105,7 +105,7 @@ public class TaskProtocol {
         Job job = job(exchange);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         SubmitAttempts attempts = exchange.getProperty(SUBMISSION, SubmitAttempts.class);
-        String refusal = "could not connect to " + mapping(job).displayName() + " (" + describe(cause) + ")";
+        String refusal = "could not connect to " + mapping(job).displayName() + " (" + JobFailure.describe(cause) + ")";
         if (attempts.retryLater(null, refusal)) {
             LOG.warn("{}: {}; trying again in {} ms", job.label(), refusal, attempts.getWaitMillis());
             return;
@@ -119,12 +119,12 @@ public class TaskProtocol {
         Job job = job(exchange);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         SubmitAttempts attempts = exchange.getProperty(SUBMISSION, SubmitAttempts.class);
-        if (retryAmbiguousSubmit && attempts.retryLater(null, describe(cause))) {
+        if (retryAmbiguousSubmit && attempts.retryLater(null, JobFailure.describe(cause))) {
             LOG.warn("{}: submit got no answer ({}); submitting again as promptrelay.retry-ambiguous-submit is true",
-                    job.label(), describe(cause));
+                    job.label(), JobFailure.describe(cause));
             return;
         }
-        throw unknownOutcome(mapping(job), describe(cause));
+        throw unknownOutcome(mapping(job), JobFailure.describe(cause));
     }
 
     private static JobFailure unknownOutcome(ProviderMapping mapping, String what) {
@@ -181,7 +181,7 @@ public class TaskProtocol {
     public void pollNotAnswered(Exchange exchange) {
         TaskWatch watch = exchange.getProperty(TASK, TaskWatch.class);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        LOG.debug("{}: poll failed ({}); polling again", job(exchange).label(), describe(cause));
+        LOG.debug("{}: poll failed ({}); polling again", job(exchange).label(), JobFailure.describe(cause));
         watch.unanswered();
     }
 
@@ -243,13 +243,5 @@ public class TaskProtocol {
             }
         });
         return new HttpAnswer(status == null ? 0 : status, headers, message.getBody(String.class));
-    }
-
-    static String describe(Throwable cause) {
-        if (cause == null) {
-            return "no detail";
-        }
-        String text = cause.getClass().getSimpleName();
-        return cause.getMessage() == null ? text : text + ": " + cause.getMessage();
     }
 }
