@@ -73,6 +73,8 @@ public class PromptRelayConfiguration implements CamelConfiguration {
     long sandboxTaskMillis;
     @PropertyInject(value = "promptrelay.sandbox.refuse-marker", defaultValue = SandboxBehaviour.DEFAULT_REFUSE_MARKER)
     String sandboxRefuseMarker;
+    @PropertyInject(value = "promptrelay.sandbox.throttle-every", defaultValue = "0")
+    int sandboxThrottleEvery;
 
     @PropertyInject("promptrelay.modelscope.base-url")
     String modelScopeBaseUrl;
@@ -92,7 +94,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         ProviderSettings modelScope = new ProviderSettings("modelscope", modelScopeBaseUrl, modelScopeApiKey.strip(),
                 modelScopeModel, false, modelScopeMaxConcurrent);
         if (modelScope.apiKey().isEmpty()) {
-            SandboxServer sandbox = new SandboxServer(new SandboxBehaviour(sandboxTaskMillis, sandboxRefuseMarker))
+            SandboxServer sandbox = new SandboxServer(new SandboxBehaviour(sandboxTaskMillis, sandboxRefuseMarker, sandboxThrottleEvery))
                     .start(sandboxPort);
             context.addService(new SandboxLifecycle(sandbox));
             modelScope = modelScope.inSandbox(sandbox.baseUrl());

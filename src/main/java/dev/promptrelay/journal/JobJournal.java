@@ -108,6 +108,11 @@ public class JobJournal {
         inTransaction(c -> update(c, "UPDATE job SET state = 'submitting', updated_at = ? WHERE id = ?", now(), jobId));
     }
 
+    /** The provider refused the submit without taking it: the job waits to be tried again, nothing is owed. */
+    public void markDispatched(String jobId) {
+        inTransaction(c -> update(c, "UPDATE job SET state = 'dispatched', updated_at = ? WHERE id = ?", now(), jobId));
+    }
+
     public void markSubmitted(String jobId, String taskId) {
         OffsetDateTime now = now();
         inTransaction(c -> update(c,

@@ -27,6 +27,8 @@ class ModelScopeSandbox {
     private final SandboxBehaviour behaviour;
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
     private final AtomicLong nextId = new AtomicLong(5_075_521);
+    private final AtomicLong submitRequests = new AtomicLong();
+    private volatile long retryAllowedAt;
 
     private record Task(String id, String model, String prompt, long seed, int width, int height, long createdAt) {
     }
@@ -56,6 +58,19 @@ class ModelScopeSandbox {
     }
 
     private void submit(HttpExchange exchange) throws IOException {
+        long request = submitRequests.incrementAndGet();
+        if (System.currentTimeMillis() < retryAllowedAt) {
+            // a client that honours Retry-After never gets here
+            server.increment("early");
+        }
+        if (behaviour.throttleEvery() > 0 && request % behaviour.throttleEvery() == 0) {
+            server.increment("throttled");
+            retryAllowedAt = System.currentTimeMillis() + 1000;
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            SandboxServer.respondJson(exchange, 429,
+                    Map.of("errors", Map.of("message", "Request limit exceeded.", "request_id", UUID.randomUUID().toString())));
+            return;
+        }
         if (!"true".equals(exchange.getRequestHeaders().getFirst("X-ModelScope-Async-Mode"))) {
             reject(exchange, 400, "This model only supports async calls: set X-ModelScope-Async-Mode: true.");
             return;

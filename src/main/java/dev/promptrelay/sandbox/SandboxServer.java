@@ -30,7 +30,7 @@ public class SandboxServer implements AutoCloseable {
 
     public SandboxServer(SandboxBehaviour behaviour) {
         this.behaviour = behaviour;
-        for (String name : new String[] {"submits", "polls", "downloads", "rejected"}) {
+        for (String name : new String[] {"submits", "polls", "downloads", "rejected", "throttled", "early"}) {
             counters.put(name, new AtomicLong());
         }
     }
