@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.promptrelay.journal.FailedJobs;
 import dev.promptrelay.journal.JobJournal;
@@ -12,6 +13,7 @@ import dev.promptrelay.output.OutputWriter;
 import dev.promptrelay.prompt.PromptFileReader;
 import dev.promptrelay.prompt.PromptFiles;
 import dev.promptrelay.provider.ModelScopeMapping;
+import dev.promptrelay.provider.ModelScopeScriptsConfig;
 import dev.promptrelay.provider.ProviderCatalog;
 import dev.promptrelay.provider.ProviderMapping;
 import dev.promptrelay.provider.ProviderSettings;
@@ -84,6 +86,8 @@ public class PromptRelayConfiguration implements CamelConfiguration {
     String modelScopeModel;
     @PropertyInject(value = "promptrelay.modelscope.max-concurrent", defaultValue = "1")
     int modelScopeMaxConcurrent;
+    @PropertyInject("promptrelay.modelscope.scripts-config-file")
+    String modelScopeScriptsConfigFile;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -93,6 +97,16 @@ public class PromptRelayConfiguration implements CamelConfiguration {
 
         ProviderSettings modelScope = new ProviderSettings("modelscope", modelScopeBaseUrl, modelScopeApiKey.strip(),
                 modelScopeModel, false, modelScopeMaxConcurrent);
+        if (modelScope.apiKey().isEmpty() && !modelScopeScriptsConfigFile.isBlank()) {
+            Path scriptsConfig = Path.of(modelScopeScriptsConfigFile);
+            Optional<ModelScopeScriptsConfig.Found> found = ModelScopeScriptsConfig.read(scriptsConfig);
+            if (found.isPresent()) {
+                modelScope = new ProviderSettings("modelscope", modelScopeBaseUrl, found.get().apiKey(),
+                        found.get().model() != null ? found.get().model() : modelScopeModel, false,
+                        modelScopeMaxConcurrent);
+                LOG.info("ModelScope key and default model read from {}", scriptsConfig);
+            }
+        }
         if (modelScope.apiKey().isEmpty()) {
             SandboxServer sandbox = new SandboxServer(new SandboxBehaviour(sandboxTaskMillis, sandboxRefuseMarker, sandboxThrottleEvery))
                     .start(sandboxPort);

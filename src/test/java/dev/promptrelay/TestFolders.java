@@ -26,7 +26,8 @@ final class TestFolders {
     private static final List<String> SETTINGS = List.of("promptrelay.inbox", "promptrelay.outbox",
             "promptrelay.archive", "promptrelay.failed", "promptrelay.state-dir", "promptrelay.sandbox.port",
             "promptrelay.sandbox.task-millis", "promptrelay.poll.first-delay-millis",
-            "promptrelay.modelscope.api-key", "promptrelay.modelscope.base-url");
+            "promptrelay.modelscope.api-key", "promptrelay.modelscope.base-url",
+            "promptrelay.modelscope.scripts-config-file");
 
     final Path root;
     final Path inbox;
@@ -56,6 +57,8 @@ final class TestFolders {
         System.setProperty("promptrelay.sandbox.port", String.valueOf(folders.sandboxPort));
         System.setProperty("promptrelay.sandbox.task-millis", "300");
         System.setProperty("promptrelay.poll.first-delay-millis", "200");
+        // a developer's own ModelScope settings file must not take the tests live
+        System.setProperty("promptrelay.modelscope.scripts-config-file", folders.root.resolve("no-such-file.md").toString());
         return folders;
     }
 
