@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.promptrelay.sandbox.SandboxBehaviour;
 import dev.promptrelay.sandbox.SandboxServer;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
@@ -30,9 +29,8 @@ class LiveProviderTest {
     @BeforeAll
     static void start() throws IOException {
         folders = TestFolders.create("live");
-        standIn = new SandboxServer(new SandboxBehaviour(300, SandboxBehaviour.DEFAULT_REFUSE_MARKER)).start(0);
+        standIn = TestFolders.standIn(300);
         System.setProperty("promptrelay.modelscope.api-key", KEY);
-        System.setProperty("promptrelay.modelscope.base-url", standIn.baseUrl());
     }
 
     @AfterAll

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 
-import dev.promptrelay.sandbox.SandboxBehaviour;
 import dev.promptrelay.sandbox.SandboxServer;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
@@ -32,9 +31,8 @@ class RestartTest {
     static void start() throws IOException {
         folders = TestFolders.create("restart");
         // a provider that outlives the application and whose tasks take a while
-        provider = new SandboxServer(new SandboxBehaviour(4000, SandboxBehaviour.DEFAULT_REFUSE_MARKER)).start(0);
+        provider = TestFolders.standIn(4000);
         System.setProperty("promptrelay.modelscope.api-key", "restart-test-key");
-        System.setProperty("promptrelay.modelscope.base-url", provider.baseUrl());
     }
 
     @AfterAll

@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.promptrelay.sandbox.SandboxBehaviour;
 import dev.promptrelay.sandbox.SandboxServer;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
@@ -28,12 +27,11 @@ class ScriptsConfigFileTest {
     @BeforeAll
     static void start() throws IOException {
         folders = TestFolders.create("scripts-config");
-        standIn = new SandboxServer(new SandboxBehaviour(300, SandboxBehaviour.DEFAULT_REFUSE_MARKER)).start(0);
+        standIn = TestFolders.standIn(300);
         Path settings = folders.root.resolve("modelscope-image-gen.local.md");
         Files.writeString(settings, "---\napi_key: \"ms-from-the-scripts-file\"\ndefault_model: Qwen/Qwen-Image\n"
                                     + "default_output_dir: ~/Pictures\n---\n\n# My ModelScope settings\n");
         System.setProperty("promptrelay.modelscope.scripts-config-file", settings.toString());
-        System.setProperty("promptrelay.modelscope.base-url", standIn.baseUrl());
     }
 
     @AfterAll

@@ -15,6 +15,8 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptrelay.sandbox.SandboxBehaviour;
+import dev.promptrelay.sandbox.SandboxServer;
 
 /**
  * The folders and ports of one test run of the real application, handed to it as system properties (which override
@@ -60,6 +62,14 @@ final class TestFolders {
         // a developer's own ModelScope settings file must not take the tests live
         System.setProperty("promptrelay.modelscope.scripts-config-file", folders.root.resolve("no-such-file.md").toString());
         return folders;
+    }
+
+    /** A provider stand-in started on its own, which outlives the application; the app is pointed at it. */
+    static SandboxServer standIn(long taskMillis) throws IOException {
+        SandboxServer server = new SandboxServer(new SandboxBehaviour(taskMillis, SandboxBehaviour.DEFAULT_REFUSE_MARKER))
+                .start(0);
+        System.setProperty("promptrelay.modelscope.base-url", server.baseUrl());
+        return server;
     }
 
     static void clear() {
