@@ -13,11 +13,6 @@ public record Job(String id, String promptFileId, String promptFileName, int seq
         String model, JobSpec spec, JobState state, String taskId, Instant createdAt, Instant submittedAt,
         String error) {
 
-    public Job withTask(String newTaskId, Instant at) {
-        return new Job(id, promptFileId, promptFileName, seq, jobCount, provider, model, spec, JobState.RUNNING,
-                newTaskId, createdAt, at, error);
-    }
-
     /** How the job is named in logs: {@code cat.txt #2}. */
     public String label() {
         return promptFileName + " #" + seq;

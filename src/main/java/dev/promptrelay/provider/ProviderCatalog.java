@@ -33,8 +33,4 @@ public class ProviderCatalog {
         }
         return id;
     }
-
-    public Collection<ProviderMapping> all() {
-        return mappings.values();
-    }
 }

@@ -14,7 +14,6 @@ public class TaskWatch {
     private final long maxDelayMillis;
     private long nextDelayMillis;
     private TaskReport report = TaskReport.of(TaskStatus.SUBMITTED, "", List.of(), null);
-    private int polls;
     private Instant completedAt;
     private String failure;
     private boolean timedOut;
@@ -57,10 +56,6 @@ public class TaskWatch {
         return report.providerStatus();
     }
 
-    public int getPolls() {
-        return polls;
-    }
-
     public Instant getCompletedAt() {
         return completedAt;
     }
@@ -78,7 +73,6 @@ public class TaskWatch {
     }
 
     void polled(TaskReport newReport) {
-        polls++;
         if (newReport.notFoundYet() && Instant.now().isBefore(notFoundGraceEnds)) {
             // the provider does not know a task it just accepted for a few seconds: believe it only after the grace
             report = TaskReport.of(TaskStatus.SUBMITTED, newReport.providerStatus(), List.of(), null);
@@ -92,7 +86,6 @@ public class TaskWatch {
     }
 
     void unanswered() {
-        polls++;
         backOff();
     }
 
