@@ -3,6 +3,7 @@ package dev.promptrelay;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +15,8 @@ import dev.promptrelay.prompt.PromptFileReader;
 import dev.promptrelay.prompt.PromptFiles;
 import dev.promptrelay.provider.ModelScopeMapping;
 import dev.promptrelay.provider.ModelScopeScriptsConfig;
+import dev.promptrelay.provider.ModellixMapping;
+import dev.promptrelay.provider.ScenarioMapping;
 import dev.promptrelay.provider.ProviderCatalog;
 import dev.promptrelay.provider.ProviderMapping;
 import dev.promptrelay.provider.ProviderSettings;
@@ -24,6 +27,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.service.ServiceSupport;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.Logger;
@@ -36,6 +40,8 @@ import org.slf4j.LoggerFactory;
 public class PromptRelayConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(PromptRelayConfiguration.class);
+    private static final Map<String, String> KEY_VARIABLES = Map.of("modelscope", "MODELSCOPE_API_KEY", "modellix",
+            "MODELLIX_API_KEY", "scenario", "SCENARIO_API_KEY and SCENARIO_API_SECRET");
 
     @PropertyInject("promptrelay.inbox")
     String inbox;
@@ -78,16 +84,12 @@ public class PromptRelayConfiguration implements CamelConfiguration {
     @PropertyInject(value = "promptrelay.sandbox.throttle-every", defaultValue = "0")
     int sandboxThrottleEvery;
 
-    @PropertyInject("promptrelay.modelscope.base-url")
-    String modelScopeBaseUrl;
-    @PropertyInject("promptrelay.modelscope.api-key")
-    String modelScopeApiKey;
-    @PropertyInject("promptrelay.modelscope.model")
-    String modelScopeModel;
-    @PropertyInject(value = "promptrelay.modelscope.max-concurrent", defaultValue = "1")
-    int modelScopeMaxConcurrent;
+    @PropertyInject(value = "promptrelay.download.max-retries", defaultValue = "3")
+    int downloadMaxRetries;
     @PropertyInject("promptrelay.modelscope.scripts-config-file")
     String modelScopeScriptsConfigFile;
+    @PropertyInject(value = "promptrelay.modellix.submit-path", defaultValue = "/{provider}/{model_id}")
+    String modellixSubmitPath;
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -95,29 +97,35 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         Path stateDirPath = folder(stateDir);
         Path heldDir = folder(stateDirPath.resolve("in-progress").toString());
 
-        ProviderSettings modelScope = new ProviderSettings("modelscope", modelScopeBaseUrl, modelScopeApiKey.strip(),
-                modelScopeModel, false, modelScopeMaxConcurrent);
-        if (modelScope.apiKey().isEmpty() && !modelScopeScriptsConfigFile.isBlank()) {
-            Path scriptsConfig = Path.of(modelScopeScriptsConfigFile);
-            Optional<ModelScopeScriptsConfig.Found> found = ModelScopeScriptsConfig.read(scriptsConfig);
-            if (found.isPresent()) {
-                modelScope = new ProviderSettings("modelscope", modelScopeBaseUrl, found.get().apiKey(),
-                        found.get().model() != null ? found.get().model() : modelScopeModel, false,
-                        modelScopeMaxConcurrent);
-                LOG.info("ModelScope key and default model read from {}", scriptsConfig);
-            }
+        ProviderSettings modelScope = withScriptsConfig(providerSettings(context, "modelscope"));
+        ProviderSettings modellix = providerSettings(context, "modellix");
+        ProviderSettings scenario = providerSettings(context, "scenario");
+        if (scenario.hasKey() && scenario.apiSecret().isEmpty()) {
+            throw new IllegalStateException("promptrelay.scenario.api-key is set but promptrelay.scenario.api-secret is "
+                                            + "not: set SCENARIO_API_SECRET too (Scenario signs in with the key pair)");
         }
-        if (modelScope.apiKey().isEmpty()) {
-            SandboxServer sandbox = new SandboxServer(new SandboxBehaviour(sandboxTaskMillis, sandboxRefuseMarker, sandboxThrottleEvery))
+        List<ProviderSettings> configured = List.of(modelScope, modellix, scenario);
+        List<ProviderSettings> keyless = configured.stream().filter(p -> !p.hasKey()).toList();
+        SandboxServer sandbox = null;
+        if (!keyless.isEmpty()) {
+            sandbox = new SandboxServer(new SandboxBehaviour(sandboxTaskMillis, sandboxRefuseMarker, sandboxThrottleEvery))
                     .start(sandboxPort);
             context.addService(new SandboxLifecycle(sandbox));
-            modelScope = modelScope.inSandbox(sandbox.baseUrl());
-            LOG.warn("SANDBOX MODE: no ModelScope API key is set, so the built-in sandbox at {} answers and every image "
-                     + "is a placeholder. To go live, set MODELSCOPE_API_KEY and restart.", sandbox.baseUrl());
-        } else {
-            LOG.info("ModelScope at {} with model {}", modelScope.baseUrl(), modelScope.model());
+            LOG.warn("SANDBOX MODE for {}: no API key is set, so the built-in sandbox at {} answers for {} and their "
+                     + "images are placeholders. To go live, set {} and restart.",
+                    keyless.stream().map(ProviderSettings::id).toList(), sandbox.baseUrl(),
+                    keyless.size() == 1 ? "it" : "them",
+                    String.join(", ", keyless.stream().map(p -> KEY_VARIABLES.get(p.id())).toList()));
         }
-        List<ProviderMapping> mappings = List.of(new ModelScopeMapping(modelScope));
+        for (ProviderSettings p : configured) {
+            if (p.hasKey()) {
+                LOG.info("{} at {} with default model {}", p.id(), p.baseUrl(), p.model());
+            }
+        }
+        List<ProviderMapping> mappings = List.of(
+                new ModelScopeMapping(inSandboxIfKeyless(modelScope, sandbox)),
+                new ModellixMapping(inSandboxIfKeyless(modellix, sandbox), modellixSubmitPath),
+                new ScenarioMapping(inSandboxIfKeyless(scenario, sandbox)));
         ProviderCatalog providers = new ProviderCatalog(mappings);
         providers.require(defaultProvider, "application.properties", null);
 
@@ -125,7 +133,9 @@ public class PromptRelayConfiguration implements CamelConfiguration {
                 journalUrl.isBlank() ? "jdbc:h2:file:" + stateDirPath.resolve("journal") : journalUrl,
                 journalUser, journalPassword);
         context.addService(new JournalPoolLifecycle(pool));
-        JobJournal journal = new JobJournal(pool, Map.of("modelscope", modelScope.maxConcurrent()));
+        Map<String, Integer> caps = new LinkedHashMap<>();
+        mappings.forEach(m -> caps.put(m.id(), m.settings().maxConcurrent()));
+        JobJournal journal = new JobJournal(pool, caps);
 
         context.getRegistry().bind("providers", providers);
         context.getRegistry().bind("journal", journal);
@@ -136,8 +146,42 @@ public class PromptRelayConfiguration implements CamelConfiguration {
                 new PromptFiles(inboxDir, heldDir, folder(archive), folder(failed), journal));
         context.getRegistry().bind("taskProtocol", new TaskProtocol(providers, maxSubmitAttempts,
                 Duration.ofSeconds(pollTimeoutSeconds), Duration.ofSeconds(notFoundGraceSeconds), firstPollDelayMillis,
-                maxPollDelayMillis, retryAmbiguousSubmit));
+                maxPollDelayMillis, retryAmbiguousSubmit, downloadMaxRetries));
         context.getRegistry().bind("outputWriter", new OutputWriter(folder(outbox), journal, providers));
+    }
+
+    /** promptrelay.<id>.base-url, .api-key, .api-secret, .model and .max-concurrent. */
+    private static ProviderSettings providerSettings(CamelContext context, String id) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        String prefix = "promptrelay." + id + ".";
+        return new ProviderSettings(id, properties.resolveProperty(prefix + "base-url").orElseThrow(() -> missing(prefix + "base-url")),
+                properties.resolveProperty(prefix + "api-key").orElse(""),
+                properties.resolveProperty(prefix + "api-secret").orElse(""),
+                properties.resolveProperty(prefix + "model").orElseThrow(() -> missing(prefix + "model")), false,
+                Integer.parseInt(properties.resolveProperty(prefix + "max-concurrent").orElse("1").strip()));
+    }
+
+    private static IllegalStateException missing(String setting) {
+        return new IllegalStateException("the setting " + setting + " is missing: add it to application.properties");
+    }
+
+    /** Users of the ModelScope image-gen scripts keep their key where it is. */
+    private ProviderSettings withScriptsConfig(ProviderSettings modelScope) {
+        if (modelScope.hasKey() || modelScopeScriptsConfigFile.isBlank()) {
+            return modelScope;
+        }
+        Path scriptsConfig = Path.of(modelScopeScriptsConfigFile);
+        Optional<ModelScopeScriptsConfig.Found> found = ModelScopeScriptsConfig.read(scriptsConfig);
+        if (found.isEmpty()) {
+            return modelScope;
+        }
+        LOG.info("ModelScope key and default model read from {}", scriptsConfig);
+        return modelScope.withKey(found.get().apiKey(),
+                found.get().model() != null ? found.get().model() : modelScope.model());
+    }
+
+    private static ProviderSettings inSandboxIfKeyless(ProviderSettings settings, SandboxServer sandbox) {
+        return settings.hasKey() ? settings : settings.inSandbox(sandbox.baseUrlFor(settings.id()));
     }
 
     /** Relative paths resolve against the working directory; every folder exists before a route starts. */

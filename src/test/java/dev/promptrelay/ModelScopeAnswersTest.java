@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ModelScopeAnswersTest {
 
     final ModelScopeMapping mapping = new ModelScopeMapping(
-            new ProviderSettings("modelscope", "https://example.invalid", "k", "m", false, 1));
+            new ProviderSettings("modelscope", "https://example.invalid", "k", "", "m", false, 1));
 
     static HttpAnswer ok(String body) {
         return new HttpAnswer(200, Map.of(), body);

@@ -29,7 +29,9 @@ final class TestFolders {
             "promptrelay.archive", "promptrelay.failed", "promptrelay.state-dir", "promptrelay.sandbox.port",
             "promptrelay.sandbox.task-millis", "promptrelay.poll.first-delay-millis",
             "promptrelay.modelscope.api-key", "promptrelay.modelscope.base-url",
-            "promptrelay.modelscope.scripts-config-file");
+            "promptrelay.modelscope.scripts-config-file", "promptrelay.modellix.api-key", "promptrelay.modellix.base-url",
+            "promptrelay.scenario.api-key", "promptrelay.scenario.api-secret", "promptrelay.scenario.base-url",
+            "promptrelay.poll.max-delay-millis", "promptrelay.modellix.submit-path");
 
     final Path root;
     final Path inbox;
@@ -59,7 +61,11 @@ final class TestFolders {
         System.setProperty("promptrelay.sandbox.port", String.valueOf(folders.sandboxPort));
         System.setProperty("promptrelay.sandbox.task-millis", "300");
         System.setProperty("promptrelay.poll.first-delay-millis", "200");
-        // a developer's own ModelScope settings file must not take the tests live
+        // a developer's own keys and ModelScope settings file must not take the tests live
+        for (String key : List.of("promptrelay.modelscope.api-key", "promptrelay.modellix.api-key",
+                "promptrelay.scenario.api-key", "promptrelay.scenario.api-secret")) {
+            System.setProperty(key, "");
+        }
         System.setProperty("promptrelay.modelscope.scripts-config-file", folders.root.resolve("no-such-file.md").toString());
         return folders;
     }

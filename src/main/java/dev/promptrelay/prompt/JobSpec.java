@@ -1,5 +1,6 @@
 package dev.promptrelay.prompt;
 
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -31,11 +32,25 @@ public record JobSpec(
         Map<String, Object> extra,
         Integer line) {
 
+    /** The kinds of generation a job may ask for, as the {@code type} field names them. */
+    public static final List<String> TYPES = List.of("text-to-image", "image-to-image", "text-to-video",
+            "image-to-video");
+
     public static JobSpec ofPrompt(String prompt, String provider, String model, int line) {
         return new JobSpec(prompt, null, provider, model, "text-to-image", null, null, null, null, null, null, 1,
                 null, null, null, null, line);
     }
 
+    public JobSpec withCount(int newCount) {
+        return new JobSpec(prompt, negativePrompt, provider, model, type, width, height, aspectRatio, seed, steps,
+                guidance, newCount, loras, image, name, extra, line);
+    }
+
+    public boolean wantsVideo() {
+        return type != null && type.endsWith("-video");
+    }
+
+    /** {@code 1024x768}, or null when no size was asked for. */
     public String size() {
         return width == null || height == null ? null : width + "x" + height;
     }

@@ -8,22 +8,33 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptrelay.output.FileNames;
 import dev.promptrelay.provider.ProviderCatalog;
+import dev.promptrelay.provider.ProviderMapping;
 
 /**
  * Turns a prompt file into jobs, or rejects it whole with the file, line and field at fault, before any paid call.
  */
 public class PromptFileReader {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final ProviderCatalog providers;
     private final String defaultProvider;
     private final long maxFileBytes;
+    private final JobFields jobFields;
 
     public PromptFileReader(ProviderCatalog providers, String defaultProvider, long maxFileBytes) {
         this.providers = providers;
+        this.jobFields = new JobFields(providers, defaultProvider);
         this.defaultProvider = defaultProvider;
         this.maxFileBytes = maxFileBytes;
     }
@@ -34,21 +45,78 @@ public class PromptFileReader {
      */
     public List<JobSpec> read(Path file, String name) {
         String extension = FileNames.lowerCaseExtension(name);
-        if (!extension.equals("txt")) {
-            throw new PromptFileException(name, null, null,
+        List<JobSpec> jobs = switch (extension) {
+            case "txt" -> readTextLines(readText(file, name), name);
+            case "json" -> readJson(readText(file, name), name);
+            default -> throw new PromptFileException(name, null, null,
                     "unsupported file type '" + (extension.isEmpty() ? "(none)" : "." + extension) + "'",
-                    "save the prompts as a .txt file, one prompt per line, and drop it into the inbox again");
-        }
-        String text = readText(file, name);
-        List<JobSpec> jobs = readTextLines(text, name);
+                    "save the prompts as .txt (one prompt per line) or .json (a job object, or an array of them) "
+                    + "and drop the file into the inbox again");
+        };
         if (jobs.isEmpty()) {
             throw new PromptFileException(name, null, null, "the file holds no prompt",
-                    "write one prompt per line (lines starting with # are comments) and drop the file again");
+                    extension.equals("txt")
+                            ? "write one prompt per line (lines starting with # are comments) and drop the file again"
+                            : "write a job object with at least \"prompt\" and drop the file again");
         }
+        List<JobSpec> tasks = new ArrayList<>();
         for (JobSpec job : jobs) {
-            providers.mapping(job.provider()).validate(job, name);
+            ProviderMapping mapping = providers.mapping(job.provider());
+            mapping.validate(job, name);
+            tasks.addAll(mapping.imagesPerTask(job));
+        }
+        return tasks;
+    }
+
+    /** One job object, or an array of them; every field's line is kept for messages. */
+    private List<JobSpec> readJson(String text, String name) {
+        List<JobSpec> jobs = new ArrayList<>();
+        try (JsonParser parser = JSON.createParser(text)) {
+            JsonToken first = parser.nextToken();
+            if (first == JsonToken.START_OBJECT) {
+                jobs.add(readJsonJob(parser, name));
+            } else if (first == JsonToken.START_ARRAY) {
+                while (parser.nextToken() == JsonToken.START_OBJECT) {
+                    jobs.add(readJsonJob(parser, name));
+                }
+                if (parser.currentToken() != JsonToken.END_ARRAY) {
+                    throw new PromptFileException(name, parser.currentTokenLocation().getLineNr(), null,
+                            "the array holds something other than job objects", "make every entry a {...} job object");
+                }
+            } else if (first != null) {
+                throw new PromptFileException(name, 1, null, "the file is not a JSON job object or array of them",
+                        "write {\"prompt\": \"...\"} or [{...}, {...}]");
+            }
+            if (parser.nextToken() != null) {
+                throw new PromptFileException(name, parser.currentTokenLocation().getLineNr(), null,
+                        "there is more after the JSON value", "remove what follows the closing bracket");
+            }
+        } catch (JsonProcessingException e) {
+            throw new PromptFileException(name, e.getLocation() == null ? null : e.getLocation().getLineNr(), null,
+                    "the JSON is not valid: " + e.getOriginalMessage(), "fix the JSON and drop the file again");
+        } catch (IOException e) {
+            throw new PromptFileException(name, null, null, "the file could not be read: " + e.getMessage(),
+                    "drop it into the inbox again");
         }
         return jobs;
+    }
+
+    private JobSpec readJsonJob(JsonParser parser, String name) throws IOException {
+        int jobLine = parser.currentTokenLocation().getLineNr();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        Map<String, Integer> lines = new LinkedHashMap<>();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            int line = parser.currentTokenLocation().getLineNr();
+            if (fields.containsKey(field)) {
+                throw new PromptFileException(name, line, field, "the field '" + field + "' is given twice",
+                        "keep one of them");
+            }
+            parser.nextToken();
+            fields.put(field, JSON.readValue(parser, Object.class));
+            lines.put(field, line);
+        }
+        return jobFields.read(fields, name, jobLine, lines);
     }
 
     private List<JobSpec> readTextLines(String text, String name) {

@@ -1,6 +1,5 @@
 package dev.promptrelay.provider;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +20,7 @@ import dev.promptrelay.prompt.PromptFileException;
 public class ModelScopeMapping implements ProviderMapping {
 
     static final int MAX_PROMPT_CHARS = 2000;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ProviderJson.JSON;
 
     private final ProviderSettings settings;
 
@@ -41,23 +40,69 @@ public class ModelScopeMapping implements ProviderMapping {
 
     @Override
     public void validate(JobSpec job, String fileName) {
+        Integer line = job.line();
+        if (job.wantsVideo()) {
+            throw new PromptFileException(fileName, line, "type", "ModelScope makes images, not '" + job.type() + "'",
+                    "use type text-to-image or image-to-image, or send video jobs to provider modellix");
+        }
         if (job.prompt().length() >= MAX_PROMPT_CHARS) {
-            throw new PromptFileException(fileName, job.line(), "prompt",
+            throw new PromptFileException(fileName, line, "prompt",
                     "the prompt has " + job.prompt().length() + " characters; ModelScope takes fewer than "
-                                                                   + MAX_PROMPT_CHARS,
+                                                          + MAX_PROMPT_CHARS,
                     "shorten the prompt");
         }
+        int maxSide = maxSide(job.model());
+        if (job.width() != null && job.height() != null
+            && (job.width() < 64 || job.height() < 64 || job.width() > maxSide || job.height() > maxSide)) {
+            throw new PromptFileException(fileName, line, "size", "ModelScope model " + job.model()
+                                                                  + " cannot make " + job.size(),
+                    "use a size from 64x64 to " + maxSide + "x" + maxSide + " for this model");
+        }
         if (job.seed() != null && (job.seed() < 0 || job.seed() > Integer.MAX_VALUE)) {
-            throw new PromptFileException(fileName, job.line(), "seed", "seed " + job.seed() + " is out of range",
+            throw new PromptFileException(fileName, line, "seed", "seed " + job.seed() + " is out of range",
                     "use a seed from 0 to " + Integer.MAX_VALUE + ", or leave it out for a random one");
         }
         if (job.steps() != null && (job.steps() < 1 || job.steps() > 100)) {
-            throw new PromptFileException(fileName, job.line(), "steps", "steps " + job.steps() + " is out of range",
+            throw new PromptFileException(fileName, line, "steps", "steps " + job.steps() + " is out of range",
                     "use 1 to 100 steps");
         }
         if (job.guidance() != null && (job.guidance() < 1.5 || job.guidance() > 20)) {
-            throw new PromptFileException(fileName, job.line(), "guidance",
+            throw new PromptFileException(fileName, line, "guidance",
                     "guidance " + job.guidance() + " is out of range", "use a guidance from 1.5 to 20");
+        }
+        validateLoras(job, fileName);
+    }
+
+    /** The largest side a model family takes, as ModelScope documents it. */
+    static int maxSide(String model) {
+        String m = model == null ? "" : model.toLowerCase(Locale.ROOT);
+        if (m.contains("flux")) {
+            return 1024;
+        }
+        if (m.contains("qwen-image")) {
+            return 1664;
+        }
+        return 2048;
+    }
+
+    private static void validateLoras(JobSpec job, String fileName) {
+        Object loras = job.loras();
+        if (loras == null || loras instanceof String s && !s.isBlank()) {
+            return;
+        }
+        String fix = "give loras as one repo id, or as {\"repo/id\": weight, ...} with at most 6 entries whose weights sum to 1.0";
+        if (!(loras instanceof Map<?, ?> map) || map.isEmpty() || map.size() > 6) {
+            throw new PromptFileException(fileName, job.line(), "loras", "loras is not a repo id or a map of up to 6 weights", fix);
+        }
+        double sum = 0;
+        for (Object weight : map.values()) {
+            if (!(weight instanceof Number n)) {
+                throw new PromptFileException(fileName, job.line(), "loras", "a lora weight is not a number", fix);
+            }
+            sum += n.doubleValue();
+        }
+        if (Math.abs(sum - 1.0) > 0.001) {
+            throw new PromptFileException(fileName, job.line(), "loras", "the lora weights sum to " + sum + ", not 1.0", fix);
         }
     }
 
@@ -67,8 +112,8 @@ public class ModelScopeMapping implements ProviderMapping {
         ObjectNode body = JSON.createObjectNode();
         body.put("model", job.model());
         body.put("prompt", spec.prompt());
-        putIfSet(body, "negative_prompt", spec.negativePrompt());
-        putIfSet(body, "size", spec.size());
+        ProviderJson.putIfSet(body, "negative_prompt", spec.negativePrompt());
+        ProviderJson.putIfSet(body, "size", spec.size());
         if (spec.seed() != null) {
             body.put("seed", spec.seed());
         }
@@ -81,21 +126,20 @@ public class ModelScopeMapping implements ProviderMapping {
         if (spec.loras() != null) {
             body.set("loras", JSON.valueToTree(spec.loras()));
         }
-        putIfSet(body, "image_url", spec.image());
+        ProviderJson.putIfSet(body, "image_url", spec.image());
         if (spec.extra() != null) {
             spec.extra().forEach((k, v) -> body.set(k, JSON.valueToTree(v)));
         }
         Map<String, String> headers = authorized();
         headers.put("Content-Type", "application/json");
         headers.put("X-ModelScope-Async-Mode", "true");
-        return ProviderCall.post(settings.baseUrl() + "/v1/images/generations", headers, toBytes(body));
+        return ProviderCall.post(settings.baseUrl() + "/v1/images/generations", headers, ProviderJson.toBytes(body));
     }
 
     @Override
     public String taskIdFrom(HttpAnswer answer) {
         // task_status SUCCEED in a submit answer only means "accepted"
-        JsonNode id = parse(answer.body()).path("task_id");
-        return id.isValueNode() && !id.asText().isBlank() ? id.asText() : null;
+        return ProviderJson.text(ProviderJson.parse(answer.body()), "task_id");
     }
 
     @Override
@@ -107,7 +151,7 @@ public class ModelScopeMapping implements ProviderMapping {
 
     @Override
     public TaskReport readPoll(HttpAnswer answer) {
-        JsonNode root = parse(answer.body());
+        JsonNode root = ProviderJson.parse(answer.body());
         String word = root.path("task_status").asText("");
         String message = errorText(root);
         switch (word.toUpperCase(Locale.ROOT)) {
@@ -138,8 +182,8 @@ public class ModelScopeMapping implements ProviderMapping {
 
     @Override
     public String errorMessage(HttpAnswer answer) {
-        String text = errorText(parse(answer.body()));
-        return text != null ? text : shortBody(answer.body());
+        String text = errorText(ProviderJson.parse(answer.body()));
+        return text != null ? text : ProviderJson.shortBody(answer.body());
     }
 
     private static List<TaskOutput> outputs(JsonNode root) {
@@ -149,7 +193,8 @@ public class ModelScopeMapping implements ProviderMapping {
             images = root.path("outputs").path("output_images");
         }
         for (JsonNode url : images) {
-            outputs.add(new TaskOutput(outputs.size(), url.asText(), null, "image", extensionOf(url.asText(), "png")));
+            outputs.add(new TaskOutput(outputs.size(), url.asText(), null, "image",
+                    ProviderJson.extensionOf(url.asText(), "png")));
         }
         return outputs;
     }
@@ -162,47 +207,9 @@ public class ModelScopeMapping implements ProviderMapping {
         return root.hasNonNull("message") ? root.get("message").asText() : null;
     }
 
-    static String extensionOf(String url, String fallback) {
-        String path = url.replaceFirst("[?#].*$", "");
-        int slash = path.lastIndexOf('/');
-        int dot = path.lastIndexOf('.');
-        if (dot > slash && path.length() - dot <= 5) {
-            return path.substring(dot + 1).toLowerCase(Locale.ROOT);
-        }
-        return fallback;
-    }
-
-    static String shortBody(String body) {
-        String flat = body.replaceAll("\\s+", " ").strip();
-        return flat.length() > 300 ? flat.substring(0, 300) + "..." : flat;
-    }
-
     private Map<String, String> authorized() {
         Map<String, String> headers = new LinkedHashMap<>();
         headers.put("Authorization", "Bearer " + settings.apiKey());
         return headers;
-    }
-
-    private static void putIfSet(ObjectNode body, String field, String value) {
-        if (value != null && !value.isBlank()) {
-            body.put(field, value);
-        }
-    }
-
-    private static JsonNode parse(String body) {
-        try {
-            JsonNode node = JSON.readTree(body);
-            return node == null ? JSON.createObjectNode() : node;
-        } catch (IOException e) {
-            return JSON.createObjectNode();
-        }
-    }
-
-    private static byte[] toBytes(JsonNode body) {
-        try {
-            return JSON.writeValueAsBytes(body);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot write a request body", e);
-        }
     }
 }

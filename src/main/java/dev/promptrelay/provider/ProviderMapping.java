@@ -1,11 +1,13 @@
 package dev.promptrelay.provider;
 
+import java.util.List;
+
 import dev.promptrelay.journal.Job;
 import dev.promptrelay.prompt.JobSpec;
 
 /**
  * Everything that differs between providers: request mapping, auth, submit and poll calls, status words, result and
- * error extraction. The routes stay generic and ask the mapping of the job's provider.
+ * error extraction, and what a refusal means. The routes stay generic and ask the mapping of the job's provider.
  */
 public interface ProviderMapping {
 
@@ -25,7 +27,26 @@ public interface ProviderMapping {
     /** Rejects a job this provider cannot take, before anything is paid for. */
     void validate(JobSpec job, String fileName);
 
+    /**
+     * The tasks that make a job's {@code count} images: one task per image where the provider makes one per task, or
+     * the job as it is where one task makes them all.
+     */
+    default List<JobSpec> imagesPerTask(JobSpec job) {
+        if (job.count() == null || job.count() <= 1) {
+            return List.of(job);
+        }
+        return java.util.Collections.nCopies(job.count(), job.withCount(1));
+    }
+
     ProviderCall submitCall(Job job);
+
+    /**
+     * The answer as the generic rules should read it. Providers that wrap errors in a 200 answer (Modellix's
+     * {@code code}) move the real status into place here.
+     */
+    default HttpAnswer interpret(HttpAnswer raw) {
+        return raw;
+    }
 
     /** The task id from an accepted submit, or null when a 2xx answer carries none. */
     String taskIdFrom(HttpAnswer answer);
@@ -34,9 +55,24 @@ public interface ProviderMapping {
 
     TaskReport readPoll(HttpAnswer answer);
 
-    /** The call that downloads one output; may first need to resolve it (signed URLs). */
+    /** The call that downloads one output whose URL is known. */
     ProviderCall downloadCall(TaskOutput output);
+
+    /** The call that asks for a fresh download URL of an output that names only its provider id (signed URLs). */
+    default ProviderCall linkCall(TaskOutput output) {
+        throw new UnsupportedOperationException(displayName() + " gives download URLs directly");
+    }
+
+    /** The output with the download URL (and file type) the link answer gave, or null when it gave none. */
+    default TaskOutput linked(TaskOutput output, HttpAnswer answer) {
+        throw new UnsupportedOperationException(displayName() + " gives download URLs directly");
+    }
 
     /** The provider's own explanation in an error answer, or a short form of the raw body. */
     String errorMessage(HttpAnswer answer);
+
+    /** What the user should do about a refusal with this status, when the provider's meaning is known; else null. */
+    default String adviceFor(int status) {
+        return null;
+    }
 }

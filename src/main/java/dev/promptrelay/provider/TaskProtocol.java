@@ -23,6 +23,7 @@ public class TaskProtocol {
     public static final String SUBMISSION = "submission";
     public static final String TASK = "task";
     public static final String OUTPUT = "output";
+    public static final String DOWNLOAD = "download";
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskProtocol.class);
 
@@ -33,10 +34,13 @@ public class TaskProtocol {
     private final long firstPollDelayMillis;
     private final long maxPollDelayMillis;
     private final boolean retryAmbiguousSubmit;
+    private final int downloadMaxRetries;
 
     public TaskProtocol(ProviderCatalog providers, int maxSubmitAttempts, Duration pollTimeout, Duration notFoundGrace,
-                        long firstPollDelayMillis, long maxPollDelayMillis, boolean retryAmbiguousSubmit) {
+                        long firstPollDelayMillis, long maxPollDelayMillis, boolean retryAmbiguousSubmit,
+                        int downloadMaxRetries) {
         this.providers = providers;
+        this.downloadMaxRetries = downloadMaxRetries;
         this.retryAmbiguousSubmit = retryAmbiguousSubmit;
         this.maxSubmitAttempts = maxSubmitAttempts;
         this.pollTimeout = pollTimeout;
@@ -61,7 +65,7 @@ public class TaskProtocol {
     public void submitAnswer(Exchange exchange) {
         Job job = job(exchange);
         ProviderMapping mapping = mapping(job);
-        HttpAnswer answer = answer(exchange);
+        HttpAnswer answer = mapping.interpret(answer(exchange));
         SubmitAttempts attempts = exchange.getProperty(SUBMISSION, SubmitAttempts.class);
         int status = answer.status();
         if (answer.ok()) {
@@ -87,10 +91,14 @@ public class TaskProtocol {
                     "nothing was charged for this job; drop the prompt file into the inbox again later");
         }
         if (status >= 400 && status < 500) {
+            String advice = mapping.adviceFor(status);
+            if (advice == null) {
+                advice = status == 401 || status == 403
+                        ? "check promptrelay." + mapping.id() + ".api-key, then drop the prompt file again"
+                        : "fix what the message names, then drop the prompt file again";
+            }
             throw JobFailure.failed(mapping.displayName() + " rejected the job with HTTP " + status + ": " + message,
-                    status == 401 || status == 403
-                            ? "check promptrelay." + mapping.id() + ".api-key, then drop the prompt file again"
-                            : "fix what the message names, then drop the prompt file again");
+                    advice);
         }
         if (retryAmbiguousSubmit && attempts.retryLater(null, "HTTP " + status + ": " + message)) {
             LOG.warn("{}: submit answered HTTP {}; submitting again as promptrelay.retry-ambiguous-submit is true",
@@ -152,7 +160,7 @@ public class TaskProtocol {
         Job job = job(exchange);
         ProviderMapping mapping = mapping(job);
         TaskWatch watch = exchange.getProperty(TASK, TaskWatch.class);
-        HttpAnswer answer = answer(exchange);
+        HttpAnswer answer = mapping.interpret(answer(exchange));
         int status = answer.status();
         if (answer.ok()) {
             TaskReport report = mapping.readPoll(answer);
@@ -205,10 +213,108 @@ public class TaskProtocol {
 
     // --- download ---
 
+    public void startDownload(Exchange exchange) {
+        TaskOutput output = exchange.getProperty(OUTPUT, TaskOutput.class);
+        exchange.setProperty(DOWNLOAD, new DownloadAttempts(downloadMaxRetries, output.url() == null));
+    }
+
+    public void nextDownloadAttempt(Exchange exchange) {
+        exchange.getProperty(DOWNLOAD, DownloadAttempts.class).started();
+    }
+
+    /** Asks the provider for a fresh download URL of an output it names by id. */
+    public void linkRequest(Exchange exchange) {
+        Job job = job(exchange);
+        TaskOutput output = exchange.getProperty(OUTPUT, TaskOutput.class);
+        send(exchange, mapping(job).linkCall(output));
+    }
+
+    public void linkAnswer(Exchange exchange) {
+        Job job = job(exchange);
+        ProviderMapping mapping = mapping(job);
+        TaskOutput output = exchange.getProperty(OUTPUT, TaskOutput.class);
+        DownloadAttempts attempts = exchange.getProperty(DOWNLOAD, DownloadAttempts.class);
+        HttpAnswer answer = mapping.interpret(answer(exchange));
+        TaskOutput linked = answer.ok() ? mapping.linked(output, answer) : null;
+        if (linked != null) {
+            exchange.setProperty(OUTPUT, linked);
+            attempts.markLinked();
+            return;
+        }
+        String problem = mapping.displayName() + " did not give a download link for output " + output.reference()
+                         + " of task " + job.taskId() + " (HTTP " + answer.status() + ": "
+                         + mapping.errorMessage(answer) + ")";
+        if ((answer.ok() || answer.status() == 429 || answer.status() >= 500) && attempts.retryLater()) {
+            LOG.warn("{}: {}; trying again in {} ms", job.label(), problem, attempts.getWaitMillis());
+            return;
+        }
+        throw JobFailure.failed(problem, "the task's results may still be in your " + mapping.displayName()
+                                         + " account; drop the prompt file again to generate them anew");
+    }
+
     public void downloadRequest(Exchange exchange) {
         Job job = job(exchange);
         TaskOutput output = exchange.getProperty(OUTPUT, TaskOutput.class);
         send(exchange, mapping(job).downloadCall(output));
+    }
+
+    /** A 2xx leaves the content streaming on the message; a refusal gets a fresh link once, or a later try. */
+    public void downloadAnswer(Exchange exchange) throws java.io.IOException {
+        Job job = job(exchange);
+        ProviderMapping mapping = mapping(job);
+        TaskOutput output = exchange.getProperty(OUTPUT, TaskOutput.class);
+        DownloadAttempts attempts = exchange.getProperty(DOWNLOAD, DownloadAttempts.class);
+        Message message = exchange.getMessage();
+        Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        if (status != null && status >= 200 && status < 300) {
+            attempts.markFetched();
+            return;
+        }
+        String body = errorBody(message);
+        String problem = "the download of output " + (output.index() + 1) + " of task " + job.taskId()
+                         + " answered HTTP " + status + " (" + ProviderJson.shortBody(body) + ")";
+        if (status != null && status >= 400 && status < 500 && status != 429 && output.reference() != null
+            && attempts.relink()) {
+            LOG.info("{}: {}; asking {} for a fresh link", job.label(), problem, mapping.displayName());
+            return;
+        }
+        if ((status == null || status == 429 || status >= 500) && attempts.retryLater()) {
+            LOG.warn("{}: {}; trying again in {} ms", job.label(), problem, attempts.getWaitMillis());
+            return;
+        }
+        throw JobFailure.failed(problem, "result links expire soon after a task ends; drop the prompt file again "
+                                         + "to generate it anew");
+    }
+
+    public void downloadWritten(Exchange exchange) {
+        exchange.getProperty(DOWNLOAD, DownloadAttempts.class).markWritten();
+    }
+
+    /** The connection broke before or while the content arrived: a partial file was never moved into place. */
+    public void downloadInterrupted(Exchange exchange) {
+        Job job = job(exchange);
+        DownloadAttempts attempts = exchange.getProperty(DOWNLOAD, DownloadAttempts.class);
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String problem = "the download of a result of task " + job.taskId() + " broke off ("
+                         + JobFailure.describe(cause) + ")";
+        if (attempts.retryLater()) {
+            LOG.warn("{}: {}; trying again in {} ms", job.label(), problem, attempts.getWaitMillis());
+            return;
+        }
+        throw JobFailure.failed(problem + " after " + attempts.getAttempts() + " tries",
+                "result links expire soon after a task ends; drop the prompt file again to generate it anew");
+    }
+
+    /** At most a few KB of an error answer, and the connection released: such bodies are never worth more. */
+    private static String errorBody(Message message) throws java.io.IOException {
+        Object body = message.getBody();
+        if (body instanceof java.io.InputStream in) {
+            try (in) {
+                return new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        String text = message.getBody(String.class);
+        return text == null ? "" : text;
     }
 
     // --- plumbing ---

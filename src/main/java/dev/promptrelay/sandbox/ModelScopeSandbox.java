@@ -61,10 +61,10 @@ class ModelScopeSandbox {
         long request = submitRequests.incrementAndGet();
         if (System.currentTimeMillis() < retryAllowedAt) {
             // a client that honours Retry-After never gets here
-            server.increment("early");
+            server.increment("modelscope", "early");
         }
         if (behaviour.throttleEvery() > 0 && request % behaviour.throttleEvery() == 0) {
-            server.increment("throttled");
+            server.increment("modelscope", "throttled");
             retryAllowedAt = System.currentTimeMillis() + 1000;
             exchange.getResponseHeaders().set("Retry-After", "1");
             SandboxServer.respondJson(exchange, 429,
@@ -104,7 +104,7 @@ class ModelScopeSandbox {
         long number = nextId.getAndIncrement();
         String id = String.valueOf(number);
         tasks.put(id, new Task(id, model, prompt, seed, width, height, System.currentTimeMillis()));
-        server.increment("submits");
+        server.increment("modelscope", "submits");
         Map<String, Object> answer = new LinkedHashMap<>();
         if (number % 2 == 0) {
             // some deployments echo task_status SUCCEED on submit, meaning only "accepted"
@@ -116,7 +116,7 @@ class ModelScopeSandbox {
     }
 
     private void poll(HttpExchange exchange, String id) throws IOException {
-        server.increment("polls");
+        server.increment("modelscope", "polls");
         Task task = tasks.get(id);
         if (task == null || !"image_generation".equals(exchange.getRequestHeaders().getFirst("X-ModelScope-Task-Type"))) {
             SandboxServer.respondJson(exchange, 200, Map.of("errors", Map.of("code", 500, "message", "task not found"),
@@ -151,13 +151,13 @@ class ModelScopeSandbox {
             SandboxServer.respond(exchange, 404, "text/plain", "no such file".getBytes());
             return;
         }
-        server.increment("downloads");
+        server.increment("modelscope", "downloads");
         SandboxServer.respond(exchange, 200, "image/png",
                 PlaceholderImage.png(task.prompt(), task.seed(), task.width(), task.height(), task.model()));
     }
 
     private void reject(HttpExchange exchange, int status, String message) throws IOException {
-        server.increment("rejected");
+        server.increment("modelscope", "rejected");
         SandboxServer.respondJson(exchange, status,
                 Map.of("errors", Map.of("code", status, "message", message), "request_id", UUID.randomUUID().toString()));
     }

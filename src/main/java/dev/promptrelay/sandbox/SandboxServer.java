@@ -4,8 +4,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -22,9 +23,11 @@ import com.sun.net.httpserver.HttpServer;
 public class SandboxServer implements AutoCloseable {
 
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String MODELLIX_PREFIX = "/modellix/api/v1";
+    static final String SCENARIO_PREFIX = "/scenario/v1";
 
     private final SandboxBehaviour behaviour;
-    private final Map<String, AtomicLong> counters = new LinkedHashMap<>();
+    private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private HttpServer server;
     private ExecutorService executor;
 
@@ -45,7 +48,13 @@ public class SandboxServer implements AutoCloseable {
         server.setExecutor(executor);
         ModelScopeSandbox modelScope = new ModelScopeSandbox(this, behaviour);
         server.createContext("/v1/", modelScope::handle);
-        server.createContext("/sandbox-files/", modelScope::download);
+        server.createContext("/sandbox-files/modelscope/", modelScope::download);
+        ModellixSandbox modellix = new ModellixSandbox(this, behaviour);
+        server.createContext(MODELLIX_PREFIX + "/", modellix::handle);
+        server.createContext("/sandbox-files/modellix/", modellix::download);
+        ScenarioSandbox scenario = new ScenarioSandbox(this, behaviour);
+        server.createContext(SCENARIO_PREFIX + "/", scenario::handle);
+        server.createContext("/sandbox-files/scenario/", scenario::download);
         server.createContext("/_sandbox/stats", this::stats);
         server.start();
         return this;
@@ -55,16 +64,29 @@ public class SandboxServer implements AutoCloseable {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
-    public long count(String counter) {
-        return counters.get(counter).get();
+    /** The base URL a provider's settings take to reach its sandbox: each provider's full prefix, as in production. */
+    public String baseUrlFor(String provider) {
+        return switch (provider) {
+            case "modelscope" -> baseUrl();
+            case "modellix" -> baseUrl() + MODELLIX_PREFIX;
+            case "scenario" -> baseUrl() + SCENARIO_PREFIX;
+            default -> throw new IllegalArgumentException("the sandbox does not speak provider '" + provider + "'");
+        };
     }
 
-    void increment(String counter) {
-        counters.get(counter).incrementAndGet();
+    /** A count over all providers ({@code submits}) or for one ({@code modellix.submits}). */
+    public long count(String counter) {
+        AtomicLong value = counters.get(counter);
+        return value == null ? 0 : value.get();
+    }
+
+    void increment(String provider, String counter) {
+        counters.computeIfAbsent(counter, k -> new AtomicLong()).incrementAndGet();
+        counters.computeIfAbsent(provider + "." + counter, k -> new AtomicLong()).incrementAndGet();
     }
 
     private void stats(HttpExchange exchange) throws IOException {
-        Map<String, Long> snapshot = new LinkedHashMap<>();
+        Map<String, Long> snapshot = new TreeMap<>();
         counters.forEach((k, v) -> snapshot.put(k, v.get()));
         respond(exchange, 200, "application/json", JSON.writeValueAsBytes(snapshot));
     }

@@ -1,0 +1,150 @@
+package dev.promptrelay.prompt;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.promptrelay.provider.ProviderCatalog;
+import dev.promptrelay.provider.ProviderMapping;
+
+/**
+ * The field vocabulary every prompt file format shares, read from a map of field names to values into a
+ * {@link JobSpec}; each mistake names the file, the line and the field.
+ */
+public class JobFields {
+
+    public static final List<String> NAMES = List.of("prompt", "negative_prompt", "provider", "model", "type", "size",
+            "width", "height", "aspect_ratio", "seed", "steps", "guidance", "count", "loras", "image", "name", "extra");
+    /** More images than this from one job is almost surely a typo, and would be paid for. */
+    public static final int MAX_COUNT = 16;
+
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,5})\\s*[xX*×]\\s*(\\d{1,5})");
+
+    private final ProviderCatalog providers;
+    private final String defaultProvider;
+
+    public JobFields(ProviderCatalog providers, String defaultProvider) {
+        this.providers = providers;
+        this.defaultProvider = defaultProvider;
+    }
+
+    /**
+     * @param fields    the job's fields as parsed
+     * @param file      the prompt file's name, for messages
+     * @param jobLine   the line the job starts on
+     * @param fieldLine the line of each field, for messages (the job's line where a field has none)
+     */
+    public JobSpec read(Map<String, Object> fields, String file, int jobLine, Map<String, Integer> fieldLine) {
+        Where where = new Where(file, jobLine, fieldLine);
+        for (String field : fields.keySet()) {
+            if (!NAMES.contains(field)) {
+                throw where.problem(field, "unknown field '" + field + "'",
+                        "remove it, or use one of " + String.join(", ", NAMES)
+                        + " (put provider-specific options under \"extra\")");
+            }
+        }
+        String prompt = text(fields, "prompt", where);
+        if (prompt == null || prompt.isBlank()) {
+            throw where.problem("prompt", "the job has no prompt", "add \"prompt\" with the text to generate from");
+        }
+        String provider = text(fields, "provider", where);
+        provider = providers.require(provider != null ? provider.strip() : defaultProvider, file,
+                where.lineOf("provider"));
+        ProviderMapping mapping = providers.mapping(provider);
+        String model = text(fields, "model", where);
+        String type = text(fields, "type", where);
+        if (type == null) {
+            type = "text-to-image";
+        } else if (!JobSpec.TYPES.contains(type)) {
+            throw where.problem("type", "unknown type '" + type + "'", "use one of " + String.join(", ", JobSpec.TYPES));
+        }
+        Integer width = integer(fields, "width", where);
+        Integer height = integer(fields, "height", where);
+        String size = text(fields, "size", where);
+        if (size != null) {
+            Matcher m = SIZE.matcher(size.strip());
+            if (!m.matches()) {
+                throw where.problem("size", "size '" + size + "' is not written WIDTHxHEIGHT",
+                        "write it like 1024x1024 (1024*1024 works too)");
+            }
+            width = Integer.parseInt(m.group(1));
+            height = Integer.parseInt(m.group(2));
+        }
+        if ((width == null) != (height == null)) {
+            throw where.problem(width == null ? "width" : "height", "width and height go together",
+                    "give both, or use size like 1024x768");
+        }
+        Integer count = integer(fields, "count", where);
+        if (count != null && (count < 1 || count > MAX_COUNT)) {
+            throw where.problem("count", "count " + count + " is out of range",
+                    "ask for 1 to " + MAX_COUNT + " images per job");
+        }
+        String image = text(fields, "image", where);
+        if (image != null && !image.matches("(?s)(https?://|data:image/).+")) {
+            throw where.problem("image", "image must be an http(s) URL or a data:image/... URI",
+                    "give the input picture's URL, or its data URI");
+        }
+        Object extra = fields.get("extra");
+        if (extra != null && !(extra instanceof Map)) {
+            throw where.problem("extra", "extra must be an object", "write it like {\"watermark\": false}");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> extraMap = extra == null ? null : new LinkedHashMap<>((Map<String, Object>) extra);
+        Long seed = wholeNumber(fields, "seed", where);
+        Number guidance = number(fields, "guidance", where);
+        return new JobSpec(prompt.strip(), text(fields, "negative_prompt", where), provider,
+                model != null ? model.strip() : mapping.defaultModel(), type, width, height,
+                text(fields, "aspect_ratio", where), seed, integer(fields, "steps", where),
+                guidance == null ? null : guidance.doubleValue(), count == null ? 1 : count, fields.get("loras"), image,
+                text(fields, "name", where), extraMap, jobLine);
+    }
+
+    private static String text(Map<String, Object> fields, String field, Where where) {
+        Object value = fields.get(field);
+        if (value == null || value instanceof String) {
+            return (String) value;
+        }
+        throw where.problem(field, field + " must be text, not " + value, "put the value in quotes");
+    }
+
+    private static Number number(Map<String, Object> fields, String field, Where where) {
+        Object value = fields.get(field);
+        if (value == null || value instanceof Number) {
+            return (Number) value;
+        }
+        throw where.problem(field, field + " must be a number, not '" + value + "'", "write it without quotes, like 42");
+    }
+
+    private static Long wholeNumber(Map<String, Object> fields, String field, Where where) {
+        Number value = number(fields, field, where);
+        if (value == null) {
+            return null;
+        }
+        double d = value.doubleValue();
+        if (d != Math.rint(d) || Math.abs(d) > 1e15) {
+            throw where.problem(field, field + " must be a whole number, not " + value, "write it like 42");
+        }
+        return value.longValue();
+    }
+
+    private static Integer integer(Map<String, Object> fields, String field, Where where) {
+        Long value = wholeNumber(fields, field, where);
+        if (value != null && Math.abs(value) > 1_000_000) {
+            throw where.problem(field, field + " " + value + " is far out of range", "use a smaller number");
+        }
+        return value == null ? null : value.intValue();
+    }
+
+    private record Where(String file, int jobLine, Map<String, Integer> fieldLine) {
+
+        Integer lineOf(String field) {
+            return fieldLine.getOrDefault(field, jobLine);
+        }
+
+        PromptFileException problem(String field, String problem, String fix) {
+            return new PromptFileException(file, lineOf(field), field, problem, fix);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.promptrelay.provider;
+
+/**
+ * The tries of one output's download. Result URLs expire, so a failed try is repeated soon; an output known only by
+ * its provider id first gets a fresh link, and gets one more when the provider refuses the old one.
+ */
+public class DownloadAttempts {
+
+    private final int maxRetries;
+    private int attempts;
+    private boolean again = true;
+    private long waitMillis;
+    private boolean linkNeeded;
+    private boolean relinked;
+    private boolean fetched;
+
+    public DownloadAttempts(int maxRetries, boolean linkNeeded) {
+        this.maxRetries = maxRetries;
+        this.linkNeeded = linkNeeded;
+    }
+
+    public boolean isAgain() {
+        return again;
+    }
+
+    public long getWaitMillis() {
+        return waitMillis;
+    }
+
+    /** True while the output still needs a (fresh) download URL before it can be fetched. */
+    public boolean isLinkNeeded() {
+        return linkNeeded;
+    }
+
+    /** True once the download answered 2xx and its content is on the message. */
+    public boolean isFetched() {
+        return fetched;
+    }
+
+    int getAttempts() {
+        return attempts;
+    }
+
+    void started() {
+        attempts++;
+        again = false;
+        waitMillis = 0;
+        fetched = false;
+    }
+
+    void markLinked() {
+        linkNeeded = false;
+    }
+
+    void markFetched() {
+        fetched = true;
+    }
+
+    void markWritten() {
+        again = false;
+    }
+
+    /** The link was refused: ask for a new one at once, but only once. */
+    boolean relink() {
+        if (relinked) {
+            return false;
+        }
+        relinked = true;
+        linkNeeded = true;
+        again = true;
+        waitMillis = 0;
+        return true;
+    }
+
+    /** A transient failure; returns false when no try is left. */
+    boolean retryLater() {
+        if (attempts > maxRetries) {
+            return false;
+        }
+        waitMillis = Math.min(30_000L, 1000L << Math.min(attempts - 1, 5));
+        again = true;
+        return true;
+    }
+}
