@@ -74,7 +74,9 @@ final class TestFolders {
     static SandboxServer standIn(long taskMillis) throws IOException {
         SandboxServer server = new SandboxServer(new SandboxBehaviour(taskMillis, SandboxBehaviour.DEFAULT_REFUSE_MARKER))
                 .start(0);
-        System.setProperty("promptrelay.modelscope.base-url", server.baseUrl());
+        for (String provider : List.of("modelscope", "modellix", "scenario")) {
+            System.setProperty("promptrelay." + provider + ".base-url", server.baseUrlFor(provider));
+        }
         return server;
     }
 
