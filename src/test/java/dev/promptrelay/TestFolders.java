@@ -31,7 +31,8 @@ final class TestFolders {
             "promptrelay.modelscope.api-key", "promptrelay.modelscope.base-url",
             "promptrelay.modelscope.scripts-config-file", "promptrelay.modellix.api-key", "promptrelay.modellix.base-url",
             "promptrelay.scenario.api-key", "promptrelay.scenario.api-secret", "promptrelay.scenario.base-url",
-            "promptrelay.poll.max-delay-millis", "promptrelay.modellix.submit-path");
+            "promptrelay.poll.max-delay-millis", "promptrelay.modellix.submit-path",
+            "promptrelay.modelscope.max-concurrent");
 
     final Path root;
     final Path inbox;
@@ -78,6 +79,41 @@ final class TestFolders {
             System.setProperty("promptrelay." + provider + ".base-url", server.baseUrlFor(provider));
         }
         return server;
+    }
+
+    /**
+     * Points every provider at a scripted server, live (keys set), with quick polls: the base URLs carry each
+     * provider's own prefix, as in production.
+     */
+    static ScriptedProvider scripted() throws IOException {
+        ScriptedProvider server = new ScriptedProvider();
+        System.setProperty("promptrelay.modelscope.base-url", server.baseUrl());
+        System.setProperty("promptrelay.modellix.base-url", server.baseUrl() + "/api/v1");
+        System.setProperty("promptrelay.scenario.base-url", server.baseUrl() + "/v1");
+        System.setProperty("promptrelay.modelscope.api-key", "ms-contract-key");
+        System.setProperty("promptrelay.modellix.api-key", "mdlx-contract-key");
+        System.setProperty("promptrelay.scenario.api-key", "contract-key");
+        System.setProperty("promptrelay.scenario.api-secret", "contract-secret");
+        System.setProperty("promptrelay.modelscope.max-concurrent", "4");
+        System.setProperty("promptrelay.poll.first-delay-millis", "100");
+        System.setProperty("promptrelay.poll.max-delay-millis", "200");
+        return server;
+    }
+
+    /** Waits until a prompt file has left processing, in the archive or in failed/. */
+    void awaitDone(String file) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .until(() -> Files.exists(archive.resolve(file)) || Files.exists(failed.resolve(file + ".error.json")));
+    }
+
+    /** The failed job of a one-job prompt file, as its error file reports it. */
+    JsonNode failedJob(String file) throws IOException {
+        Path error = failed.resolve(file + ".error.json");
+        if (!Files.exists(error)) {
+            throw new AssertionError(file + " did not fail: it is in " + (Files.exists(archive.resolve(file))
+                    ? "the archive" : "neither the archive nor failed/"));
+        }
+        return json(error).path("jobs").get(0);
     }
 
     static void clear() {

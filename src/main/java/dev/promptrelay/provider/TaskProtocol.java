@@ -282,6 +282,11 @@ public class TaskProtocol {
             LOG.warn("{}: {}; trying again in {} ms", job.label(), problem, attempts.getWaitMillis());
             return;
         }
+        if (output.reference() != null) {
+            throw JobFailure.failed(problem + ", even with a fresh link",
+                    "the result is still " + output.reference() + " in your " + mapping.displayName()
+                    + " account; download it there, or drop the prompt file again to generate it anew");
+        }
         throw JobFailure.failed(problem, "result links expire soon after a task ends; drop the prompt file again "
                                          + "to generate it anew");
     }
