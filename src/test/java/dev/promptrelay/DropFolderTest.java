@@ -124,4 +124,51 @@ class DropFolderTest {
         assertThat(folders.files(folders.outbox.resolve("twice"), "*.png")).extracting(p -> p.getFileName().toString())
                 .containsExactly("001-1-2.png", "001-1.png");
     }
+
+    @Test
+    void everyProviderRunsInTheSandboxWithoutAKey() throws Exception {
+        folders.drop("lantern.json", """
+                {"provider": "modellix", "model": "alibaba/qwen-image-plus", "type": "text-to-image",
+                 "prompt": "a paper lantern", "size": "1328*1328"}""");
+        folders.drop("castle.json", """
+                {"provider": "scenario", "model": "model_imagen4-ultra", "prompt": "a castle", "aspect_ratio": "16:9",
+                 "count": 2}""");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(folders.archive.resolve("lantern.json"))
+                                                            && Files.exists(folders.archive.resolve("castle.json")));
+
+        JsonNode lantern = folders.json(folders.outbox.resolve("lantern").resolve("001-1.png.json"));
+        assertThat(lantern.path("provider").asText()).isEqualTo("modellix");
+        assertThat(lantern.path("sandbox").asBoolean()).isTrue();
+        assertThat(ImageIO.read(folders.outbox.resolve("lantern").resolve("001-1.png").toFile()).getWidth()).isEqualTo(1328);
+        assertThat(folders.files(folders.outbox.resolve("castle"), "*.png")).hasSize(2);
+        assertThat(folders.stats().get("scenario.submits")).as("two images from one Scenario job").isEqualTo(1);
+    }
+
+    @Test
+    void aJsonJobWithAMistakeIsRejectedNamingTheLineAndFieldAndCostsNothing() throws Exception {
+        long submitsBefore = folders.stats().get("submits");
+        folders.drop("typo.json", "{\"prompt\": \"a fox\",\n \"sise\": \"1024x1024\"}");
+        folders.drop("nomodel.json", "{\"provider\": \"modellix\",\n \"model\": \"qwen-image-plus\", \"prompt\": \"a fox\"}");
+        folders.drop("broken.json", "{\"prompt\": \"a fox\",\n\n \"seed\": }");
+        folders.drop("elsewhere.json", "{\"prompt\": \"a fox\", \"provider\": \"midjourney\"}");
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> folders.files(folders.failed, "*.json.error.json").stream()
+                .filter(p -> p.getFileName().toString().matches("(typo|nomodel|broken|elsewhere)\\.json\\.error\\.json"))
+                .count() == 4);
+
+        JsonNode typo = folders.json(folders.failed.resolve("typo.json.error.json"));
+        assertThat(typo.path("error").asText()).contains("unknown field 'sise'");
+        assertThat(typo.path("line").asInt()).isEqualTo(2);
+        assertThat(typo.path("field").asText()).isEqualTo("sise");
+        JsonNode noModel = folders.json(folders.failed.resolve("nomodel.json.error.json"));
+        assertThat(noModel.path("field").asText()).isEqualTo("model");
+        assertThat(noModel.path("what_to_do").asText()).contains("alibaba/qwen-image-plus");
+        JsonNode broken = folders.json(folders.failed.resolve("broken.json.error.json"));
+        assertThat(broken.path("error").asText()).startsWith("the JSON is not valid");
+        assertThat(broken.path("line").asInt()).isEqualTo(3);
+        assertThat(folders.json(folders.failed.resolve("elsewhere.json.error.json")).path("what_to_do").asText())
+                .contains("modelscope, modellix, scenario");
+        assertThat(folders.stats().get("submits")).as("nothing was submitted").isEqualTo(submitsBefore);
+    }
 }
