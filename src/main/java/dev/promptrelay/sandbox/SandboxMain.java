@@ -24,9 +24,11 @@ public final class SandboxMain {
         }
         SandboxServer server = new SandboxServer(new SandboxBehaviour(taskMillis, SandboxBehaviour.DEFAULT_REFUSE_MARKER))
                 .start(port);
-        System.out.println("promptrelay sandbox listening on " + server.baseUrl()
-                           + "; point promptrelay at it with PROMPTRELAY_MODELSCOPE_BASE_URL=" + server.baseUrl()
-                           + " and any MODELSCOPE_API_KEY. Counts at " + server.baseUrl() + "/_sandbox/stats");
+        System.out.println("promptrelay sandbox listening on " + server.baseUrl() + ". Point promptrelay at it with "
+                           + "PROMPTRELAY_MODELSCOPE_BASE_URL=" + server.baseUrlFor("modelscope")
+                           + " PROMPTRELAY_MODELLIX_BASE_URL=" + server.baseUrlFor("modellix")
+                           + " PROMPTRELAY_SCENARIO_BASE_URL=" + server.baseUrlFor("scenario")
+                           + " and any keys. Counts at " + server.baseUrl() + "/_sandbox/stats");
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
