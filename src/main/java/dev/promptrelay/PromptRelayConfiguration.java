@@ -83,6 +83,8 @@ public class PromptRelayConfiguration implements CamelConfiguration {
     String sandboxRefuseMarker;
     @PropertyInject(value = "promptrelay.sandbox.throttle-every", defaultValue = "0")
     int sandboxThrottleEvery;
+    @PropertyInject(value = "promptrelay.sandbox.video-bytes", defaultValue = "1048576")
+    long sandboxVideoBytes;
 
     @PropertyInject(value = "promptrelay.download.max-retries", defaultValue = "3")
     int downloadMaxRetries;
@@ -108,7 +110,8 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         List<ProviderSettings> keyless = configured.stream().filter(p -> !p.hasKey()).toList();
         SandboxServer sandbox = null;
         if (!keyless.isEmpty()) {
-            sandbox = new SandboxServer(new SandboxBehaviour(sandboxTaskMillis, sandboxRefuseMarker, sandboxThrottleEvery))
+            sandbox = new SandboxServer(new SandboxBehaviour(sandboxTaskMillis, sandboxRefuseMarker, sandboxThrottleEvery,
+                    sandboxVideoBytes, SandboxBehaviour.DEFAULT_LINK_MILLIS))
                     .start(sandboxPort);
             context.addService(new SandboxLifecycle(sandbox));
             LOG.warn("SANDBOX MODE for {}: no API key is set, so the built-in sandbox at {} answers for {} and their "

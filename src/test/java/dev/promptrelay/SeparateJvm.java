@@ -1,0 +1,48 @@
+package dev.promptrelay;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The application in a JVM of its own, as users run it: its own heap limit, its own process to stop or kill. It runs
+ * from the test class path with settings given as -D options, in the given working directory.
+ */
+final class SeparateJvm implements AutoCloseable {
+
+    private final Process process;
+    final Path log;
+
+    private SeparateJvm(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    static SeparateJvm start(Path workingDir, List<String> jvmOptions, Map<String, String> settings) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add(Application.class.getName());
+        Path log = workingDir.resolve("app.log");
+        Process process = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        return new SeparateJvm(process, log);
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+}
