@@ -11,6 +11,7 @@ import java.util.Optional;
 import dev.promptrelay.journal.FailedJobs;
 import dev.promptrelay.journal.JobJournal;
 import dev.promptrelay.output.OutputWriter;
+import dev.promptrelay.prompt.InputImages;
 import dev.promptrelay.prompt.PromptFileReader;
 import dev.promptrelay.prompt.PromptFiles;
 import dev.promptrelay.provider.ModelScopeMapping;
@@ -63,6 +64,10 @@ public class PromptRelayConfiguration implements CamelConfiguration {
     String journalPassword;
     @PropertyInject(value = "promptrelay.max-prompt-file-bytes", defaultValue = "1048576")
     long maxPromptFileBytes;
+    @PropertyInject(value = "promptrelay.max-input-image-bytes", defaultValue = "10485760")
+    long maxInputImageBytes;
+    @PropertyInject(value = "promptrelay.max-jobs-per-file", defaultValue = "1000")
+    int maxJobsPerFile;
     @PropertyInject(value = "promptrelay.submit.max-attempts", defaultValue = "5")
     int maxSubmitAttempts;
     @PropertyInject(value = "promptrelay.retry-ambiguous-submit", defaultValue = "false")
@@ -143,10 +148,12 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("providers", providers);
         context.getRegistry().bind("journal", journal);
         context.getRegistry().bind("failedJobs", new FailedJobs(journal));
+        InputImages inputImages = new InputImages(inboxDir, folder(stateDirPath.resolve("input-images").toString()),
+                maxInputImageBytes);
         context.getRegistry().bind("promptFileReader",
-                new PromptFileReader(providers, defaultProvider, maxPromptFileBytes));
+                new PromptFileReader(providers, defaultProvider, maxPromptFileBytes, maxJobsPerFile, inputImages));
         context.getRegistry().bind("promptFiles",
-                new PromptFiles(inboxDir, heldDir, folder(archive), folder(failed), journal));
+                new PromptFiles(inboxDir, heldDir, folder(archive), folder(failed), folder(outbox), journal));
         context.getRegistry().bind("taskProtocol", new TaskProtocol(providers, maxSubmitAttempts,
                 Duration.ofSeconds(pollTimeoutSeconds), Duration.ofSeconds(notFoundGraceSeconds), firstPollDelayMillis,
                 maxPollDelayMillis, retryAmbiguousSubmit, downloadMaxRetries));

@@ -5,13 +5,16 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.promptrelay.journal.Job;
 import dev.promptrelay.journal.JobJournal;
+import dev.promptrelay.prompt.JobSpec;
 import dev.promptrelay.provider.ProviderCatalog;
 import dev.promptrelay.provider.TaskOutput;
 import dev.promptrelay.provider.TaskProtocol;
@@ -46,7 +49,9 @@ public class OutputWriter {
                       + "-" + (output.index() + 1);
         Path target = AtomicFiles.unusedPath(dir, base, output.extension());
         AtomicFiles.Written written;
-        try (InputStream content = exchange.getMessage().getMandatoryBody(InputStream.class)) {
+        try (InputStream download = exchange.getMessage().getMandatoryBody(InputStream.class);
+             InputStream content = output.extension().equals("png")
+                     ? PngParameters.insert(download, parameters(job)) : download) {
             written = AtomicFiles.write(target, content);
         } catch (org.apache.camel.InvalidPayloadException e) {
             throw new IOException("the download of " + job.label() + " had no content", e);
@@ -56,6 +61,35 @@ public class OutputWriter {
                 JSON.writeValueAsBytes(sidecar(job, output, task, written, writtenAt)));
         journal.recordOutput(job.id(), output.index(), target, written.bytes(), written.sha256());
         return target.toString();
+    }
+
+    /** The parameters in the form other image tools read: prompt, negative prompt, then settings on one line. */
+    static String parameters(Job job) {
+        JobSpec spec = job.spec();
+        StringBuilder text = new StringBuilder(spec.prompt());
+        if (spec.negativePrompt() != null) {
+            text.append("\nNegative prompt: ").append(spec.negativePrompt());
+        }
+        List<String> settings = new ArrayList<>();
+        if (spec.steps() != null) {
+            settings.add("Steps: " + spec.steps());
+        }
+        if (spec.guidance() != null) {
+            settings.add("CFG scale: " + spec.guidance());
+        }
+        if (spec.seed() != null) {
+            settings.add("Seed: " + spec.seed());
+        }
+        if (spec.size() != null) {
+            settings.add("Size: " + spec.size());
+        }
+        if (spec.aspectRatio() != null) {
+            settings.add("Aspect ratio: " + spec.aspectRatio());
+        }
+        settings.add("Model: " + job.model());
+        settings.add("Provider: " + job.provider());
+        settings.add("Task id: " + job.taskId());
+        return text.append('\n').append(String.join(", ", settings)).toString();
     }
 
     /** The outbox folder of a prompt file: its name without the extension, made safe. */

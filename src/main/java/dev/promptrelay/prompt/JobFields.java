@@ -24,10 +24,16 @@ public class JobFields {
 
     private final ProviderCatalog providers;
     private final String defaultProvider;
+    private final InputImages images;
 
-    public JobFields(ProviderCatalog providers, String defaultProvider) {
+    public JobFields(ProviderCatalog providers, String defaultProvider, InputImages images) {
         this.providers = providers;
         this.defaultProvider = defaultProvider;
+        this.images = images;
+    }
+
+    public JobSpec read(RawJob job, String file) {
+        return read(job.fields(), file, job.line(), job.fieldLines());
     }
 
     /**
@@ -82,9 +88,15 @@ public class JobFields {
                     "ask for 1 to " + MAX_COUNT + " images per job");
         }
         String image = text(fields, "image", where);
-        if (image != null && !image.matches("(?s)(https?://|data:image/).+")) {
-            throw where.problem("image", "image must be an http(s) URL or a data:image/... URI",
-                    "give the input picture's URL, or its data URI");
+        if (image != null) {
+            image = images.keep(image.strip(), file, where.lineOf("image"));
+        }
+        String name = text(fields, "name", where);
+        if (name != null && (name.isBlank() || name.contains("/") || name.contains("\\") || name.contains("..")
+                             || name.chars().anyMatch(Character::isISOControl) || name.length() > 100)) {
+            throw where.problem("name", "the name '" + name.replaceAll("\\p{Cntrl}", "?")
+                                        + "' could place files outside the outbox",
+                    "use a plain file name without slashes, '..' or control characters, at most 100 characters");
         }
         Object extra = fields.get("extra");
         if (extra != null && !(extra instanceof Map)) {
@@ -98,13 +110,17 @@ public class JobFields {
                 model != null ? model.strip() : mapping.defaultModel(), type, width, height,
                 text(fields, "aspect_ratio", where), seed, integer(fields, "steps", where),
                 guidance == null ? null : guidance.doubleValue(), count == null ? 1 : count, fields.get("loras"), image,
-                text(fields, "name", where), extraMap, jobLine);
+                name == null ? null : name.strip(), extraMap, jobLine);
     }
 
     private static String text(Map<String, Object> fields, String field, Where where) {
         Object value = fields.get(field);
         if (value == null || value instanceof String) {
             return (String) value;
+        }
+        if (value instanceof Number && !field.equals("prompt")) {
+            // a YAML model id or name like 1234 reads as a number
+            return value.toString();
         }
         throw where.problem(field, field + " must be text, not " + value, "put the value in quotes");
     }
@@ -113,6 +129,10 @@ public class JobFields {
         Object value = fields.get(field);
         if (value == null || value instanceof Number) {
             return (Number) value;
+        }
+        // options written in text (.txt lines, front matter) arrive as words
+        if (value instanceof String text && text.strip().matches("-?\\d+(\\.\\d+)?")) {
+            return text.contains(".") ? (Number) Double.valueOf(text.strip()) : (Number) Long.valueOf(text.strip());
         }
         throw where.problem(field, field + " must be a number, not '" + value + "'", "write it without quotes, like 42");
     }

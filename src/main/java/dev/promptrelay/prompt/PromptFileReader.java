@@ -8,35 +8,33 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptrelay.output.FileNames;
 import dev.promptrelay.provider.ProviderCatalog;
 import dev.promptrelay.provider.ProviderMapping;
 
 /**
  * Turns a prompt file into jobs, or rejects it whole with the file, line and field at fault, before any paid call.
+ * Every format shares one field vocabulary ({@link JobFields}); defaults come from the settings, then the file, then
+ * the job.
  */
 public class PromptFileReader {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The prompt file formats, by extension. */
+    public static final List<String> FORMATS = List.of("txt", "md", "json", "jsonl", "yaml", "yml");
 
     private final ProviderCatalog providers;
-    private final String defaultProvider;
     private final long maxFileBytes;
+    private final int maxJobs;
     private final JobFields jobFields;
 
-    public PromptFileReader(ProviderCatalog providers, String defaultProvider, long maxFileBytes) {
+    public PromptFileReader(ProviderCatalog providers, String defaultProvider, long maxFileBytes, int maxJobs,
+                            InputImages images) {
         this.providers = providers;
-        this.jobFields = new JobFields(providers, defaultProvider);
-        this.defaultProvider = defaultProvider;
         this.maxFileBytes = maxFileBytes;
+        this.maxJobs = maxJobs;
+        this.jobFields = new JobFields(providers, defaultProvider, images);
     }
 
     /**
@@ -45,93 +43,39 @@ public class PromptFileReader {
      */
     public List<JobSpec> read(Path file, String name) {
         String extension = FileNames.lowerCaseExtension(name);
-        List<JobSpec> jobs = switch (extension) {
-            case "txt" -> readTextLines(readText(file, name), name);
-            case "json" -> readJson(readText(file, name), name);
-            default -> throw new PromptFileException(name, null, null,
+        if (!FORMATS.contains(extension)) {
+            throw new PromptFileException(name, null, null,
                     "unsupported file type '" + (extension.isEmpty() ? "(none)" : "." + extension) + "'",
-                    "save the prompts as .txt (one prompt per line) or .json (a job object, or an array of them) "
-                    + "and drop the file into the inbox again");
+                    "save the prompts as " + String.join(", ", FORMATS.stream().map(f -> "." + f).toList())
+                    + " and drop the file into the inbox again");
+        }
+        String text = readText(file, name);
+        PromptFileContent content = switch (extension) {
+            case "txt" -> TextPromptFile.parse(text, name);
+            case "md" -> MarkdownPromptFile.parse(text, name);
+            case "json" -> JsonPromptFile.parse(text, name);
+            case "jsonl" -> JsonPromptFile.parseLines(text, name);
+            default -> YamlPromptFile.parse(text, name);
         };
-        if (jobs.isEmpty()) {
+        if (content.jobs().isEmpty()) {
             throw new PromptFileException(name, null, null, "the file holds no prompt",
                     extension.equals("txt")
                             ? "write one prompt per line (lines starting with # are comments) and drop the file again"
-                            : "write a job object with at least \"prompt\" and drop the file again");
+                            : "write at least one job with a prompt and drop the file again");
         }
         List<JobSpec> tasks = new ArrayList<>();
-        for (JobSpec job : jobs) {
+        for (RawJob raw : content.jobs()) {
+            JobSpec job = jobFields.read(raw.over(content.defaults()), name);
             ProviderMapping mapping = providers.mapping(job.provider());
             mapping.validate(job, name);
             tasks.addAll(mapping.imagesPerTask(job));
         }
+        if (tasks.size() > maxJobs) {
+            throw new PromptFileException(name, null, null, "the file asks for " + tasks.size()
+                                                            + " tasks, more than the limit of " + maxJobs,
+                    "split it into smaller files, or raise promptrelay.max-jobs-per-file");
+        }
         return tasks;
-    }
-
-    /** One job object, or an array of them; every field's line is kept for messages. */
-    private List<JobSpec> readJson(String text, String name) {
-        List<JobSpec> jobs = new ArrayList<>();
-        try (JsonParser parser = JSON.createParser(text)) {
-            JsonToken first = parser.nextToken();
-            if (first == JsonToken.START_OBJECT) {
-                jobs.add(readJsonJob(parser, name));
-            } else if (first == JsonToken.START_ARRAY) {
-                while (parser.nextToken() == JsonToken.START_OBJECT) {
-                    jobs.add(readJsonJob(parser, name));
-                }
-                if (parser.currentToken() != JsonToken.END_ARRAY) {
-                    throw new PromptFileException(name, parser.currentTokenLocation().getLineNr(), null,
-                            "the array holds something other than job objects", "make every entry a {...} job object");
-                }
-            } else if (first != null) {
-                throw new PromptFileException(name, 1, null, "the file is not a JSON job object or array of them",
-                        "write {\"prompt\": \"...\"} or [{...}, {...}]");
-            }
-            if (parser.nextToken() != null) {
-                throw new PromptFileException(name, parser.currentTokenLocation().getLineNr(), null,
-                        "there is more after the JSON value", "remove what follows the closing bracket");
-            }
-        } catch (JsonProcessingException e) {
-            throw new PromptFileException(name, e.getLocation() == null ? null : e.getLocation().getLineNr(), null,
-                    "the JSON is not valid: " + e.getOriginalMessage(), "fix the JSON and drop the file again");
-        } catch (IOException e) {
-            throw new PromptFileException(name, null, null, "the file could not be read: " + e.getMessage(),
-                    "drop it into the inbox again");
-        }
-        return jobs;
-    }
-
-    private JobSpec readJsonJob(JsonParser parser, String name) throws IOException {
-        int jobLine = parser.currentTokenLocation().getLineNr();
-        Map<String, Object> fields = new LinkedHashMap<>();
-        Map<String, Integer> lines = new LinkedHashMap<>();
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String field = parser.currentName();
-            int line = parser.currentTokenLocation().getLineNr();
-            if (fields.containsKey(field)) {
-                throw new PromptFileException(name, line, field, "the field '" + field + "' is given twice",
-                        "keep one of them");
-            }
-            parser.nextToken();
-            fields.put(field, JSON.readValue(parser, Object.class));
-            lines.put(field, line);
-        }
-        return jobFields.read(fields, name, jobLine, lines);
-    }
-
-    private List<JobSpec> readTextLines(String text, String name) {
-        String provider = providers.require(defaultProvider, name, null);
-        String model = providers.mapping(provider).defaultModel();
-        List<JobSpec> jobs = new ArrayList<>();
-        String[] lines = text.split("\r\n|\n|\r", -1);
-        for (int i = 0; i < lines.length; i++) {
-            String line = lines[i].strip();
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            jobs.add(JobSpec.ofPrompt(line, provider, model, i + 1));
-        }
-        return jobs;
     }
 
     private String readText(Path file, String name) {

@@ -42,10 +42,12 @@ public class PromptFiles {
     private final Path held;
     private final Path archive;
     private final Path failed;
+    private final Path outbox;
     private final JobJournal journal;
 
-    public PromptFiles(Path inbox, Path held, Path archive, Path failed, JobJournal journal) {
+    public PromptFiles(Path inbox, Path held, Path archive, Path failed, Path outbox, JobJournal journal) {
         this.inbox = inbox;
+        this.outbox = outbox;
         this.held = held;
         this.archive = archive;
         this.failed = failed;
@@ -110,6 +112,8 @@ public class PromptFiles {
         List<Job> jobs = journal.jobsOf(promptFileId);
         long failedJobs = jobs.stream().filter(j -> j.state() != JobState.SUCCEEDED).count();
         int outputs = jobs.stream().mapToInt(j -> journal.outputPaths(j.id()).size()).sum();
+        List<Map<String, Object>> jobEntries = jobEntries(jobs);
+        writeSummary(file, jobEntries, failedJobs, outputs);
         Path destination;
         if (failedJobs == 0) {
             destination = AtomicFiles.unusedPath(archive, FileNames.base(file.name()), FileNames.extension(file.name()));
@@ -118,7 +122,7 @@ public class PromptFiles {
             LOG.info("{}: done, {} file(s) written for {} job(s); archived as {}", file.name(), outputs, jobs.size(),
                     destination.getFileName());
         } else {
-            destination = moveToFailed(file.heldPath(), file.name(), failureReport(file, jobs, failedJobs));
+            destination = moveToFailed(file.heldPath(), file.name(), failureReport(file, jobEntries, failedJobs));
             journal.markPromptFileEnded(promptFileId, "failed", destination);
             LOG.warn("{}: {} of {} job(s) failed ({} file(s) written); see {}.error.json", file.name(), failedJobs,
                     jobs.size(), outputs, destination);
@@ -148,14 +152,22 @@ public class PromptFiles {
         return returned;
     }
 
-    private Map<String, Object> failureReport(PromptFileRecord file, List<Job> jobs, long failedJobs) {
+    private Map<String, Object> failureReport(PromptFileRecord file, List<Map<String, Object>> jobEntries,
+                                              long failedJobs) {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("file", file.name());
-        report.put("error", failedJobs + " of " + jobs.size() + " job(s) did not produce their output");
+        report.put("error", failedJobs + " of " + jobEntries.size() + " job(s) did not produce their output");
         report.put("what_to_do", "read each failed job's error and next step below; the jobs that succeeded have "
                                  + "their files in the outbox, so to redo only the failed ones, drop a file holding "
                                  + "just their prompts");
-        List<Map<String, Object>> jobReports = new ArrayList<>();
+        report.put("jobs", jobEntries);
+        report.put("failed_at", Instant.now().toString());
+        return report;
+    }
+
+    /** Every job of a prompt file with its outcome, for the summary and the error file. */
+    private List<Map<String, Object>> jobEntries(List<Job> jobs) {
+        List<Map<String, Object>> entries = new ArrayList<>();
         for (Job job : jobs) {
             Map<String, Object> entry = new LinkedHashMap<>();
             entry.put("job", job.seq());
@@ -170,11 +182,26 @@ public class PromptFiles {
                 entry.put("next_step", journal.nextStepOf(job.id()));
             }
             entry.put("outputs", journal.outputPaths(job.id()));
-            jobReports.add(entry);
+            entries.add(entry);
         }
-        report.put("jobs", jobReports);
-        report.put("failed_at", Instant.now().toString());
-        return report;
+        return entries;
+    }
+
+    /** {@code <outbox>/<base>.summary.json}: what a prompt file asked for and what came of each job. */
+    private void writeSummary(PromptFileRecord file, List<Map<String, Object>> jobEntries, long failedJobs,
+                              int outputs) throws IOException {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("file", file.name());
+        summary.put("outcome", failedJobs == 0 ? "succeeded" : "failed");
+        summary.put("jobs_total", jobEntries.size());
+        summary.put("jobs_succeeded", jobEntries.size() - failedJobs);
+        summary.put("jobs_failed", failedJobs);
+        summary.put("files_written", outputs);
+        summary.put("received_at", String.valueOf(file.receivedAt()));
+        summary.put("ended_at", Instant.now().toString());
+        summary.put("jobs", jobEntries);
+        Path target = AtomicFiles.unusedPath(outbox, FileNames.safe(FileNames.base(file.name()), "prompts"), "summary.json");
+        AtomicFiles.write(target, JSON.writeValueAsBytes(summary));
     }
 
     private Path moveToFailed(Path heldFile, String name, Map<String, Object> report) throws IOException {
