@@ -65,9 +65,19 @@ public class PromptFileReader {
         }
         List<JobSpec> tasks = new ArrayList<>();
         for (RawJob raw : content.jobs()) {
-            JobSpec job = jobFields.read(raw.over(content.defaults()), name);
+            RawJob effective = raw.over(content.defaults());
+            JobSpec job = jobFields.read(effective, name);
             ProviderMapping mapping = providers.mapping(job.provider());
-            mapping.validate(job, name);
+            try {
+                mapping.validate(job, name);
+            } catch (PromptFileException e) {
+                // the provider knows the field at fault; the file knows its line
+                Integer line = e.field() == null ? null : effective.fieldLines().get(e.field());
+                if (line == null && "size".equals(e.field())) {
+                    line = effective.fieldLines().getOrDefault("width", effective.fieldLines().get("height"));
+                }
+                throw line == null ? e : new PromptFileException(name, line, e.field(), e.getMessage(), e.fix());
+            }
             tasks.addAll(mapping.imagesPerTask(job));
         }
         if (tasks.size() > maxJobs) {
