@@ -138,7 +138,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         providers.require(defaultProvider, "application.properties", null);
 
         JdbcConnectionPool pool = JdbcConnectionPool.create(
-                journalUrl.isBlank() ? "jdbc:h2:file:" + stateDirPath.resolve("journal") : journalUrl,
+                journalUrl.isBlank() ? "jdbc:h2:file:" + stateDirPath.resolve("journal") + ";WRITE_DELAY=0" : journalUrl,
                 journalUser, journalPassword);
         context.addService(new JournalPoolLifecycle(pool));
         Map<String, Integer> caps = new LinkedHashMap<>();

@@ -39,7 +39,7 @@ class BigVideoTest {
                                                                 || Files.exists(dir.resolve("failed").resolve("clip.json"))
                                                                 || !app.isAlive());
 
-            assertThat(dir.resolve("archive").resolve("clip.json")).as("see " + app.log).exists();
+            assertThat(dir.resolve("archive").resolve("clip.json")).as(app.logTail(40)).exists();
             Path video = dir.resolve("outbox").resolve("clip").resolve("001-1.mp4");
             assertThat(Files.size(video)).isEqualTo(VIDEO_BYTES);
             assertThat(Files.readString(app.log)).doesNotContain("OutOfMemoryError");

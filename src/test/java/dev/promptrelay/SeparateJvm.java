@@ -29,9 +29,26 @@ final class SeparateJvm implements AutoCloseable {
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add(Application.class.getName());
         Path log = workingDir.resolve("app.log");
+        // appended, so a restarted application keeps one log with both runs
         Process process = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         return new SeparateJvm(process, log);
+    }
+
+    /** Kills the process the way a power cut or {@code kill -9} would: no shutdown hook, no cleanup. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    String logText() throws IOException {
+        return java.nio.file.Files.readString(log);
+    }
+
+    /** The end of the log, for a failure message: the folder it is in is gone after the test. */
+    String logTail(int lines) throws IOException {
+        List<String> all = java.nio.file.Files.readAllLines(log);
+        return "log of the application:\n" + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
     boolean isAlive() {
