@@ -20,6 +20,7 @@ import dev.promptrelay.provider.ModellixMapping;
 import dev.promptrelay.provider.ScenarioMapping;
 import dev.promptrelay.provider.ProviderCatalog;
 import dev.promptrelay.provider.ProviderMapping;
+import dev.promptrelay.provider.ProviderPacing;
 import dev.promptrelay.provider.ProviderSettings;
 import dev.promptrelay.provider.TaskProtocol;
 import dev.promptrelay.sandbox.SandboxBehaviour;
@@ -74,6 +75,8 @@ public class PromptRelayConfiguration implements CamelConfiguration {
     boolean retryAmbiguousSubmit;
     @PropertyInject(value = "promptrelay.poll.timeout-seconds", defaultValue = "600")
     long pollTimeoutSeconds;
+    @PropertyInject(value = "promptrelay.poll.video-timeout-seconds", defaultValue = "1800")
+    long videoPollTimeoutSeconds;
     @PropertyInject(value = "promptrelay.poll.first-delay-millis", defaultValue = "1000")
     long firstPollDelayMillis;
     @PropertyInject(value = "promptrelay.poll.max-delay-millis", defaultValue = "10000")
@@ -88,6 +91,10 @@ public class PromptRelayConfiguration implements CamelConfiguration {
     String sandboxRefuseMarker;
     @PropertyInject(value = "promptrelay.sandbox.throttle-every", defaultValue = "0")
     int sandboxThrottleEvery;
+    @PropertyInject(value = "promptrelay.sandbox.fail-polls-percent", defaultValue = "0")
+    int sandboxFailPollsPercent;
+    @PropertyInject(value = "promptrelay.sandbox.refuse-every", defaultValue = "0")
+    int sandboxRefuseEvery;
     @PropertyInject(value = "promptrelay.sandbox.video-bytes", defaultValue = "1048576")
     long sandboxVideoBytes;
 
@@ -116,7 +123,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         SandboxServer sandbox = null;
         if (!keyless.isEmpty()) {
             sandbox = new SandboxServer(new SandboxBehaviour(sandboxTaskMillis, sandboxRefuseMarker, sandboxThrottleEvery,
-                    sandboxVideoBytes, SandboxBehaviour.DEFAULT_LINK_MILLIS))
+                    sandboxVideoBytes, SandboxBehaviour.DEFAULT_LINK_MILLIS, sandboxFailPollsPercent, sandboxRefuseEvery))
                     .start(sandboxPort);
             context.addService(new SandboxLifecycle(sandbox));
             LOG.warn("SANDBOX MODE for {}: no API key is set, so the built-in sandbox at {} answers for {} and their "
@@ -154,9 +161,17 @@ public class PromptRelayConfiguration implements CamelConfiguration {
                 new PromptFileReader(providers, defaultProvider, maxPromptFileBytes, maxJobsPerFile, inputImages));
         context.getRegistry().bind("promptFiles",
                 new PromptFiles(inboxDir, heldDir, folder(archive), folder(failed), folder(outbox), journal));
-        context.getRegistry().bind("taskProtocol", new TaskProtocol(providers, maxSubmitAttempts,
-                Duration.ofSeconds(pollTimeoutSeconds), Duration.ofSeconds(notFoundGraceSeconds), firstPollDelayMillis,
-                maxPollDelayMillis, retryAmbiguousSubmit, downloadMaxRetries));
+        Map<String, Integer> requestsPerMinute = new LinkedHashMap<>();
+        for (ProviderMapping mapping : mappings) {
+            requestsPerMinute.put(mapping.id(), Integer.parseInt(context.getPropertiesComponent()
+                    .resolveProperty("promptrelay." + mapping.id() + ".requests-per-minute").orElse("0").strip()));
+        }
+        ProviderPacing pacing = new ProviderPacing(requestsPerMinute);
+        context.getRegistry().bind("pacing", pacing);
+        context.getRegistry().bind("taskProtocol", new TaskProtocol(providers, pacing, maxSubmitAttempts,
+                Duration.ofSeconds(pollTimeoutSeconds), Duration.ofSeconds(videoPollTimeoutSeconds),
+                Duration.ofSeconds(notFoundGraceSeconds), firstPollDelayMillis, maxPollDelayMillis,
+                retryAmbiguousSubmit, downloadMaxRetries));
         context.getRegistry().bind("outputWriter", new OutputWriter(folder(outbox), journal, providers));
     }
 

@@ -32,7 +32,7 @@ final class TestFolders {
             "promptrelay.modelscope.scripts-config-file", "promptrelay.modellix.api-key", "promptrelay.modellix.base-url",
             "promptrelay.scenario.api-key", "promptrelay.scenario.api-secret", "promptrelay.scenario.base-url",
             "promptrelay.poll.max-delay-millis", "promptrelay.modellix.submit-path",
-            "promptrelay.modelscope.max-concurrent");
+            "promptrelay.modelscope.max-concurrent", "promptrelay.modellix.requests-per-minute");
 
     final Path root;
     final Path inbox;
@@ -73,8 +73,11 @@ final class TestFolders {
 
     /** A provider stand-in started on its own, which outlives the application; the app is pointed at it. */
     static SandboxServer standIn(long taskMillis) throws IOException {
-        SandboxServer server = new SandboxServer(new SandboxBehaviour(taskMillis, SandboxBehaviour.DEFAULT_REFUSE_MARKER))
-                .start(0);
+        return standIn(new SandboxBehaviour(taskMillis, SandboxBehaviour.DEFAULT_REFUSE_MARKER));
+    }
+
+    static SandboxServer standIn(SandboxBehaviour behaviour) throws IOException {
+        SandboxServer server = new SandboxServer(behaviour).start(0);
         for (String provider : List.of("modelscope", "modellix", "scenario")) {
             System.setProperty("promptrelay." + provider + ".base-url", server.baseUrlFor(provider));
         }
@@ -95,6 +98,7 @@ final class TestFolders {
         System.setProperty("promptrelay.scenario.api-key", "contract-key");
         System.setProperty("promptrelay.scenario.api-secret", "contract-secret");
         System.setProperty("promptrelay.modelscope.max-concurrent", "4");
+        System.setProperty("promptrelay.modellix.requests-per-minute", "0");
         System.setProperty("promptrelay.poll.first-delay-millis", "100");
         System.setProperty("promptrelay.poll.max-delay-millis", "200");
         return server;

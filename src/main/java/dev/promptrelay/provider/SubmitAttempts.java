@@ -47,6 +47,10 @@ public class SubmitAttempts {
         return true;
     }
 
+    void heldOff() {
+        waitMillis = 0;
+    }
+
     String lastRefusal() {
         return lastRefusal;
     }

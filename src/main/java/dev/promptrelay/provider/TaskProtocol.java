@@ -35,11 +35,15 @@ public class TaskProtocol {
     private final long maxPollDelayMillis;
     private final boolean retryAmbiguousSubmit;
     private final int downloadMaxRetries;
+    private final Duration videoPollTimeout;
+    private final ProviderPacing pacing;
 
-    public TaskProtocol(ProviderCatalog providers, int maxSubmitAttempts, Duration pollTimeout, Duration notFoundGrace,
-                        long firstPollDelayMillis, long maxPollDelayMillis, boolean retryAmbiguousSubmit,
-                        int downloadMaxRetries) {
+    public TaskProtocol(ProviderCatalog providers, ProviderPacing pacing, int maxSubmitAttempts, Duration pollTimeout,
+                        Duration videoPollTimeout, Duration notFoundGrace, long firstPollDelayMillis,
+                        long maxPollDelayMillis, boolean retryAmbiguousSubmit, int downloadMaxRetries) {
         this.providers = providers;
+        this.pacing = pacing;
+        this.videoPollTimeout = videoPollTimeout;
         this.downloadMaxRetries = downloadMaxRetries;
         this.retryAmbiguousSubmit = retryAmbiguousSubmit;
         this.maxSubmitAttempts = maxSubmitAttempts;
@@ -83,7 +87,11 @@ public class TaskProtocol {
         String message = mapping.errorMessage(answer);
         if (status == 429 || status == 503) {
             String refusal = mapping.displayName() + " refused the submit with HTTP " + status + ": " + message;
-            if (attempts.retryLater(RetryAfter.of(answer, Instant.now()), refusal)) {
+            Duration asked = RetryAfter.of(answer, Instant.now());
+            if (asked != null) {
+                pacing.holdOff(job.provider(), asked);
+            }
+            if (attempts.retryLater(asked, refusal)) {
                 LOG.warn("{}: {}; trying again in {} ms", job.label(), refusal, attempts.getWaitMillis());
                 return;
             }
@@ -147,8 +155,19 @@ public class TaskProtocol {
 
     public void startPolling(Exchange exchange) {
         Job job = job(exchange);
-        exchange.setProperty(TASK, new TaskWatch(job.submittedAt(), pollTimeout, notFoundGrace, firstPollDelayMillis,
+        Duration timeout = job.spec().wantsVideo() ? videoPollTimeout : pollTimeout;
+        exchange.setProperty(TASK, new TaskWatch(job.submittedAt(), timeout, notFoundGrace, firstPollDelayMillis,
                 maxPollDelayMillis));
+    }
+
+    /** The provider asked every job to hold off after this one's delay was set: poll as soon as it allows. */
+    public void pollHeldOff(Exchange exchange) {
+        exchange.getProperty(TASK, TaskWatch.class).heldOff();
+    }
+
+    /** Likewise for a submit waiting its turn. */
+    public void submitHeldOff(Exchange exchange) {
+        exchange.getProperty(SUBMISSION, SubmitAttempts.class).heldOff();
     }
 
     public void pollRequest(Exchange exchange) {
@@ -176,6 +195,7 @@ public class TaskProtocol {
             watch.unanswered();
             Duration wait = RetryAfter.of(answer, Instant.now());
             if (wait != null) {
+                pacing.holdOff(job.provider(), wait);
                 watch.waitAtLeast(wait);
             }
             LOG.debug("{}: poll answered HTTP {} ({}); polling again", job.label(), status, message);
@@ -199,10 +219,13 @@ public class TaskProtocol {
         ProviderMapping mapping = mapping(job);
         TaskWatch watch = exchange.getProperty(TASK, TaskWatch.class);
         if (watch.timedOut()) {
-            throw JobFailure.failed("task " + job.taskId() + " did not end within " + pollTimeout.toSeconds()
-                                    + " s (last status: " + watch.report().providerStatus() + ")",
-                    "the task may still finish at " + mapping.displayName()
-                                                                                                   + "; raise promptrelay.poll.timeout for slow models");
+            boolean video = job.spec().wantsVideo();
+            throw JobFailure.failed("task " + job.taskId() + " did not end within "
+                                    + (video ? videoPollTimeout : pollTimeout).toSeconds() + " s (last status: "
+                                    + watch.report().providerStatus() + ")",
+                    "the task may still finish at " + mapping.displayName() + " under task id " + job.taskId()
+                    + "; raise promptrelay.poll." + (video ? "video-timeout-seconds" : "timeout-seconds")
+                    + " for slow models");
         }
         String reason = watch.failure() != null ? watch.failure()
                 : mapping.displayName() + " ended task " + job.taskId() + " as " + watch.report().providerStatus()

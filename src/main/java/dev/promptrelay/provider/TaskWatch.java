@@ -3,6 +3,7 @@ package dev.promptrelay.provider;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The polling of one task: what the provider last said, when to ask next, and when to give up.
@@ -17,6 +18,7 @@ public class TaskWatch {
     private Instant completedAt;
     private String failure;
     private boolean timedOut;
+    private boolean heldOff;
 
     public TaskWatch(Instant submittedAt, Duration timeout, Duration grace, long firstDelayMillis, long maxDelayMillis) {
         this.deadline = Instant.now().plus(timeout);
@@ -45,7 +47,7 @@ public class TaskWatch {
     }
 
     public long getNextDelayMillis() {
-        return nextDelayMillis;
+        return heldOff ? 0 : nextDelayMillis;
     }
 
     public List<TaskOutput> getOutputs() {
@@ -93,11 +95,19 @@ public class TaskWatch {
         nextDelayMillis = Math.max(nextDelayMillis, wait.toMillis());
     }
 
+    /** The provider held every job off past this task's own delay: the next poll goes as soon as it allows. */
+    void heldOff() {
+        heldOff = true;
+    }
+
     void fail(String reason) {
         failure = reason;
     }
 
+    /** 1.5 times longer each time, with a tenth of jitter so many tasks do not poll in step. */
     private void backOff() {
-        nextDelayMillis = Math.min(maxDelayMillis, Math.round(nextDelayMillis * 1.5));
+        heldOff = false;
+        double jitter = 0.9 + ThreadLocalRandom.current().nextDouble() * 0.2;
+        nextDelayMillis = Math.min(maxDelayMillis, Math.max(1, Math.round(nextDelayMillis * 1.5 * jitter)));
     }
 }

@@ -24,18 +24,21 @@ class ModelScopeSandbox {
     private static final Pattern FILE_PATH = Pattern.compile("/sandbox-files/modelscope/([^/]+)/(\\d+)\\.png");
 
     private final SandboxServer server;
-    private final SandboxBehaviour behaviour;
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
-    private final AtomicLong nextId = new AtomicLong(5_075_521);
+    private static final long FIRST_ID = 5_075_521;
+    private final AtomicLong nextId = new AtomicLong(FIRST_ID);
     private final AtomicLong submitRequests = new AtomicLong();
+    private final AtomicLong pollRequests = new AtomicLong();
     private volatile long retryAllowedAt;
+    private volatile long throttledAt;
+    /** Requests sent before the client could have read a 429 are not early: they were already on their way. */
+    private static final long IN_FLIGHT_MILLIS = 100;
 
     private record Task(String id, String model, String prompt, long seed, int width, int height, long createdAt) {
     }
 
-    ModelScopeSandbox(SandboxServer server, SandboxBehaviour behaviour) {
+    ModelScopeSandbox(SandboxServer server) {
         this.server = server;
-        this.behaviour = behaviour;
     }
 
     void handle(HttpExchange exchange) throws IOException {
@@ -44,6 +47,11 @@ class ModelScopeSandbox {
         if (auth == null || !auth.startsWith("Bearer ") || auth.length() <= "Bearer ".length()) {
             reject(exchange, 401, "Invalid or missing API token.");
             return;
+        }
+        long now = System.currentTimeMillis();
+        if (now < retryAllowedAt && now - throttledAt > IN_FLIGHT_MILLIS) {
+            // a client that honours Retry-After for all its jobs never gets here
+            server.increment("modelscope", "early");
         }
         if (path.equals("/v1/images/generations") && exchange.getRequestMethod().equals("POST")) {
             submit(exchange);
@@ -59,13 +67,10 @@ class ModelScopeSandbox {
 
     private void submit(HttpExchange exchange) throws IOException {
         long request = submitRequests.incrementAndGet();
-        if (System.currentTimeMillis() < retryAllowedAt) {
-            // a client that honours Retry-After never gets here
-            server.increment("modelscope", "early");
-        }
-        if (behaviour.throttleEvery() > 0 && request % behaviour.throttleEvery() == 0) {
+        if (server.behaviour().throttleEvery() > 0 && request % server.behaviour().throttleEvery() == 0) {
             server.increment("modelscope", "throttled");
-            retryAllowedAt = System.currentTimeMillis() + 1000;
+            throttledAt = System.currentTimeMillis();
+            retryAllowedAt = throttledAt + 1000;
             exchange.getResponseHeaders().set("Retry-After", "1");
             SandboxServer.respondJson(exchange, 429,
                     Map.of("errors", Map.of("message", "Request limit exceeded.", "request_id", UUID.randomUUID().toString())));
@@ -117,6 +122,11 @@ class ModelScopeSandbox {
 
     private void poll(HttpExchange exchange, String id) throws IOException {
         server.increment("modelscope", "polls");
+        if (server.behaviour().failsPoll(pollRequests.incrementAndGet())) {
+            server.increment("modelscope", "unavailable");
+            SandboxServer.respondJson(exchange, 503, Map.of("errors", Map.of("message", "Service temporarily unavailable")));
+            return;
+        }
         Task task = tasks.get(id);
         if (task == null || !"image_generation".equals(exchange.getRequestHeaders().getFirst("X-ModelScope-Task-Type"))) {
             SandboxServer.respondJson(exchange, 200, Map.of("errors", Map.of("code", 500, "message", "task not found"),
@@ -127,19 +137,19 @@ class ModelScopeSandbox {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("request_id", UUID.randomUUID().toString());
         answer.put("task_id", task.id());
-        if (elapsed < behaviour.taskMillis() / 3) {
+        if (elapsed < server.behaviour().taskMillis() / 3) {
             answer.put("task_status", "PENDING");
             answer.put("outputs", Map.of());
-        } else if (elapsed < behaviour.taskMillis()) {
+        } else if (elapsed < server.behaviour().taskMillis()) {
             answer.put("task_status", Long.parseLong(id) % 2 == 0 ? "RUNNING" : "PROCESSING");
             answer.put("outputs", Map.of());
-        } else if (behaviour.refuses(task.prompt())) {
+        } else if (server.behaviour().refuses(task.prompt(), Long.parseLong(id) - FIRST_ID + 1)) {
             answer.put("errors", Map.of("code", 422, "message", "Output data may contain inappropriate content."));
             answer.put("task_status", "FAILED");
         } else {
             answer.put("task_status", "SUCCEED");
             answer.put("output_images", List.of(server.baseUrl() + "/sandbox-files/modelscope/" + id + "/0.png"));
-            answer.put("time_taken", (double) behaviour.taskMillis());
+            answer.put("time_taken", (double) server.behaviour().taskMillis());
         }
         SandboxServer.respondJson(exchange, 200, answer);
     }

@@ -30,16 +30,14 @@ class ModellixSandbox {
     private static final Pattern X_SIZE = Pattern.compile("(\\d+)x(\\d+)");
 
     private final SandboxServer server;
-    private final SandboxBehaviour behaviour;
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
 
     private record Task(String id, String vendor, String modelId, String prompt, long seed, int width, int height,
             boolean video, long createdAt) {
     }
 
-    ModellixSandbox(SandboxServer server, SandboxBehaviour behaviour) {
+    ModellixSandbox(SandboxServer server) {
         this.server = server;
-        this.behaviour = behaviour;
     }
 
     void handle(HttpExchange exchange) throws IOException {
@@ -115,14 +113,14 @@ class ModellixSandbox {
             error(exchange, 404, "Not Found: task " + id + " does not exist or its result expired");
             return;
         }
-        long taskMillis = task.video() ? behaviour.taskMillis() * 3 : behaviour.taskMillis();
+        long taskMillis = task.video() ? server.behaviour().taskMillis() * 3 : server.behaviour().taskMillis();
         long elapsed = System.currentTimeMillis() - task.createdAt();
         Map<String, Object> data = new LinkedHashMap<>();
         if (elapsed < taskMillis / 3) {
             data.put("status", "pending");
         } else if (elapsed < taskMillis) {
             data.put("status", task.id().hashCode() % 2 == 0 ? "processing" : "running");
-        } else if (behaviour.refuses(task.prompt())) {
+        } else if (server.behaviour().refuses(task.prompt())) {
             // a failed task answers 200 with code 0 and, often, no reason at all
             data.put("status", "failed");
         } else {
@@ -160,9 +158,9 @@ class ModellixSandbox {
             return;
         }
         exchange.getResponseHeaders().set("Content-Type", "video/mp4");
-        exchange.sendResponseHeaders(200, PlaceholderVideo.length(behaviour.videoBytes()));
+        exchange.sendResponseHeaders(200, PlaceholderVideo.length(server.behaviour().videoBytes()));
         try (OutputStream out = exchange.getResponseBody()) {
-            PlaceholderVideo.write(out, behaviour.videoBytes(), task.seed());
+            PlaceholderVideo.write(out, server.behaviour().videoBytes(), task.seed());
         }
     }
 

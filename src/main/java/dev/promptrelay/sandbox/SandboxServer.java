@@ -26,7 +26,7 @@ public class SandboxServer implements AutoCloseable {
     static final String MODELLIX_PREFIX = "/modellix/api/v1";
     static final String SCENARIO_PREFIX = "/scenario/v1";
 
-    private final SandboxBehaviour behaviour;
+    private volatile SandboxBehaviour behaviour;
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private HttpServer server;
     private ExecutorService executor;
@@ -46,16 +46,17 @@ public class SandboxServer implements AutoCloseable {
             return t;
         });
         server.setExecutor(executor);
-        ModelScopeSandbox modelScope = new ModelScopeSandbox(this, behaviour);
+        ModelScopeSandbox modelScope = new ModelScopeSandbox(this);
         server.createContext("/v1/", modelScope::handle);
         server.createContext("/sandbox-files/modelscope/", modelScope::download);
-        ModellixSandbox modellix = new ModellixSandbox(this, behaviour);
+        ModellixSandbox modellix = new ModellixSandbox(this);
         server.createContext(MODELLIX_PREFIX + "/", modellix::handle);
         server.createContext("/sandbox-files/modellix/", modellix::download);
-        ScenarioSandbox scenario = new ScenarioSandbox(this, behaviour);
+        ScenarioSandbox scenario = new ScenarioSandbox(this);
         server.createContext(SCENARIO_PREFIX + "/", scenario::handle);
         server.createContext("/sandbox-files/scenario/", scenario::download);
         server.createContext("/_sandbox/stats", this::stats);
+        server.createContext("/_sandbox/faults", this::faults);
         server.start();
         return this;
     }
@@ -72,6 +73,24 @@ public class SandboxServer implements AutoCloseable {
             case "scenario" -> baseUrl() + SCENARIO_PREFIX;
             default -> throw new IllegalArgumentException("the sandbox does not speak provider '" + provider + "'");
         };
+    }
+
+    SandboxBehaviour behaviour() {
+        return behaviour;
+    }
+
+    /** Switches injected faults on or off while running: {@code POST /_sandbox/faults} with any of the fields. */
+    private void faults(HttpExchange exchange) throws IOException {
+        if (exchange.getRequestMethod().equals("POST")) {
+            com.fasterxml.jackson.databind.JsonNode body = JSON.readTree(text(exchange));
+            SandboxBehaviour now = behaviour;
+            behaviour = now.withFaults(body.path("throttle_every").asInt(now.throttleEvery()),
+                    body.path("fail_polls_percent").asInt(now.failPollsPercent()),
+                    body.path("refuse_every").asInt(now.refuseEvery()));
+        }
+        SandboxBehaviour current = behaviour;
+        respondJson(exchange, 200, Map.of("throttle_every", current.throttleEvery(), "fail_polls_percent",
+                current.failPollsPercent(), "refuse_every", current.refuseEvery(), "task_millis", current.taskMillis()));
     }
 
     /** A count over all providers ({@code submits}) or for one ({@code modellix.submits}). */

@@ -39,7 +39,6 @@ class ScenarioSandbox {
     private static final Set<String> ASPECT_RATIOS = Set.of("1:1", "4:3", "3:4", "9:16", "16:9");
 
     private final SandboxServer server;
-    private final SandboxBehaviour behaviour;
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final Map<String, Job> jobsByAsset = new ConcurrentHashMap<>();
     private final AtomicLong submitted = new AtomicLong();
@@ -49,9 +48,8 @@ class ScenarioSandbox {
             List<String> assetIds, long createdAt) {
     }
 
-    ScenarioSandbox(SandboxServer server, SandboxBehaviour behaviour) {
+    ScenarioSandbox(SandboxServer server) {
         this.server = server;
-        this.behaviour = behaviour;
         new SecureRandom().nextBytes(signingKey);
     }
 
@@ -149,7 +147,7 @@ class ScenarioSandbox {
             error(exchange, 404, "Job " + id + " not found");
             return;
         }
-        long taskMillis = behaviour.taskMillis();
+        long taskMillis = server.behaviour().taskMillis();
         double done = Math.min(1.0, (System.currentTimeMillis() - job.createdAt()) / (double) Math.max(1, taskMillis));
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("jobId", job.id());
@@ -169,7 +167,7 @@ class ScenarioSandbox {
         } else if (done < 1.0) {
             answer.put("status", "finalizing");
             answer.put("progress", 1);
-        } else if (behaviour.refuses(job.prompt())) {
+        } else if (server.behaviour().refuses(job.prompt())) {
             answer.put("status", "failure");
             answer.put("progress", 0);
             metadata.put("error", "The prompt was flagged by the content moderation system.");
@@ -189,7 +187,7 @@ class ScenarioSandbox {
             return;
         }
         server.increment("scenario", "links");
-        long expires = System.currentTimeMillis() + behaviour.linkMillis();
+        long expires = System.currentTimeMillis() + server.behaviour().linkMillis();
         String url = server.baseUrl() + "/sandbox-files/scenario/" + assetId + ".png?Expires=" + expires
                      + "&Key-Pair-Id=SANDBOX&Signature=" + sign(assetId, expires);
         Map<String, Object> asset = new LinkedHashMap<>();
@@ -202,8 +200,8 @@ class ScenarioSandbox {
     }
 
     private String statusWord(Job job) {
-        boolean ended = System.currentTimeMillis() - job.createdAt() >= behaviour.taskMillis();
-        return !ended ? "running" : behaviour.refuses(job.prompt()) ? "failure" : "success";
+        boolean ended = System.currentTimeMillis() - job.createdAt() >= server.behaviour().taskMillis();
+        return !ended ? "running" : server.behaviour().refuses(job.prompt()) ? "failure" : "success";
     }
 
     /** A signed, expiring link, refused like a CDN refuses one once its time is up. */
