@@ -25,13 +25,14 @@ import dev.promptrelay.provider.ProviderSettings;
 import dev.promptrelay.provider.TaskProtocol;
 import dev.promptrelay.sandbox.SandboxBehaviour;
 import dev.promptrelay.sandbox.SandboxServer;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.service.ServiceSupport;
-import org.h2.jdbcx.JdbcConnectionPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,9 +145,15 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         ProviderCatalog providers = new ProviderCatalog(mappings);
         providers.require(defaultProvider, "application.properties", null);
 
-        JdbcConnectionPool pool = JdbcConnectionPool.create(
-                journalUrl.isBlank() ? "jdbc:h2:file:" + stateDirPath.resolve("journal") + ";WRITE_DELAY=0" : journalUrl,
-                journalUser, journalPassword);
+        HikariConfig poolConfig = new HikariConfig();
+        poolConfig.setPoolName("journal");
+        // H2 writes each commit through at once, so a kill -9 loses nothing that was journaled
+        poolConfig.setJdbcUrl(journalUrl.isBlank()
+                ? "jdbc:h2:file:" + stateDirPath.resolve("journal") + ";WRITE_DELAY=0" : journalUrl);
+        poolConfig.setUsername(journalUser);
+        poolConfig.setPassword(journalPassword);
+        poolConfig.setMaximumPoolSize(10);
+        HikariDataSource pool = new HikariDataSource(poolConfig);
         context.addService(new JournalPoolLifecycle(pool));
         Map<String, Integer> caps = new LinkedHashMap<>();
         mappings.forEach(m -> caps.put(m.id(), m.settings().maxConcurrent()));
@@ -232,15 +239,15 @@ public class PromptRelayConfiguration implements CamelConfiguration {
 
     /** Closes the journal's connections after the routes have stopped. */
     private static final class JournalPoolLifecycle extends ServiceSupport {
-        private final JdbcConnectionPool pool;
+        private final HikariDataSource pool;
 
-        JournalPoolLifecycle(JdbcConnectionPool pool) {
+        JournalPoolLifecycle(HikariDataSource pool) {
             this.pool = pool;
         }
 
         @Override
         protected void doStop() {
-            pool.dispose();
+            pool.close();
         }
     }
 }
