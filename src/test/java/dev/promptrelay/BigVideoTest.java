@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -20,11 +19,9 @@ class BigVideoTest {
 
     static final long VIDEO_BYTES = 256L * 1024 * 1024;
 
-    @TempDir
-    Path dir;
-
     @Test
     void aVideoLargerThanTheHeapIsStreamedToDisk() throws Exception {
+        Path dir = TestFolders.runDir("big-video");
         Map<String, String> settings = Map.of("promptrelay.sandbox.video-bytes", String.valueOf(VIDEO_BYTES),
                 "promptrelay.sandbox.task-millis", "300", "promptrelay.poll.first-delay-millis", "300",
                 "promptrelay.modelscope.scripts-config-file", "", "promptrelay.modelscope.api-key", "",
@@ -43,6 +40,8 @@ class BigVideoTest {
             Path video = dir.resolve("outbox").resolve("clip").resolve("001-1.mp4");
             assertThat(Files.size(video)).isEqualTo(VIDEO_BYTES);
             assertThat(Files.readString(app.log)).doesNotContain("OutOfMemoryError");
+            // filler of no further use, and too big to keep around in target/
+            Files.delete(video);
         }
     }
 }

@@ -33,7 +33,7 @@ class FaultsTest {
         folders = TestFolders.create("faults");
         provider = TestFolders.standIn(new SandboxBehaviour(500, SandboxBehaviour.DEFAULT_REFUSE_MARKER, 4,
                 SandboxBehaviour.DEFAULT_VIDEO_BYTES, SandboxBehaviour.DEFAULT_LINK_MILLIS, 20, 5));
-        System.setProperty("promptrelay.modelscope.api-key", "ms-faults-key");
+        System.setProperty("promptrelay.modelscope.api-key", TestKeys.MODELSCOPE);
         System.setProperty("promptrelay.modelscope.max-concurrent", "3");
         System.setProperty("promptrelay.poll.max-delay-millis", "600");
     }

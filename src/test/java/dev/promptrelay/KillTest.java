@@ -14,7 +14,6 @@ import java.util.stream.Stream;
 import dev.promptrelay.sandbox.SandboxBehaviour;
 import dev.promptrelay.sandbox.SandboxServer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,13 +24,11 @@ import static org.awaitility.Awaitility.await;
  */
 class KillTest {
 
-    static final String KEY = "ms-kill-test-key-never-written";
-
-    @TempDir
-    Path dir;
+    static final String KEY = TestKeys.MODELSCOPE;
 
     @Test
     void eighteenTasksInFlightSurviveAKillWithoutBeingSubmittedAgain() throws Exception {
+        Path dir = TestFolders.runDir("kill");
         try (SandboxServer provider = new SandboxServer(new SandboxBehaviour(6000, SandboxBehaviour.DEFAULT_REFUSE_MARKER))
                 .start(0)) {
             Map<String, String> settings = Map.of("promptrelay.modelscope.base-url", provider.baseUrl(),

@@ -22,7 +22,7 @@ import static org.awaitility.Awaitility.await;
 @CamelMainTest(mainClass = Application.class)
 class LiveProviderTest {
 
-    static final String KEY = "ms-test-key-that-must-never-be-written";
+    static final String KEY = TestKeys.MODELSCOPE;
     static TestFolders folders;
     static SandboxServer standIn;
 

@@ -27,9 +27,9 @@ import static org.awaitility.Awaitility.await;
 @CamelMainTest(mainClass = Application.class)
 class MixedInboxTest {
 
-    static final String MODELSCOPE_KEY = "ms-mixed-key-never-written";
-    static final String MODELLIX_KEY = "mdlx-mixed-key-never-written";
-    static final String SCENARIO_SECRET = "scenario-secret-never-written";
+    static final String MODELSCOPE_KEY = TestKeys.MODELSCOPE;
+    static final String MODELLIX_KEY = TestKeys.MODELLIX;
+    static final String SCENARIO_SECRET = TestKeys.SCENARIO_SECRET;
     static TestFolders folders;
     static SandboxServer standIn;
 
@@ -39,7 +39,7 @@ class MixedInboxTest {
         standIn = TestFolders.standIn(300);
         System.setProperty("promptrelay.modelscope.api-key", MODELSCOPE_KEY);
         System.setProperty("promptrelay.modellix.api-key", MODELLIX_KEY);
-        System.setProperty("promptrelay.scenario.api-key", "scenario-key");
+        System.setProperty("promptrelay.scenario.api-key", TestKeys.SCENARIO_KEY);
         System.setProperty("promptrelay.scenario.api-secret", SCENARIO_SECRET);
     }
 

@@ -104,7 +104,7 @@ class ModelScopeContractTest {
         }
         assertThat(provider.unscripted()).isEmpty();
         ScriptedProvider.Request submit = provider.requestsOf("ms-text-id").get(0);
-        assertThat(submit.header("Authorization")).isEqualTo("Bearer ms-contract-key");
+        assertThat(submit.header("Authorization")).isEqualTo("Bearer " + TestKeys.MODELSCOPE);
         assertThat(submit.header("X-ModelScope-Async-Mode")).isEqualTo("true");
         JsonNode body = TestFolders.JSON.readTree(submit.body());
         assertThat(body.path("model").asText()).isEqualTo("Tongyi-MAI/Z-Image-Turbo");

@@ -140,7 +140,7 @@ class ModellixContractTest {
         }
         assertThat(provider.unscripted()).isEmpty();
         ScriptedProvider.Request submit = provider.requestsOf("mx-image").get(0);
-        assertThat(submit.header("Authorization")).isEqualTo("Bearer mdlx-contract-key");
+        assertThat(submit.header("Authorization")).isEqualTo("Bearer " + TestKeys.MODELLIX);
         JsonNode body = TestFolders.JSON.readTree(submit.body());
         assertThat(body.path("size").asText()).as("Alibaba's size separator").isEqualTo("1328*1328");
         assertThat(body.path("prompt").asText()).isEqualTo("mx-image: a paper lantern");

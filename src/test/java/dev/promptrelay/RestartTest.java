@@ -32,7 +32,7 @@ class RestartTest {
         folders = TestFolders.create("restart");
         // a provider that outlives the application and whose tasks take a while
         provider = TestFolders.standIn(4000);
-        System.setProperty("promptrelay.modelscope.api-key", "restart-test-key");
+        System.setProperty("promptrelay.modelscope.api-key", TestKeys.MODELSCOPE);
     }
 
     @AfterAll

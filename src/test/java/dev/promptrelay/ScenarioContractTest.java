@@ -133,7 +133,7 @@ class ScenarioContractTest {
                     .isEqualTo(variant.equals("sc-429") ? 2 : 1);
         }
         assertThat(provider.unscripted()).isEmpty();
-        String basic = "Basic " + Base64.getEncoder().encodeToString("contract-key:contract-secret".getBytes(StandardCharsets.UTF_8));
+        String basic = TestKeys.scenarioBasic();
         for (ScriptedProvider.Request request : provider.requestsOf("sc-job-id")) {
             assertThat(request.header("Authorization")).as(request.path())
                     .isEqualTo(request.path().startsWith("/cdn/") ? null : basic);

@@ -53,7 +53,7 @@ final class TestFolders {
     /** Fresh folders, a free port for the embedded sandbox, fast sandbox tasks. */
     static TestFolders create(String name) throws IOException {
         clear();
-        TestFolders folders = new TestFolders(Files.createTempDirectory("promptrelay-" + name), freePort());
+        TestFolders folders = new TestFolders(runDir(name), freePort());
         System.setProperty("promptrelay.inbox", folders.inbox.toString());
         System.setProperty("promptrelay.outbox", folders.outbox.toString());
         System.setProperty("promptrelay.archive", folders.archive.toString());
@@ -93,10 +93,10 @@ final class TestFolders {
         System.setProperty("promptrelay.modelscope.base-url", server.baseUrl());
         System.setProperty("promptrelay.modellix.base-url", server.baseUrl() + "/api/v1");
         System.setProperty("promptrelay.scenario.base-url", server.baseUrl() + "/v1");
-        System.setProperty("promptrelay.modelscope.api-key", "ms-contract-key");
-        System.setProperty("promptrelay.modellix.api-key", "mdlx-contract-key");
-        System.setProperty("promptrelay.scenario.api-key", "contract-key");
-        System.setProperty("promptrelay.scenario.api-secret", "contract-secret");
+        System.setProperty("promptrelay.modelscope.api-key", TestKeys.MODELSCOPE);
+        System.setProperty("promptrelay.modellix.api-key", TestKeys.MODELLIX);
+        System.setProperty("promptrelay.scenario.api-key", TestKeys.SCENARIO_KEY);
+        System.setProperty("promptrelay.scenario.api-secret", TestKeys.SCENARIO_SECRET);
         System.setProperty("promptrelay.modelscope.max-concurrent", "4");
         System.setProperty("promptrelay.modellix.requests-per-minute", "0");
         System.setProperty("promptrelay.poll.first-delay-millis", "100");
@@ -118,6 +118,12 @@ final class TestFolders {
                     ? "the archive" : "neither the archive nor failed/"));
         }
         return json(error).path("jobs").get(0);
+    }
+
+    /** A fresh folder for one test run under target/test-runs, where SecretsIT looks for leaked keys afterwards. */
+    static Path runDir(String name) throws IOException {
+        Path runs = Files.createDirectories(Path.of("target", "test-runs").toAbsolutePath());
+        return Files.createTempDirectory(runs, name + "-");
     }
 
     static void clear() {
