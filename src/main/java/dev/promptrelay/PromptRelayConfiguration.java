@@ -24,6 +24,7 @@ import dev.promptrelay.provider.ProviderPacing;
 import dev.promptrelay.provider.ProviderSettings;
 import dev.promptrelay.provider.TaskProtocol;
 import dev.promptrelay.sandbox.SandboxBehaviour;
+import dev.promptrelay.sandbox.SandboxFaults;
 import dev.promptrelay.sandbox.SandboxServer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -123,8 +124,10 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         List<ProviderSettings> keyless = configured.stream().filter(p -> !p.hasKey()).toList();
         SandboxServer sandbox = null;
         if (!keyless.isEmpty()) {
-            sandbox = new SandboxServer(new SandboxBehaviour(sandboxTaskMillis, sandboxRefuseMarker, sandboxThrottleEvery,
-                    sandboxVideoBytes, SandboxBehaviour.DEFAULT_LINK_MILLIS, sandboxFailPollsPercent, sandboxRefuseEvery))
+            SandboxFaults faults = new SandboxFaults(sandboxThrottleEvery, 0, sandboxFailPollsPercent, 0, 0,
+                    sandboxRefuseEvery, 0, 0);
+            sandbox = new SandboxServer(new SandboxBehaviour(sandboxTaskMillis, sandboxRefuseMarker, sandboxVideoBytes,
+                    SandboxBehaviour.DEFAULT_LINK_MILLIS, faults))
                     .start(sandboxPort);
             context.addService(new SandboxLifecycle(sandbox));
             LOG.warn("SANDBOX MODE for {}: no API key is set, so the built-in sandbox at {} answers for {} and their "

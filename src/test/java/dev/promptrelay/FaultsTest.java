@@ -8,6 +8,7 @@ import java.util.stream.IntStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.promptrelay.sandbox.SandboxBehaviour;
+import dev.promptrelay.sandbox.SandboxFaults;
 import dev.promptrelay.sandbox.SandboxServer;
 import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
@@ -31,8 +32,9 @@ class FaultsTest {
     @BeforeAll
     static void start() throws IOException {
         folders = TestFolders.create("faults");
-        provider = TestFolders.standIn(new SandboxBehaviour(500, SandboxBehaviour.DEFAULT_REFUSE_MARKER, 4,
-                SandboxBehaviour.DEFAULT_VIDEO_BYTES, SandboxBehaviour.DEFAULT_LINK_MILLIS, 20, 5));
+        provider = TestFolders.standIn(new SandboxBehaviour(500, SandboxBehaviour.DEFAULT_REFUSE_MARKER,
+                SandboxBehaviour.DEFAULT_VIDEO_BYTES, SandboxBehaviour.DEFAULT_LINK_MILLIS,
+                new SandboxFaults(4, 0, 20, 0, 0, 5, 0, 0)));
         System.setProperty("promptrelay.modelscope.api-key", TestKeys.MODELSCOPE);
         System.setProperty("promptrelay.modelscope.max-concurrent", "3");
         System.setProperty("promptrelay.poll.max-delay-millis", "600");

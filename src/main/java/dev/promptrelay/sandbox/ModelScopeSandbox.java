@@ -48,6 +48,15 @@ class ModelScopeSandbox {
             reject(exchange, 401, "Invalid or missing API token.");
             return;
         }
+        SandboxFaults faults = server.behaviour().faults();
+        if (faults.slowMillis() > 0) {
+            try {
+                Thread.sleep(faults.slowMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
         long now = System.currentTimeMillis();
         if (now < retryAllowedAt && now - throttledAt > IN_FLIGHT_MILLIS) {
             // a client that honours Retry-After for all its jobs never gets here
@@ -67,7 +76,8 @@ class ModelScopeSandbox {
 
     private void submit(HttpExchange exchange) throws IOException {
         long request = submitRequests.incrementAndGet();
-        if (server.behaviour().throttleEvery() > 0 && request % server.behaviour().throttleEvery() == 0) {
+        SandboxFaults faults = server.behaviour().faults();
+        if (SandboxFaults.every(faults.throttleEvery(), request)) {
             server.increment("modelscope", "throttled");
             throttledAt = System.currentTimeMillis();
             retryAllowedAt = throttledAt + 1000;
@@ -110,6 +120,12 @@ class ModelScopeSandbox {
         String id = String.valueOf(number);
         tasks.put(id, new Task(id, model, prompt, seed, width, height, System.currentTimeMillis()));
         server.increment("modelscope", "submits");
+        if (SandboxFaults.every(faults.submitErrorEvery(), request)) {
+            // the task exists and will be charged, but the client never learns its id
+            server.increment("modelscope", "errored");
+            SandboxServer.respondJson(exchange, 500, Map.of("errors", Map.of("message", "Internal server error")));
+            return;
+        }
         Map<String, Object> answer = new LinkedHashMap<>();
         if (number % 2 == 0) {
             // some deployments echo task_status SUCCEED on submit, meaning only "accepted"
@@ -122,9 +138,21 @@ class ModelScopeSandbox {
 
     private void poll(HttpExchange exchange, String id) throws IOException {
         server.increment("modelscope", "polls");
-        if (server.behaviour().failsPoll(pollRequests.incrementAndGet())) {
+        long poll = pollRequests.incrementAndGet();
+        SandboxFaults faults = server.behaviour().faults();
+        if (SandboxFaults.percent(faults.failPollsPercent(), poll)) {
             server.increment("modelscope", "unavailable");
             SandboxServer.respondJson(exchange, 503, Map.of("errors", Map.of("message", "Service temporarily unavailable")));
+            return;
+        }
+        if (SandboxFaults.percent(faults.resetPollsPercent(), poll)) {
+            server.increment("modelscope", "reset");
+            exchange.close();
+            return;
+        }
+        if (SandboxFaults.percent(faults.malformedPollsPercent(), poll)) {
+            server.increment("modelscope", "malformed");
+            SandboxServer.respond(exchange, 200, "text/html", "<html><body>502 Bad Gateway</body></html>".getBytes());
             return;
         }
         Task task = tasks.get(id);
@@ -134,6 +162,10 @@ class ModelScopeSandbox {
             return;
         }
         long elapsed = System.currentTimeMillis() - task.createdAt();
+        long number = Long.parseLong(id) - FIRST_ID + 1;
+        if (SandboxFaults.every(faults.neverEndEvery(), number)) {
+            elapsed = Math.min(elapsed, server.behaviour().taskMillis() - 1);
+        }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("request_id", UUID.randomUUID().toString());
         answer.put("task_id", task.id());
@@ -143,7 +175,7 @@ class ModelScopeSandbox {
         } else if (elapsed < server.behaviour().taskMillis()) {
             answer.put("task_status", Long.parseLong(id) % 2 == 0 ? "RUNNING" : "PROCESSING");
             answer.put("outputs", Map.of());
-        } else if (server.behaviour().refuses(task.prompt(), Long.parseLong(id) - FIRST_ID + 1)) {
+        } else if (server.behaviour().refuses(task.prompt(), number)) {
             answer.put("errors", Map.of("code", 422, "message", "Output data may contain inappropriate content."));
             answer.put("task_status", "FAILED");
         } else {

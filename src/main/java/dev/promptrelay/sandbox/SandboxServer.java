@@ -83,14 +83,28 @@ public class SandboxServer implements AutoCloseable {
     private void faults(HttpExchange exchange) throws IOException {
         if (exchange.getRequestMethod().equals("POST")) {
             com.fasterxml.jackson.databind.JsonNode body = JSON.readTree(text(exchange));
-            SandboxBehaviour now = behaviour;
-            behaviour = now.withFaults(body.path("throttle_every").asInt(now.throttleEvery()),
+            SandboxFaults now = behaviour.faults();
+            behaviour = behaviour.withFaults(new SandboxFaults(
+                    body.path("throttle_every").asInt(now.throttleEvery()),
+                    body.path("submit_error_every").asInt(now.submitErrorEvery()),
                     body.path("fail_polls_percent").asInt(now.failPollsPercent()),
-                    body.path("refuse_every").asInt(now.refuseEvery()));
+                    body.path("reset_polls_percent").asInt(now.resetPollsPercent()),
+                    body.path("malformed_polls_percent").asInt(now.malformedPollsPercent()),
+                    body.path("refuse_every").asInt(now.refuseEvery()),
+                    body.path("never_end_every").asInt(now.neverEndEvery()),
+                    body.path("slow_millis").asLong(now.slowMillis())));
         }
-        SandboxBehaviour current = behaviour;
-        respondJson(exchange, 200, Map.of("throttle_every", current.throttleEvery(), "fail_polls_percent",
-                current.failPollsPercent(), "refuse_every", current.refuseEvery(), "task_millis", current.taskMillis()));
+        SandboxFaults f = behaviour.faults();
+        Map<String, Object> current = new java.util.LinkedHashMap<>();
+        current.put("throttle_every", f.throttleEvery());
+        current.put("submit_error_every", f.submitErrorEvery());
+        current.put("fail_polls_percent", f.failPollsPercent());
+        current.put("reset_polls_percent", f.resetPollsPercent());
+        current.put("malformed_polls_percent", f.malformedPollsPercent());
+        current.put("refuse_every", f.refuseEvery());
+        current.put("never_end_every", f.neverEndEvery());
+        current.put("slow_millis", f.slowMillis());
+        respondJson(exchange, 200, current);
     }
 
     /** A count over all providers ({@code submits}) or for one ({@code modellix.submits}). */
