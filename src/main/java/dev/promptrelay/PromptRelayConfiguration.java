@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 
 import dev.promptrelay.journal.FailedJobs;
 import dev.promptrelay.journal.JobJournal;
@@ -24,6 +25,7 @@ import dev.promptrelay.provider.ProviderPacing;
 import dev.promptrelay.provider.ProviderSettings;
 import dev.promptrelay.provider.TaskProtocol;
 import dev.promptrelay.sandbox.SandboxBehaviour;
+import dev.promptrelay.schedule.Schedules;
 import dev.promptrelay.sandbox.SandboxFaults;
 import dev.promptrelay.sandbox.SandboxServer;
 import com.zaxxer.hikari.HikariConfig;
@@ -182,6 +184,14 @@ public class PromptRelayConfiguration implements CamelConfiguration {
                 Duration.ofSeconds(pollTimeoutSeconds), Duration.ofSeconds(videoPollTimeoutSeconds),
                 Duration.ofSeconds(notFoundGraceSeconds), firstPollDelayMillis, maxPollDelayMillis,
                 retryAmbiguousSubmit, downloadMaxRetries));
+        // from application.properties, then -D options, which win as they do for every setting
+        Properties scheduleSettings = context.getPropertiesComponent()
+                .loadProperties(key -> key.startsWith("promptrelay.schedules."));
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("promptrelay.schedules."))
+                .forEach(k -> scheduleSettings.setProperty(k, System.getProperty(k)));
+        Schedules schedules = new Schedules(Schedules.fromSettings(scheduleSettings), inboxDir, journal);
+        context.getRegistry().bind("schedules", schedules);
+        context.addStartupListener(schedules);
         context.getRegistry().bind("outputWriter", new OutputWriter(folder(outbox), journal, providers));
     }
 

@@ -261,6 +261,24 @@ public class JobJournal {
 
     // --- plumbing ---
 
+    /** When a schedule last fired, or null when it never has. */
+    public Instant lastFire(String schedule) {
+        return inTransaction(c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT fired_at FROM schedule_fire WHERE name = ?")) {
+                bind(p, schedule);
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? instant(rs, 1) : null;
+                }
+            }
+        });
+    }
+
+    public void recordFire(String schedule, Instant firedAt) {
+        OffsetDateTime at = firedAt.atOffset(java.time.ZoneOffset.UTC);
+        inTransaction(c -> update(c, "UPDATE schedule_fire SET fired_at = ? WHERE name = ?", at, schedule) == 1
+                ? 1 : update(c, "INSERT INTO schedule_fire (name, fired_at) VALUES (?, ?)", schedule, at));
+    }
+
     private PromptFileRecord promptFile(Connection c, String id) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(
                 "SELECT id, name, held_path, state, job_count, received_at FROM prompt_file WHERE id = ?")) {

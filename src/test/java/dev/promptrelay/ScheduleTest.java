@@ -1,0 +1,66 @@
+package dev.promptrelay;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Schedules declared in settings make images on their own: one with an inline prompt, one with a prompt file, both
+ * with variables filled in.
+ */
+@CamelMainTest(mainClass = Application.class)
+class ScheduleTest {
+
+    static TestFolders folders;
+
+    @BeforeAll
+    static void start() throws IOException {
+        folders = TestFolders.create("schedule");
+        Path nightly = Files.writeString(folders.root.resolve("nightly.yaml"), "jobs:\n  - prompt: the {schedule} sky on {date}\n");
+        System.setProperty("promptrelay.schedules.banner.cron", "0/4 * * * * ?");
+        System.setProperty("promptrelay.schedules.banner.prompt", "a banner for {date} --seed 7");
+        System.setProperty("promptrelay.schedules.nightly.cron", "0/5 * * * * ?");
+        System.setProperty("promptrelay.schedules.nightly.prompt-file", nightly.toString());
+        System.setProperty("promptrelay.schedules.nightly.name", "night-{date}-{time}");
+    }
+
+    @AfterAll
+    static void stop() {
+        for (String key : List.of("banner.cron", "banner.prompt", "nightly.cron", "nightly.prompt-file", "nightly.name")) {
+            System.clearProperty("promptrelay.schedules." + key);
+        }
+        TestFolders.clear();
+    }
+
+    @Test
+    void imagesAppearOnTheirOwnWithVariablesFilledIn() throws Exception {
+        await().atMost(Duration.ofSeconds(40)).until(() -> !folders.files(folders.archive, "banner-*.txt").isEmpty()
+                                                            && !folders.files(folders.archive, "night-*.yaml").isEmpty());
+
+        String today = LocalDate.now().toString();
+        Path banner = folders.files(folders.archive, "banner-*.txt").get(0);
+        assertThat(banner.getFileName().toString()).startsWith("banner-" + today + "-");
+        Path image = folders.outbox.resolve(banner.getFileName().toString().replace(".txt", "")).resolve("001-1.png");
+        JsonNode sidecar = folders.json(image.resolveSibling("001-1.png.json"));
+        assertThat(sidecar.path("prompt").asText()).isEqualTo("a banner for " + today);
+        assertThat(sidecar.path("parameters").path("seed").asLong()).isEqualTo(7);
+
+        Path night = folders.files(folders.archive, "night-*.yaml").get(0);
+        JsonNode nightSidecar = folders.json(folders.outbox.resolve(night.getFileName().toString().replace(".yaml", ""))
+                .resolve("001-1.png.json"));
+        assertThat(nightSidecar.path("prompt").asText()).isEqualTo("the nightly sky on " + today);
+        assertThat(folders.files(folders.failed, "*")).isEmpty();
+    }
+}
