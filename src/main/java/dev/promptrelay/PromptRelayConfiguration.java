@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
+import dev.promptrelay.api.JobsApi;
 import dev.promptrelay.journal.FailedJobs;
 import dev.promptrelay.journal.JobJournal;
 import dev.promptrelay.output.OutputWriter;
@@ -169,10 +170,13 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("failedJobs", new FailedJobs(journal));
         InputImages inputImages = new InputImages(inboxDir, folder(stateDirPath.resolve("input-images").toString()),
                 maxInputImageBytes);
-        context.getRegistry().bind("promptFileReader",
-                new PromptFileReader(providers, defaultProvider, maxPromptFileBytes, maxJobsPerFile, inputImages));
-        context.getRegistry().bind("promptFiles",
-                new PromptFiles(inboxDir, heldDir, folder(archive), folder(failed), folder(outbox), journal));
+        PromptFileReader reader = new PromptFileReader(providers, defaultProvider, maxPromptFileBytes, maxJobsPerFile,
+                inputImages);
+        context.getRegistry().bind("promptFileReader", reader);
+        PromptFiles promptFiles = new PromptFiles(inboxDir, heldDir, folder(archive), folder(failed), folder(outbox),
+                journal);
+        context.getRegistry().bind("promptFiles", promptFiles);
+        context.getRegistry().bind("jobsApi", new JobsApi(promptFiles, reader, journal, apiToken(context)));
         Map<String, Integer> requestsPerMinute = new LinkedHashMap<>();
         for (ProviderMapping mapping : mappings) {
             requestsPerMinute.put(mapping.id(), Integer.parseInt(context.getPropertiesComponent()
@@ -208,6 +212,21 @@ public class PromptRelayConfiguration implements CamelConfiguration {
 
     private static IllegalStateException missing(String setting) {
         return new IllegalStateException("the setting " + setting + " is missing: add it to application.properties");
+    }
+
+    /** The API token; the HTTP API may face beyond this machine only with one. */
+    private static String apiToken(CamelContext context) {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        String token = properties.resolveProperty("promptrelay.api.token").orElse("").strip();
+        boolean enabled = Boolean.parseBoolean(properties.resolveProperty("camel.server.enabled").orElse("false").strip());
+        String host = properties.resolveProperty("camel.server.host").orElse("0.0.0.0").strip();
+        boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
+        if (enabled && !loopback && token.isEmpty()) {
+            throw new IllegalStateException("camel.server.host is " + host + ", beyond this machine, but "
+                                            + "promptrelay.api.token is empty: set a token (PROMPTRELAY_API_TOKEN) "
+                                            + "or bind to 127.0.0.1");
+        }
+        return token;
     }
 
     /** Users of the ModelScope image-gen scripts keep their key where it is. */

@@ -25,7 +25,7 @@ class BigVideoTest {
         Map<String, String> settings = Map.of("promptrelay.sandbox.video-bytes", String.valueOf(VIDEO_BYTES),
                 "promptrelay.sandbox.task-millis", "300", "promptrelay.poll.first-delay-millis", "300",
                 "promptrelay.modelscope.scripts-config-file", "", "promptrelay.modelscope.api-key", "",
-                "promptrelay.modellix.api-key", "", "promptrelay.scenario.api-key", "");
+                "promptrelay.modellix.api-key", "", "promptrelay.scenario.api-key", "", "camel.server.enabled", "false");
         try (SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx48m"), settings)) {
             Files.createDirectories(dir.resolve("inbox"));
             Path temp = Files.writeString(dir.resolve("clip.tmp"), "{\"provider\": \"modellix\", \"model\": "

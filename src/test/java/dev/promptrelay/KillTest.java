@@ -35,7 +35,7 @@ class KillTest {
                     "promptrelay.modelscope.api-key", KEY, "promptrelay.modelscope.max-concurrent", "18",
                     "promptrelay.submit.concurrent-consumers", "6", "promptrelay.poll.concurrent-consumers", "6",
                     "promptrelay.poll.first-delay-millis", "1000", "promptrelay.modelscope.scripts-config-file", "",
-                    "promptrelay.modellix.api-key", "", "promptrelay.scenario.api-key", "");
+                    "promptrelay.modellix.api-key", "", "promptrelay.scenario.api-key", "", "camel.server.enabled", "false");
             Files.createDirectories(dir.resolve("inbox"));
             String prompts = IntStream.rangeClosed(1, 18).mapToObj(i -> "prompt number " + i)
                     .collect(Collectors.joining("\n"));

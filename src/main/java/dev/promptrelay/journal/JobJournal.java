@@ -261,6 +261,31 @@ public class JobJournal {
 
     // --- plumbing ---
 
+    /** A prompt file (or API request) by id, or null. */
+    public PromptFileRecord promptFileRecord(String id) {
+        return inTransaction(c -> count(c, "SELECT COUNT(*) FROM prompt_file WHERE id = ?", id) == 0 ? null
+                : promptFile(c, id));
+    }
+
+    /** The most recently received prompt files, newest first. */
+    public List<PromptFileRecord> recentPromptFiles(int limit) {
+        return inTransaction(c -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT id FROM prompt_file ORDER BY received_at DESC "
+                                                          + "FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY");
+                 ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            List<PromptFileRecord> records = new ArrayList<>();
+            for (String id : ids) {
+                records.add(promptFile(c, id));
+            }
+            return records;
+        });
+    }
+
     /** When a schedule last fired, or null when it never has. */
     public Instant lastFire(String schedule) {
         return inTransaction(c -> {

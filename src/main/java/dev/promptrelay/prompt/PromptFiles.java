@@ -65,6 +65,13 @@ public class PromptFiles {
         return target;
     }
 
+    /** Holds a prompt file that arrived by other means than the inbox (the HTTP API), as the inbox would. */
+    public Path hold(String name, byte[] content) throws IOException {
+        Path target = held.resolve(UUID.randomUUID() + "-" + name);
+        AtomicFiles.write(target, content);
+        return target;
+    }
+
     /** Journals the file and its jobs in one step; from here on they survive a restart. */
     public PromptFileRecord accept(Path heldFile, String name, List<JobSpec> jobs) throws IOException {
         PromptFileRecord record = journal.acceptPromptFile(name, heldFile, AtomicFiles.sha256Of(heldFile), jobs);

@@ -1,0 +1,173 @@
+package dev.promptrelay.api;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptrelay.journal.Job;
+import dev.promptrelay.journal.JobJournal;
+import dev.promptrelay.journal.JobState;
+import dev.promptrelay.journal.PromptFileRecord;
+import dev.promptrelay.prompt.JobSpec;
+import dev.promptrelay.prompt.PromptFileException;
+import dev.promptrelay.prompt.PromptFileReader;
+import dev.promptrelay.prompt.PromptFiles;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The HTTP API: a job posted as JSON (the shape of a {@code .json} prompt file) is held and journaled like a dropped
+ * file, and its state and outputs can be asked for. Bad JSON and invalid jobs answer 400 with the same messages as
+ * file validation. With a token set, every call must carry it.
+ */
+public class JobsApi {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_LISTED = 500;
+
+    private final PromptFiles promptFiles;
+    private final PromptFileReader reader;
+    private final JobJournal journal;
+    private final String token;
+
+    public JobsApi(PromptFiles promptFiles, PromptFileReader reader, JobJournal journal, String token) {
+        this.promptFiles = promptFiles;
+        this.reader = reader;
+        this.journal = journal;
+        this.token = token == null ? "" : token.strip();
+    }
+
+    /** POST /api/jobs: 202 with the request's id, or 400 naming what is wrong; nothing is paid for a bad request. */
+    public void accept(Exchange exchange) throws IOException {
+        if (!authorized(exchange)) {
+            return;
+        }
+        byte[] body = exchange.getMessage().getBody(byte[].class);
+        String name = "api-" + UUID.randomUUID().toString().substring(0, 8) + ".json";
+        Path held = promptFiles.hold(name, body == null ? new byte[0] : body);
+        List<JobSpec> jobs;
+        try {
+            jobs = reader.read(held, name);
+        } catch (PromptFileException bad) {
+            // the caller still has its request: nothing to keep
+            Files.deleteIfExists(held);
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("error", bad.getMessage());
+            error.put("line", bad.line());
+            error.put("field", bad.field());
+            error.put("what_to_do", bad.fix());
+            respond(exchange, 400, error);
+            return;
+        }
+        PromptFileRecord record = promptFiles.accept(held, name, jobs);
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", record.id());
+        answer.put("name", name);
+        answer.put("jobs", jobs.size());
+        answer.put("state", "queued");
+        respond(exchange, 202, answer);
+    }
+
+    /** GET /api/jobs/{id}: the request's state and each job's outcome and output paths. */
+    public void get(Exchange exchange) throws IOException {
+        if (!authorized(exchange)) {
+            return;
+        }
+        String id = exchange.getMessage().getHeader("id", String.class);
+        PromptFileRecord record = id == null ? null : journal.promptFileRecord(id);
+        if (record == null) {
+            respond(exchange, 404, Map.of("error", "no job request " + id, "what_to_do",
+                    "use the id POST /api/jobs answered, or list them with GET /api/jobs"));
+            return;
+        }
+        respond(exchange, 200, describe(record, true));
+    }
+
+    /** GET /api/jobs?state=...&limit=...: recent requests and prompt files, newest first. */
+    public void list(Exchange exchange) throws IOException {
+        if (!authorized(exchange)) {
+            return;
+        }
+        String state = exchange.getMessage().getHeader("state", String.class);
+        Integer limit = exchange.getMessage().getHeader("limit", Integer.class);
+        List<Map<String, Object>> listed = new ArrayList<>();
+        for (PromptFileRecord record : journal.recentPromptFiles(limit == null ? 50 : Math.min(limit, MAX_LISTED))) {
+            Map<String, Object> entry = describe(record, false);
+            if (state == null || state.isBlank() || state.equals(entry.get("state"))) {
+                listed.add(entry);
+            }
+        }
+        respond(exchange, 200, Map.of("jobs", listed));
+    }
+
+    private Map<String, Object> describe(PromptFileRecord record, boolean withJobs) {
+        List<Job> jobs = journal.jobsOf(record.id());
+        Map<String, Object> answer = new LinkedHashMap<>();
+        answer.put("id", record.id());
+        answer.put("name", record.name());
+        answer.put("state", overall(jobs));
+        answer.put("received_at", String.valueOf(record.receivedAt()));
+        List<String> outputs = new ArrayList<>();
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (Job job : jobs) {
+            List<String> jobOutputs = journal.outputPaths(job.id());
+            outputs.addAll(jobOutputs);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("job", job.seq());
+            entry.put("prompt", job.spec().prompt());
+            entry.put("provider", job.provider());
+            entry.put("model", job.model());
+            entry.put("state", job.state().word());
+            entry.put("task_id", job.taskId());
+            entry.put("outputs", jobOutputs);
+            if (job.error() != null) {
+                entry.put("error", job.error());
+                entry.put("next_step", journal.nextStepOf(job.id()));
+            }
+            entries.add(entry);
+        }
+        answer.put("outputs", outputs);
+        if (withJobs) {
+            answer.put("jobs", entries);
+        }
+        return answer;
+    }
+
+    /** One word for a request: queued until a job is under way, running until all ended, then the outcome. */
+    static String overall(List<Job> jobs) {
+        boolean allEnded = jobs.stream().allMatch(j -> j.state().ended());
+        if (allEnded) {
+            return jobs.stream().allMatch(j -> j.state() == JobState.SUCCEEDED) ? "succeeded" : "failed";
+        }
+        return jobs.stream().allMatch(j -> j.state() == JobState.QUEUED) ? "queued" : "running";
+    }
+
+    private boolean authorized(Exchange exchange) throws IOException {
+        if (token.isEmpty()) {
+            return true;
+        }
+        String header = exchange.getMessage().getHeader("Authorization", String.class);
+        if (("Bearer " + token).equals(header)) {
+            return true;
+        }
+        respond(exchange, 401, Map.of("error", "missing or wrong token", "what_to_do",
+                "send Authorization: Bearer <promptrelay.api.token>"));
+        return false;
+    }
+
+    private static void respond(Exchange exchange, int status, Object body) throws IOException {
+        Message message = exchange.getMessage();
+        // the caller's headers, the token among them, are not echoed back
+        message.getHeaders().clear();
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setBody(new String(JSON.writeValueAsBytes(body), StandardCharsets.UTF_8));
+    }
+}
