@@ -10,7 +10,10 @@ import java.util.Optional;
 import java.util.Properties;
 
 import dev.promptrelay.api.JobsApi;
-import dev.promptrelay.journal.FailedJobs;
+import dev.promptrelay.journal.JobOutcomes;
+import dev.promptrelay.observe.JobMetrics;
+import dev.promptrelay.observe.JournalHealthCheck;
+import dev.promptrelay.observe.ProviderHealthCheck;
 import dev.promptrelay.journal.JobJournal;
 import dev.promptrelay.output.OutputWriter;
 import dev.promptrelay.prompt.InputImages;
@@ -35,6 +38,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -167,7 +171,16 @@ public class PromptRelayConfiguration implements CamelConfiguration {
 
         context.getRegistry().bind("providers", providers);
         context.getRegistry().bind("journal", journal);
-        context.getRegistry().bind("failedJobs", new FailedJobs(journal));
+        JobMetrics metrics = new JobMetrics(context);
+        context.getRegistry().bind("jobOutcomes", new JobOutcomes(journal, metrics));
+        // health checks once Camel's health check registry exists, that is once Camel starts
+        context.addStartupListener((ctx, alreadyStarted) -> {
+            HealthCheckRegistry health = HealthCheckRegistry.get(ctx);
+            if (health != null) {
+                mappings.forEach(m -> health.register(new ProviderHealthCheck(m.settings(), metrics)));
+                health.register(new JournalHealthCheck(pool));
+            }
+        });
         InputImages inputImages = new InputImages(inboxDir, folder(stateDirPath.resolve("input-images").toString()),
                 maxInputImageBytes);
         PromptFileReader reader = new PromptFileReader(providers, defaultProvider, maxPromptFileBytes, maxJobsPerFile,
@@ -184,7 +197,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         }
         ProviderPacing pacing = new ProviderPacing(requestsPerMinute);
         context.getRegistry().bind("pacing", pacing);
-        context.getRegistry().bind("taskProtocol", new TaskProtocol(providers, pacing, maxSubmitAttempts,
+        context.getRegistry().bind("taskProtocol", new TaskProtocol(providers, pacing, metrics, maxSubmitAttempts,
                 Duration.ofSeconds(pollTimeoutSeconds), Duration.ofSeconds(videoPollTimeoutSeconds),
                 Duration.ofSeconds(notFoundGraceSeconds), firstPollDelayMillis, maxPollDelayMillis,
                 retryAmbiguousSubmit, downloadMaxRetries));
@@ -196,7 +209,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         Schedules schedules = new Schedules(Schedules.fromSettings(scheduleSettings), inboxDir, journal);
         context.getRegistry().bind("schedules", schedules);
         context.addStartupListener(schedules);
-        context.getRegistry().bind("outputWriter", new OutputWriter(folder(outbox), journal, providers));
+        context.getRegistry().bind("outputWriter", new OutputWriter(folder(outbox), journal, providers, metrics));
     }
 
     /** promptrelay.<id>.base-url, .api-key, .api-secret, .model and .max-concurrent. */

@@ -22,7 +22,7 @@ class BigVideoTest {
     @Test
     void aVideoLargerThanTheHeapIsStreamedToDisk() throws Exception {
         Path dir = TestFolders.runDir("big-video");
-        Map<String, String> settings = Map.of("promptrelay.sandbox.video-bytes", String.valueOf(VIDEO_BYTES),
+        Map<String, String> settings = SeparateJvm.settings("promptrelay.sandbox.video-bytes", String.valueOf(VIDEO_BYTES),
                 "promptrelay.sandbox.task-millis", "300", "promptrelay.poll.first-delay-millis", "300",
                 "promptrelay.modelscope.scripts-config-file", "", "promptrelay.modelscope.api-key", "",
                 "promptrelay.modellix.api-key", "", "promptrelay.scenario.api-key", "", "camel.server.enabled", "false");

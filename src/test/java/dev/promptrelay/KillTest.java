@@ -31,7 +31,7 @@ class KillTest {
         Path dir = TestFolders.runDir("kill");
         try (SandboxServer provider = new SandboxServer(new SandboxBehaviour(6000, SandboxBehaviour.DEFAULT_REFUSE_MARKER))
                 .start(0)) {
-            Map<String, String> settings = Map.of("promptrelay.modelscope.base-url", provider.baseUrl(),
+            Map<String, String> settings = SeparateJvm.settings("promptrelay.modelscope.base-url", provider.baseUrl(),
                     "promptrelay.modelscope.api-key", KEY, "promptrelay.modelscope.max-concurrent", "18",
                     "promptrelay.submit.concurrent-consumers", "6", "promptrelay.poll.concurrent-consumers", "6",
                     "promptrelay.poll.first-delay-millis", "1000", "promptrelay.modelscope.scripts-config-file", "",

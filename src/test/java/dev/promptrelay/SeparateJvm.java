@@ -35,6 +35,17 @@ final class SeparateJvm implements AutoCloseable {
         return new SeparateJvm(process, log);
     }
 
+    /** Settings from key, value pairs, with the HTTP and management servers off unless a test turns them on. */
+    static Map<String, String> settings(String... pairs) {
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put("camel.management.enabled", "false");
+        settings.put("camel.server.enabled", "false");
+        for (int i = 0; i + 1 < pairs.length; i += 2) {
+            settings.put(pairs[i], pairs[i + 1]);
+        }
+        return settings;
+    }
+
     /** Kills the process the way a power cut or {@code kill -9} would: no shutdown hook, no cleanup. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

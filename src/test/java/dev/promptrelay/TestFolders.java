@@ -33,7 +33,8 @@ final class TestFolders {
             "promptrelay.scenario.api-key", "promptrelay.scenario.api-secret", "promptrelay.scenario.base-url",
             "promptrelay.poll.max-delay-millis", "promptrelay.modellix.submit-path",
             "promptrelay.modelscope.max-concurrent", "promptrelay.modellix.requests-per-minute",
-            "camel.server.enabled", "camel.server.port", "promptrelay.api.token");
+            "camel.server.enabled", "camel.server.port", "promptrelay.api.token", "camel.management.enabled",
+            "camel.management.port");
 
     final Path root;
     final Path inbox;
@@ -64,6 +65,7 @@ final class TestFolders {
         System.setProperty("promptrelay.sandbox.task-millis", "300");
         // the HTTP API only where a test asks for it, on a port of its own
         System.setProperty("camel.server.enabled", "false");
+        System.setProperty("camel.management.enabled", "false");
         System.setProperty("promptrelay.poll.first-delay-millis", "200");
         // a developer's own keys and ModelScope settings file must not take the tests live
         for (String key : List.of("promptrelay.modelscope.api-key", "promptrelay.modellix.api-key",

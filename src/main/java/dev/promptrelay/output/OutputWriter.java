@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.promptrelay.journal.Job;
 import dev.promptrelay.journal.JobJournal;
+import dev.promptrelay.observe.JobMetrics;
 import dev.promptrelay.prompt.JobSpec;
 import dev.promptrelay.provider.ProviderCatalog;
 import dev.promptrelay.provider.TaskOutput;
@@ -32,9 +33,11 @@ public class OutputWriter {
     private final Path outbox;
     private final JobJournal journal;
     private final ProviderCatalog providers;
+    private final JobMetrics metrics;
 
-    public OutputWriter(Path outbox, JobJournal journal, ProviderCatalog providers) {
+    public OutputWriter(Path outbox, JobJournal journal, ProviderCatalog providers, JobMetrics metrics) {
         this.outbox = outbox;
+        this.metrics = metrics;
         this.journal = journal;
         this.providers = providers;
     }
@@ -57,6 +60,9 @@ public class OutputWriter {
             throw new IOException("the download of " + job.label() + " had no content", e);
         }
         Instant writtenAt = Instant.now();
+        if (task != null && task.getCompletedAt() != null) {
+            metrics.completionToWritten(job.provider(), Duration.between(task.getCompletedAt(), writtenAt));
+        }
         AtomicFiles.write(AtomicFiles.sidecarOf(target),
                 JSON.writeValueAsBytes(sidecar(job, output, task, written, writtenAt)));
         journal.recordOutput(job.id(), output.index(), target, written.bytes(), written.sha256());

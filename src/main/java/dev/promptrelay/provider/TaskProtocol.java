@@ -8,6 +8,7 @@ import java.util.Map;
 import dev.promptrelay.journal.Job;
 import dev.promptrelay.journal.JobFailure;
 import dev.promptrelay.journal.JobState;
+import dev.promptrelay.observe.JobMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -37,12 +38,15 @@ public class TaskProtocol {
     private final int downloadMaxRetries;
     private final Duration videoPollTimeout;
     private final ProviderPacing pacing;
+    private final JobMetrics metrics;
 
-    public TaskProtocol(ProviderCatalog providers, ProviderPacing pacing, int maxSubmitAttempts, Duration pollTimeout,
+    public TaskProtocol(ProviderCatalog providers, ProviderPacing pacing, JobMetrics metrics, int maxSubmitAttempts,
+                        Duration pollTimeout,
                         Duration videoPollTimeout, Duration notFoundGrace, long firstPollDelayMillis,
                         long maxPollDelayMillis, boolean retryAmbiguousSubmit, int downloadMaxRetries) {
         this.providers = providers;
         this.pacing = pacing;
+        this.metrics = metrics;
         this.videoPollTimeout = videoPollTimeout;
         this.downloadMaxRetries = downloadMaxRetries;
         this.retryAmbiguousSubmit = retryAmbiguousSubmit;
@@ -82,8 +86,10 @@ public class TaskProtocol {
                                                                                     + " task list before submitting this prompt again, so you do not pay twice");
             }
             exchange.setProperty("taskId", taskId);
+            metrics.submitted(job.provider());
             return;
         }
+        metrics.submitRefused(job.provider(), status);
         String message = mapping.errorMessage(answer);
         if (status == 429 || status == 503) {
             String refusal = mapping.displayName() + " refused the submit with HTTP " + status + ": " + message;
@@ -92,6 +98,7 @@ public class TaskProtocol {
                 pacing.holdOff(job.provider(), asked);
             }
             if (attempts.retryLater(asked, refusal)) {
+                metrics.retried(job.provider(), "submit");
                 LOG.warn("{}: {}; trying again in {} ms", job.label(), refusal, attempts.getWaitMillis());
                 return;
             }
@@ -122,6 +129,7 @@ public class TaskProtocol {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         SubmitAttempts attempts = exchange.getProperty(SUBMISSION, SubmitAttempts.class);
         String refusal = "could not connect to " + mapping(job).displayName() + " (" + JobFailure.describe(cause) + ")";
+        metrics.unanswered(job.provider(), refusal);
         if (attempts.retryLater(null, refusal)) {
             LOG.warn("{}: {}; trying again in {} ms", job.label(), refusal, attempts.getWaitMillis());
             return;
@@ -135,6 +143,7 @@ public class TaskProtocol {
         Job job = job(exchange);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         SubmitAttempts attempts = exchange.getProperty(SUBMISSION, SubmitAttempts.class);
+        metrics.unanswered(job.provider(), "submit unanswered: " + JobFailure.describe(cause));
         if (retryAmbiguousSubmit && attempts.retryLater(null, JobFailure.describe(cause))) {
             LOG.warn("{}: submit got no answer ({}); submitting again as promptrelay.retry-ambiguous-submit is true",
                     job.label(), JobFailure.describe(cause));
@@ -181,6 +190,7 @@ public class TaskProtocol {
         TaskWatch watch = exchange.getProperty(TASK, TaskWatch.class);
         HttpAnswer answer = mapping.interpret(answer(exchange));
         int status = answer.status();
+        metrics.polled(job.provider(), status);
         if (answer.ok()) {
             TaskReport report = mapping.readPoll(answer);
             if (report.status() == TaskStatus.UNKNOWN && watch.report().status() != TaskStatus.UNKNOWN) {
@@ -188,6 +198,9 @@ public class TaskProtocol {
                         report.providerStatus());
             }
             watch.polled(report);
+            if (watch.isEnded() && job.submittedAt() != null) {
+                metrics.taskDuration(job.provider(), Duration.between(job.submittedAt(), Instant.now()));
+            }
             return;
         }
         String message = mapping.errorMessage(answer);
@@ -209,6 +222,8 @@ public class TaskProtocol {
     public void pollNotAnswered(Exchange exchange) {
         TaskWatch watch = exchange.getProperty(TASK, TaskWatch.class);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        metrics.unanswered(job(exchange).provider(), "poll unanswered: " + JobFailure.describe(cause));
+        metrics.retried(job(exchange).provider(), "poll");
         LOG.debug("{}: poll failed ({}); polling again", job(exchange).label(), JobFailure.describe(cause));
         watch.unanswered();
     }
@@ -302,6 +317,7 @@ public class TaskProtocol {
             return;
         }
         if ((status == null || status == 429 || status >= 500) && attempts.retryLater()) {
+            metrics.retried(job.provider(), "download");
             LOG.warn("{}: {}; trying again in {} ms", job.label(), problem, attempts.getWaitMillis());
             return;
         }
@@ -326,6 +342,7 @@ public class TaskProtocol {
         String problem = "the download of a result of task " + job.taskId() + " broke off ("
                          + JobFailure.describe(cause) + ")";
         if (attempts.retryLater()) {
+            metrics.retried(job.provider(), "download");
             LOG.warn("{}: {}; trying again in {} ms", job.label(), problem, attempts.getWaitMillis());
             return;
         }

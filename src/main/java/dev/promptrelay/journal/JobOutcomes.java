@@ -1,24 +1,34 @@
 package dev.promptrelay.journal;
 
+import dev.promptrelay.observe.JobMetrics;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Journals why a job ended without its output, and what the user can do about it.
+ * Journals how each job ended: succeeded, or why not and what the user can do about it; and counts it.
  */
-public class FailedJobs {
+public class JobOutcomes {
 
-    private static final Logger LOG = LoggerFactory.getLogger(FailedJobs.class);
+    private static final Logger LOG = LoggerFactory.getLogger(JobOutcomes.class);
 
     private final JobJournal journal;
+    private final JobMetrics metrics;
 
-    public FailedJobs(JobJournal journal) {
+    public JobOutcomes(JobJournal journal, JobMetrics metrics) {
         this.journal = journal;
+        this.metrics = metrics;
+    }
+
+    /** A job whose outputs are all written. */
+    public void succeeded(Exchange exchange) {
+        Job job = exchange.getProperty("job", Job.class);
+        journal.markSucceeded(job.id());
+        metrics.jobEnded(job.provider(), JobState.SUCCEEDED.word());
     }
 
     /** Records the exception that ended the job's route. */
-    public void record(Exchange exchange) {
+    public void failed(Exchange exchange) {
         Job job = exchange.getProperty("job", Job.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (job == null) {
@@ -48,6 +58,7 @@ public class FailedJobs {
             nextStep = "check the log around this time; drop the prompt file again once the cause is fixed";
         }
         journal.markFailed(job.id(), state, reason, nextStep);
+        metrics.jobEnded(job.provider(), state.word());
         LOG.warn("{}: {}: {} | next step: {}", job.label(), state, reason, nextStep);
     }
 
@@ -55,6 +66,7 @@ public class FailedJobs {
     public void interruptedSubmit(Exchange exchange) {
         Job job = exchange.getMessage().getBody(Job.class);
         exchange.setProperty("job", job);
+        metrics.jobEnded(job.provider(), JobState.SUBMIT_UNKNOWN.word());
         journal.markFailed(job.id(), JobState.SUBMIT_UNKNOWN,
                 "promptrelay stopped while the submit to " + job.provider() + " was under way; it may or may not have been accepted",
                 "look for the task in your " + job.provider()
