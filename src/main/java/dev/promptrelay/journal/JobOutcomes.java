@@ -30,6 +30,8 @@ public class JobOutcomes {
     /** Records the exception that ended the job's route. */
     public void failed(Exchange exchange) {
         Job job = exchange.getProperty("job", Job.class);
+        // whatever the failed step left on the message (a half-read download) is of no further use
+        exchange.getMessage().setBody(null);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (job == null) {
             LOG.error("A job route failed before knowing its job", cause);

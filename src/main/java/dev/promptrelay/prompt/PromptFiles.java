@@ -194,12 +194,40 @@ public class PromptFiles {
         return entries;
     }
 
+    /**
+     * As each job ends: a progress line in the log ({@code batch.txt: 7/20 done, 1 failed, ~40 s left}) and the
+     * summary file brought up to date, while the file still has jobs running.
+     */
+    public void progress(String promptFileId) throws IOException {
+        PromptFileRecord file = journal.promptFileRecord(promptFileId);
+        if (file == null) {
+            return;
+        }
+        List<Job> jobs = journal.jobsOf(promptFileId);
+        long ended = jobs.stream().filter(j -> j.state().ended()).count();
+        if (ended == jobs.size() || ended == 0) {
+            return;
+        }
+        long failedJobs = jobs.stream().filter(j -> j.state().ended() && j.state() != JobState.SUCCEEDED).count();
+        long elapsed = java.time.Duration.between(file.receivedAt(), Instant.now()).toSeconds();
+        long left = elapsed * (jobs.size() - ended) / ended;
+        LOG.info("{}: {}/{} done, {} failed, ~{} s left", file.name(), ended, jobs.size(), failedJobs, left);
+        int outputs = jobs.stream().mapToInt(j -> journal.outputPaths(j.id()).size()).sum();
+        writeSummary(file, jobEntries(jobs), failedJobs, outputs, "in-progress");
+    }
+
     /** {@code <outbox>/<base>.summary.json}: what a prompt file asked for and what came of each job. */
     private void writeSummary(PromptFileRecord file, List<Map<String, Object>> jobEntries, long failedJobs,
                               int outputs) throws IOException {
+        writeSummary(file, jobEntries, failedJobs, outputs, failedJobs == 0 ? "succeeded" : "failed");
+    }
+
+    private void writeSummary(PromptFileRecord file, List<Map<String, Object>> jobEntries, long failedJobs,
+                              int outputs, String outcome) throws IOException {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("file", file.name());
-        summary.put("outcome", failedJobs == 0 ? "succeeded" : "failed");
+        summary.put("id", file.id());
+        summary.put("outcome", outcome);
         summary.put("jobs_total", jobEntries.size());
         summary.put("jobs_succeeded", jobEntries.size() - failedJobs);
         summary.put("jobs_failed", failedJobs);
@@ -207,8 +235,18 @@ public class PromptFiles {
         summary.put("received_at", String.valueOf(file.receivedAt()));
         summary.put("ended_at", Instant.now().toString());
         summary.put("jobs", jobEntries);
-        Path target = AtomicFiles.unusedPath(outbox, FileNames.safe(FileNames.base(file.name()), "prompts"), "summary.json");
-        AtomicFiles.write(target, JSON.writeValueAsBytes(summary));
+        AtomicFiles.write(summaryPath(file), JSON.writeValueAsBytes(summary));
+    }
+
+    /** The summary file of this prompt file: the one already written for it, or a name no other file took. */
+    private Path summaryPath(PromptFileRecord file) throws IOException {
+        String base = FileNames.safe(FileNames.base(file.name()), "prompts");
+        for (int n = 1; ; n++) {
+            Path candidate = outbox.resolve(base + (n == 1 ? "" : "-" + n) + ".summary.json");
+            if (!Files.exists(candidate) || file.id().equals(JSON.readTree(candidate.toFile()).path("id").asText())) {
+                return candidate;
+            }
+        }
     }
 
     private Path moveToFailed(Path heldFile, String name, Map<String, Object> report) throws IOException {

@@ -339,6 +339,8 @@ public class TaskProtocol {
         Job job = job(exchange);
         DownloadAttempts attempts = exchange.getProperty(DOWNLOAD, DownloadAttempts.class);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        // the broken stream must not stay on the message
+        exchange.getMessage().setBody(null);
         String problem = "the download of a result of task " + job.taskId() + " broke off ("
                          + JobFailure.describe(cause) + ")";
         if (attempts.retryLater()) {
@@ -354,9 +356,13 @@ public class TaskProtocol {
     private static String errorBody(Message message) throws java.io.IOException {
         Object body = message.getBody();
         if (body instanceof java.io.InputStream in) {
+            String text;
             try (in) {
-                return new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
+                text = new String(in.readNBytes(4096), java.nio.charset.StandardCharsets.UTF_8);
             }
+            // a closed stream must not stay on the message: the next step would try to read it
+            message.setBody(text);
+            return text;
         }
         String text = message.getBody(String.class);
         return text == null ? "" : text;
