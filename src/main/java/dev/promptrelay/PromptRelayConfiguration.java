@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
+import dev.promptrelay.api.EmbeddedJobs;
 import dev.promptrelay.api.JobsApi;
 import dev.promptrelay.journal.JobOutcomes;
 import dev.promptrelay.observe.JobMetrics;
@@ -56,6 +57,8 @@ public class PromptRelayConfiguration implements CamelConfiguration {
 
     @PropertyInject("promptrelay.inbox")
     String inbox;
+    @PropertyInject(value = "promptrelay.inbox.enabled", defaultValue = "true")
+    boolean inboxEnabled;
     @PropertyInject("promptrelay.outbox")
     String outbox;
     @PropertyInject("promptrelay.archive")
@@ -116,7 +119,8 @@ public class PromptRelayConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        Path inboxDir = folder(inbox);
+        // an application without a drop folder gets no inbox folder either
+        Path inboxDir = inboxEnabled ? folder(inbox) : Path.of(inbox).toAbsolutePath().normalize();
         Path stateDirPath = folder(stateDir);
         Path heldDir = folder(stateDirPath.resolve("in-progress").toString());
 
@@ -190,6 +194,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
                 journal);
         context.getRegistry().bind("promptFiles", promptFiles);
         context.getRegistry().bind("jobsApi", new JobsApi(promptFiles, reader, journal, apiToken(context)));
+        context.getRegistry().bind("embeddedJobs", new EmbeddedJobs(promptFiles, reader, journal));
         Map<String, Integer> requestsPerMinute = new LinkedHashMap<>();
         for (ProviderMapping mapping : mappings) {
             requestsPerMinute.put(mapping.id(), Integer.parseInt(context.getPropertiesComponent()

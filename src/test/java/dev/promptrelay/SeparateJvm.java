@@ -21,13 +21,18 @@ final class SeparateJvm implements AutoCloseable {
     }
 
     static SeparateJvm start(Path workingDir, List<String> jvmOptions, Map<String, String> settings) throws IOException {
+        return start(workingDir, Application.class.getName(), jvmOptions, settings);
+    }
+
+    static SeparateJvm start(Path workingDir, String mainClass, List<String> jvmOptions, Map<String, String> settings)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
-        command.add(Application.class.getName());
+        command.add(mainClass);
         Path log = workingDir.resolve("app.log");
         // appended, so a restarted application keeps one log with both runs
         Process process = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true)

@@ -1,0 +1,100 @@
+package dev.promptrelay.api;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptrelay.journal.Job;
+import dev.promptrelay.journal.JobJournal;
+import dev.promptrelay.journal.PromptFileRecord;
+import dev.promptrelay.prompt.JobFields;
+import dev.promptrelay.prompt.JobSpec;
+import dev.promptrelay.prompt.PromptFileReader;
+import dev.promptrelay.prompt.PromptFiles;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * "Generate this" as a step of another application's route: the prompt in the body, options in headers named
+ * {@code promptrelay.<field>} ({@code promptrelay.seed}, {@code promptrelay.provider}, ...). The job is held and
+ * journaled like a dropped file; the reply is its outcome and output paths. An invalid job throws
+ * {@link dev.promptrelay.prompt.PromptFileException} to the caller before anything is paid for.
+ */
+public class EmbeddedJobs {
+
+    public static final String HEADER_PREFIX = "promptrelay.";
+    public static final String STATE_HEADER = "PromptrelayState";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final PromptFiles promptFiles;
+    private final PromptFileReader reader;
+    private final JobJournal journal;
+
+    public EmbeddedJobs(PromptFiles promptFiles, PromptFileReader reader, JobJournal journal) {
+        this.promptFiles = promptFiles;
+        this.reader = reader;
+        this.journal = journal;
+    }
+
+    /** Journals the job; the request's id goes in the exchange property {@code promptrelayRequest}. */
+    public void accept(Exchange exchange) throws IOException {
+        Message message = exchange.getMessage();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("prompt", message.getBody(String.class));
+        message.getHeaders().forEach((name, value) -> {
+            if (name.startsWith(HEADER_PREFIX) && JobFields.NAMES.contains(name.substring(HEADER_PREFIX.length()))) {
+                fields.put(name.substring(HEADER_PREFIX.length()), value);
+            }
+        });
+        String name = "embedded-" + UUID.randomUUID().toString().substring(0, 8) + ".json";
+        Path held = promptFiles.hold(name, JSON.writeValueAsString(fields).getBytes(StandardCharsets.UTF_8));
+        List<JobSpec> jobs;
+        try {
+            jobs = reader.read(held, name);
+        } catch (RuntimeException bad) {
+            java.nio.file.Files.deleteIfExists(held);
+            throw bad;
+        }
+        PromptFileRecord record = promptFiles.accept(held, name, jobs);
+        exchange.setProperty("promptrelayRequest", record.id());
+    }
+
+    /** True while any job of the request has not ended. */
+    public boolean running(String requestId) {
+        return !journal.jobsOf(requestId).stream().allMatch(j -> j.state().ended());
+    }
+
+    /** The reply: {@code id}, {@code state}, {@code outputs} and per job its outcome; the state also in a header. */
+    public Map<String, Object> outcome(Exchange exchange) {
+        String id = exchange.getProperty("promptrelayRequest", String.class);
+        List<Job> jobs = journal.jobsOf(id);
+        Map<String, Object> reply = new LinkedHashMap<>();
+        reply.put("id", id);
+        String state = JobsApi.overall(jobs);
+        reply.put("state", state);
+        List<String> outputs = new java.util.ArrayList<>();
+        List<Map<String, Object>> entries = new java.util.ArrayList<>();
+        for (Job job : jobs) {
+            List<String> paths = journal.outputPaths(job.id());
+            outputs.addAll(paths);
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("state", job.state().word());
+            entry.put("task_id", job.taskId());
+            entry.put("outputs", paths);
+            if (job.error() != null) {
+                entry.put("error", job.error());
+                entry.put("next_step", journal.nextStepOf(job.id()));
+            }
+            entries.add(entry);
+        }
+        reply.put("outputs", outputs);
+        reply.put("jobs", entries);
+        exchange.getMessage().setHeader(STATE_HEADER, state);
+        return reply;
+    }
+}
