@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.promptrelay.journal.Job;
 import dev.promptrelay.journal.JobJournal;
 import dev.promptrelay.journal.PromptFileRecord;
 import dev.promptrelay.prompt.JobFields;
@@ -72,29 +71,8 @@ public class EmbeddedJobs {
     /** The reply: {@code id}, {@code state}, {@code outputs} and per job its outcome; the state also in a header. */
     public Map<String, Object> outcome(Exchange exchange) {
         String id = exchange.getProperty("promptrelayRequest", String.class);
-        List<Job> jobs = journal.jobsOf(id);
-        Map<String, Object> reply = new LinkedHashMap<>();
-        reply.put("id", id);
-        String state = JobsApi.overall(jobs);
-        reply.put("state", state);
-        List<String> outputs = new java.util.ArrayList<>();
-        List<Map<String, Object>> entries = new java.util.ArrayList<>();
-        for (Job job : jobs) {
-            List<String> paths = journal.outputPaths(job.id());
-            outputs.addAll(paths);
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("state", job.state().word());
-            entry.put("task_id", job.taskId());
-            entry.put("outputs", paths);
-            if (job.error() != null) {
-                entry.put("error", job.error());
-                entry.put("next_step", journal.nextStepOf(job.id()));
-            }
-            entries.add(entry);
-        }
-        reply.put("outputs", outputs);
-        reply.put("jobs", entries);
-        exchange.getMessage().setHeader(STATE_HEADER, state);
+        Map<String, Object> reply = JobReports.describe(journal, journal.promptFileRecord(id), true);
+        exchange.getMessage().setHeader(STATE_HEADER, reply.get("state"));
         return reply;
     }
 }

@@ -87,7 +87,7 @@ public class JobsApi {
                     "use the id POST /api/jobs answered, or list them with GET /api/jobs"));
             return;
         }
-        respond(exchange, 200, describe(record, true));
+        respond(exchange, 200, JobReports.describe(journal, record, true));
     }
 
     /** GET /api/jobs?state=...&limit=...: recent requests and prompt files, newest first. */
@@ -99,54 +99,12 @@ public class JobsApi {
         Integer limit = exchange.getMessage().getHeader("limit", Integer.class);
         List<Map<String, Object>> listed = new ArrayList<>();
         for (PromptFileRecord record : journal.recentPromptFiles(limit == null ? 50 : Math.min(limit, MAX_LISTED))) {
-            Map<String, Object> entry = describe(record, false);
+            Map<String, Object> entry = JobReports.describe(journal, record, false);
             if (state == null || state.isBlank() || state.equals(entry.get("state"))) {
                 listed.add(entry);
             }
         }
         respond(exchange, 200, Map.of("jobs", listed));
-    }
-
-    private Map<String, Object> describe(PromptFileRecord record, boolean withJobs) {
-        List<Job> jobs = journal.jobsOf(record.id());
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("id", record.id());
-        answer.put("name", record.name());
-        answer.put("state", overall(jobs));
-        answer.put("received_at", String.valueOf(record.receivedAt()));
-        List<String> outputs = new ArrayList<>();
-        List<Map<String, Object>> entries = new ArrayList<>();
-        for (Job job : jobs) {
-            List<String> jobOutputs = journal.outputPaths(job.id());
-            outputs.addAll(jobOutputs);
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("job", job.seq());
-            entry.put("prompt", job.spec().prompt());
-            entry.put("provider", job.provider());
-            entry.put("model", job.model());
-            entry.put("state", job.state().word());
-            entry.put("task_id", job.taskId());
-            entry.put("outputs", jobOutputs);
-            if (job.error() != null) {
-                entry.put("error", job.error());
-                entry.put("next_step", journal.nextStepOf(job.id()));
-            }
-            entries.add(entry);
-        }
-        answer.put("outputs", outputs);
-        if (withJobs) {
-            answer.put("jobs", entries);
-        }
-        return answer;
-    }
-
-    /** One word for a request: queued until a job is under way, running until all ended, then the outcome. */
-    static String overall(List<Job> jobs) {
-        boolean allEnded = jobs.stream().allMatch(j -> j.state().ended());
-        if (allEnded) {
-            return jobs.stream().allMatch(j -> j.state() == JobState.SUCCEEDED) ? "succeeded" : "failed";
-        }
-        return jobs.stream().allMatch(j -> j.state() == JobState.QUEUED) ? "queued" : "running";
     }
 
     private boolean authorized(Exchange exchange) throws IOException {
