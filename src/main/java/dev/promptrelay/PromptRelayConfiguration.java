@@ -28,6 +28,7 @@ import dev.promptrelay.provider.ProviderCatalog;
 import dev.promptrelay.provider.ProviderMapping;
 import dev.promptrelay.provider.ProviderPacing;
 import dev.promptrelay.provider.ProviderSettings;
+import dev.promptrelay.provider.TaskDurations;
 import dev.promptrelay.provider.TaskProtocol;
 import dev.promptrelay.sandbox.SandboxBehaviour;
 import dev.promptrelay.schedule.Schedules;
@@ -202,7 +203,8 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         }
         ProviderPacing pacing = new ProviderPacing(requestsPerMinute);
         context.getRegistry().bind("pacing", pacing);
-        context.getRegistry().bind("taskProtocol", new TaskProtocol(providers, pacing, metrics, maxSubmitAttempts,
+        context.getRegistry().bind("taskProtocol", new TaskProtocol(providers, pacing, metrics,
+                (provider, model) -> journal.recentTaskMillis(provider, model, TaskDurations.SAMPLES), maxSubmitAttempts,
                 Duration.ofSeconds(pollTimeoutSeconds), Duration.ofSeconds(videoPollTimeoutSeconds),
                 Duration.ofSeconds(notFoundGraceSeconds), firstPollDelayMillis, maxPollDelayMillis,
                 retryAmbiguousSubmit, downloadMaxRetries));

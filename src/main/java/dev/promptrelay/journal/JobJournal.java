@@ -286,6 +286,24 @@ public class JobJournal {
         });
     }
 
+    /** How long the latest tasks of this provider and model took, submit to detected end, newest first. */
+    public List<Long> recentTaskMillis(String provider, String model, int limit) {
+        return inTransaction(c -> {
+            List<Long> millis = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT submitted_at, completed_at FROM job WHERE provider = ? "
+                                                          + "AND model = ? AND completed_at IS NOT NULL AND submitted_at IS NOT NULL "
+                                                          + "ORDER BY completed_at DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")) {
+                bind(p, provider, model);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        millis.add(java.time.Duration.between(instant(rs, 1), instant(rs, 2)).toMillis());
+                    }
+                }
+            }
+            return millis;
+        });
+    }
+
     /** When a schedule last fired, or null when it never has. */
     public Instant lastFire(String schedule) {
         return inTransaction(c -> {

@@ -27,6 +27,7 @@ public class TaskProtocol {
     public static final String DOWNLOAD = "download";
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskProtocol.class);
+    private static final long MIN_POLL_STEP_MILLIS = 100;
 
     private final ProviderCatalog providers;
     private final int maxSubmitAttempts;
@@ -39,14 +40,17 @@ public class TaskProtocol {
     private final Duration videoPollTimeout;
     private final ProviderPacing pacing;
     private final JobMetrics metrics;
+    private final TaskDurations durations;
 
-    public TaskProtocol(ProviderCatalog providers, ProviderPacing pacing, JobMetrics metrics, int maxSubmitAttempts,
+    public TaskProtocol(ProviderCatalog providers, ProviderPacing pacing, JobMetrics metrics, TaskDurations durations,
+                        int maxSubmitAttempts,
                         Duration pollTimeout,
                         Duration videoPollTimeout, Duration notFoundGrace, long firstPollDelayMillis,
                         long maxPollDelayMillis, boolean retryAmbiguousSubmit, int downloadMaxRetries) {
         this.providers = providers;
         this.pacing = pacing;
         this.metrics = metrics;
+        this.durations = durations;
         this.videoPollTimeout = videoPollTimeout;
         this.downloadMaxRetries = downloadMaxRetries;
         this.retryAmbiguousSubmit = retryAmbiguousSubmit;
@@ -165,8 +169,10 @@ public class TaskProtocol {
     public void startPolling(Exchange exchange) {
         Job job = job(exchange);
         Duration timeout = job.spec().wantsVideo() ? videoPollTimeout : pollTimeout;
+        PollPlan plan = PollPlan.from(durations.recent(job.provider(), job.model()), MIN_POLL_STEP_MILLIS,
+                maxPollDelayMillis);
         exchange.setProperty(TASK, new TaskWatch(job.submittedAt(), timeout, notFoundGrace, firstPollDelayMillis,
-                maxPollDelayMillis));
+                maxPollDelayMillis, plan));
     }
 
     /** The provider asked every job to hold off after this one's delay was set: poll as soon as it allows. */

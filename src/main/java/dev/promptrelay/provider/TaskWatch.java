@@ -13,6 +13,8 @@ public class TaskWatch {
     private final Instant deadline;
     private final Instant notFoundGraceEnds;
     private final long maxDelayMillis;
+    private final Instant submittedAt;
+    private final PollPlan plan;
     private long nextDelayMillis;
     private TaskReport report = TaskReport.of(TaskStatus.SUBMITTED, "", List.of(), null);
     private Instant completedAt;
@@ -21,10 +23,17 @@ public class TaskWatch {
     private boolean heldOff;
 
     public TaskWatch(Instant submittedAt, Duration timeout, Duration grace, long firstDelayMillis, long maxDelayMillis) {
+        this(submittedAt, timeout, grace, firstDelayMillis, maxDelayMillis, PollPlan.UNKNOWN);
+    }
+
+    public TaskWatch(Instant submittedAt, Duration timeout, Duration grace, long firstDelayMillis, long maxDelayMillis,
+                     PollPlan plan) {
         this.deadline = Instant.now().plus(timeout);
-        this.notFoundGraceEnds = (submittedAt != null ? submittedAt : Instant.now()).plus(grace);
-        this.nextDelayMillis = firstDelayMillis;
+        this.submittedAt = submittedAt != null ? submittedAt : Instant.now();
+        this.notFoundGraceEnds = this.submittedAt.plus(grace);
         this.maxDelayMillis = maxDelayMillis;
+        this.plan = plan;
+        this.nextDelayMillis = plan.known() ? Math.max(0, plan.firstMillis() - elapsedMillis()) : firstDelayMillis;
     }
 
     public boolean isActive() {
@@ -84,7 +93,28 @@ public class TaskWatch {
         if (report.status().ended()) {
             completedAt = Instant.now();
         }
-        backOff();
+        planNext();
+    }
+
+    /** The provider's progress if it tells, else what earlier tasks took, else backing off. */
+    private void planNext() {
+        long elapsed = elapsedMillis();
+        Double progress = report.progress();
+        if (progress != null && progress > 0.05 && progress < 1 && elapsed > 0) {
+            heldOff = false;
+            long remaining = Math.round(elapsed * (1 - progress) / progress);
+            long floor = plan.known() ? plan.stepMillis() : 200;
+            nextDelayMillis = Math.min(maxDelayMillis, Math.max(floor, Math.round(remaining * 0.9)));
+        } else if (plan.known() && elapsed < plan.slowMillis()) {
+            heldOff = false;
+            nextDelayMillis = plan.stepMillis();
+        } else {
+            backOff();
+        }
+    }
+
+    private long elapsedMillis() {
+        return Duration.between(submittedAt, Instant.now()).toMillis();
     }
 
     void unanswered() {

@@ -1,0 +1,15 @@
+package dev.promptrelay.provider;
+
+import java.util.List;
+
+/**
+ * How long recent tasks of a provider and model took, as the journal remembers them across restarts.
+ */
+@FunctionalInterface
+public interface TaskDurations {
+
+    /** The number of recent tasks a plan is drawn from. */
+    int SAMPLES = 50;
+
+    List<Long> recent(String provider, String model);
+}
