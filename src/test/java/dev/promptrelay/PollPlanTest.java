@@ -33,12 +33,12 @@ class PollPlanTest {
     @Test
     void knownDurationsPlaceTheFirstPollAtTheQuickEndAndThenPollOften() {
         PollPlan plan = PollPlan.from(List.of(2000L, 2000L, 2000L, 2000L), 100, 10_000);
-        assertThat(plan.stepMillis()).isEqualTo(240);
-        assertThat(plan.firstMillis()).isEqualTo(1880);
+        assertThat(plan.stepMillis()).isEqualTo(160);
+        assertThat(plan.firstMillis()).isEqualTo(1920);
         TaskWatch watch = new TaskWatch(Instant.now(), Duration.ofMinutes(1), Duration.ofSeconds(30), 1000, 10_000, plan);
-        assertThat(watch.getNextDelayMillis()).isBetween(1850L, 1880L);
+        assertThat(watch.getNextDelayMillis()).isBetween(1890L, 1920L);
         TaskWatchTestAccess.polled(watch, "{\"task_status\": \"RUNNING\"}");
-        assertThat(watch.getNextDelayMillis()).as("small steps, not backing off").isEqualTo(240);
+        assertThat(watch.getNextDelayMillis()).as("small steps, not backing off").isEqualTo(160);
     }
 
     @Test

@@ -126,9 +126,15 @@ public class JobJournal {
                 now(), jobId));
     }
 
-    public void markCompleted(String jobId) {
+    /** The task ended well; durationMillis (how long it took, as the provider counts) feeds later poll plans. */
+    public void markCompleted(String jobId, Long durationMillis) {
         OffsetDateTime now = now();
-        inTransaction(c -> update(c, "UPDATE job SET completed_at = ?, updated_at = ? WHERE id = ?", now, now, jobId));
+        inTransaction(c -> {
+            Job job = jobs(c, "WHERE j.id = ?", jobId).get(0);
+            OffsetDateTime completed = durationMillis != null && job.submittedAt() != null
+                    ? job.submittedAt().plusMillis(durationMillis).atOffset(java.time.ZoneOffset.UTC) : now;
+            return update(c, "UPDATE job SET completed_at = ?, updated_at = ? WHERE id = ?", completed, now, jobId);
+        });
     }
 
     public boolean outputWritten(String jobId, int index) {

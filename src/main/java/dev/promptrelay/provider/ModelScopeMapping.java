@@ -163,7 +163,9 @@ public class ModelScopeMapping implements ProviderMapping {
                 return TaskReport.of(TaskStatus.RUNNING, word, List.of(), null);
             case "SUCCEED":
             case "SUCCEEDED":
-                return TaskReport.of(TaskStatus.SUCCEEDED, word, outputs(root), null);
+                JsonNode taken = root.path("time_taken");
+                return TaskReport.of(TaskStatus.SUCCEEDED, word, outputs(root), null)
+                        .withDuration(taken.isNumber() ? Math.round(taken.asDouble()) : null);
             case "FAILED":
             case "CANCELED":
             case "UNKNOWN":

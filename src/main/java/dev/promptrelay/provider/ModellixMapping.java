@@ -155,7 +155,9 @@ public class ModellixMapping implements ProviderMapping {
                     return TaskReport.of(TaskStatus.FAILED, word, List.of(),
                             "Modellix reported success but listed no result resources");
                 }
-                return TaskReport.of(TaskStatus.SUCCEEDED, word, outputs, null);
+                JsonNode duration = data.path("duration");
+                return TaskReport.of(TaskStatus.SUCCEEDED, word, outputs, null)
+                        .withDuration(duration.isNumber() ? duration.asLong() : null);
             case "failed":
             case "error":
                 return TaskReport.of(TaskStatus.FAILED, word, List.of(), failureReason(data));

@@ -19,7 +19,7 @@ public record PollPlan(long firstMillis, long stepMillis, long slowMillis) {
     /** Durations needed before they are trusted. */
     static final int MIN_SAMPLES = 3;
     /** A share of the typical duration between polls: notices an end within a tenth or so of the task's time. */
-    static final double STEP_SHARE = 0.12;
+    static final double STEP_SHARE = 0.08;
 
     public static final PollPlan UNKNOWN = new PollPlan(-1, -1, -1);
 

@@ -8,11 +8,22 @@ import java.util.List;
  * @param providerStatus the provider's own word, kept for logs and error files
  * @param notFoundYet    the provider does not know the task yet, which happens right after a submit
  * @param progress       0..1 when the provider says, otherwise null
+ * @param durationMillis how long the task took by the provider's own clock, when it says
  */
 public record TaskReport(TaskStatus status, String providerStatus, List<TaskOutput> outputs, String message,
-        boolean notFoundYet, Double progress) {
+        boolean notFoundYet, Double progress, Long durationMillis) {
+
+    public TaskReport(TaskStatus status, String providerStatus, List<TaskOutput> outputs, String message,
+                      boolean notFoundYet, Double progress) {
+        this(status, providerStatus, outputs, message, notFoundYet, progress, null);
+    }
 
     public static TaskReport of(TaskStatus status, String providerStatus, List<TaskOutput> outputs, String message) {
         return new TaskReport(status, providerStatus, outputs, message, false, null);
+    }
+
+    /** The same report with the task's own duration as the provider measured it. */
+    public TaskReport withDuration(Long millis) {
+        return new TaskReport(status, providerStatus, outputs, message, notFoundYet, progress, millis);
     }
 }

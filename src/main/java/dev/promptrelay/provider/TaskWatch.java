@@ -21,6 +21,7 @@ public class TaskWatch {
     private String failure;
     private boolean timedOut;
     private boolean heldOff;
+    private int plannedPolls;
 
     public TaskWatch(Instant submittedAt, Duration timeout, Duration grace, long firstDelayMillis, long maxDelayMillis) {
         this(submittedAt, timeout, grace, firstDelayMillis, maxDelayMillis, PollPlan.UNKNOWN);
@@ -67,6 +68,14 @@ public class TaskWatch {
         return report.providerStatus();
     }
 
+    /** How long the task took: the provider's own figure when it gives one, else until we noticed its end. */
+    public Long getDurationMillis() {
+        if (report.durationMillis() != null) {
+            return report.durationMillis();
+        }
+        return completedAt == null ? null : Duration.between(submittedAt, completedAt).toMillis();
+    }
+
     public Instant getCompletedAt() {
         return completedAt;
     }
@@ -107,7 +116,8 @@ public class TaskWatch {
             nextDelayMillis = Math.min(maxDelayMillis, Math.max(floor, Math.round(remaining * 0.9)));
         } else if (plan.known() && elapsed < plan.slowMillis()) {
             heldOff = false;
-            nextDelayMillis = plan.stepMillis();
+            // small steps near the usual end, longer ones as the task runs into the tail of the spread
+            nextDelayMillis = Math.min(maxDelayMillis, Math.round(plan.stepMillis() * Math.pow(1.3, plannedPolls++)));
         } else {
             backOff();
         }

@@ -29,12 +29,20 @@ class ModelScopeSandbox {
     private final AtomicLong nextId = new AtomicLong(FIRST_ID);
     private final AtomicLong submitRequests = new AtomicLong();
     private final AtomicLong pollRequests = new AtomicLong();
+    /** Seeded: the same benchmark run draws the same durations. */
+    private final java.util.Random durations = new java.util.Random(42);
     private volatile long retryAllowedAt;
     private volatile long throttledAt;
     /** Requests sent before the client could have read a 429 are not early: they were already on their way. */
     private static final long IN_FLIGHT_MILLIS = 100;
 
-    private record Task(String id, String model, String prompt, long seed, int width, int height, long createdAt) {
+    private record Task(String id, String model, String prompt, long seed, int width, int height, long createdAt,
+            long durationMillis, java.util.concurrent.atomic.AtomicInteger polls,
+            java.util.concurrent.atomic.AtomicBoolean detected) {
+
+        long endsAt() {
+            return createdAt + durationMillis;
+        }
     }
 
     ModelScopeSandbox(SandboxServer server) {
@@ -116,9 +124,23 @@ class ModelScopeSandbox {
             height = Integer.parseInt(size.group(2));
         }
         long seed = body.hasNonNull("seed") ? body.get("seed").asLong() : Math.abs((long) prompt.hashCode());
+        int maxRunning = server.behaviour().maxRunning();
+        long now = System.currentTimeMillis();
+        if (maxRunning > 0 && tasks.values().stream().filter(t -> t.endsAt() > now).count() >= maxRunning) {
+            server.increment("modelscope", "over-limit");
+            exchange.getResponseHeaders().set("Retry-After", "1");
+            SandboxServer.respondJson(exchange, 429, Map.of("errors", Map.of("message",
+                    "Too many concurrent tasks: at most " + maxRunning + " may run at once.")));
+            return;
+        }
         long number = nextId.getAndIncrement();
         String id = String.valueOf(number);
-        tasks.put(id, new Task(id, model, prompt, seed, width, height, System.currentTimeMillis()));
+        long duration;
+        synchronized (durations) {
+            duration = server.behaviour().drawTaskMillis(durations);
+        }
+        tasks.put(id, new Task(id, model, prompt, seed, width, height, now, duration,
+                new java.util.concurrent.atomic.AtomicInteger(), new java.util.concurrent.atomic.AtomicBoolean()));
         server.increment("modelscope", "submits");
         if (SandboxFaults.every(faults.submitErrorEvery(), request)) {
             // the task exists and will be charged, but the client never learns its id
@@ -161,18 +183,21 @@ class ModelScopeSandbox {
                     "task_status", "FAILED"));
             return;
         }
-        long elapsed = System.currentTimeMillis() - task.createdAt();
+        task.polls().incrementAndGet();
+        long now = System.currentTimeMillis();
+        long elapsed = now - task.createdAt();
+        long taskMillis = task.durationMillis();
         long number = Long.parseLong(id) - FIRST_ID + 1;
         if (SandboxFaults.every(faults.neverEndEvery(), number)) {
-            elapsed = Math.min(elapsed, server.behaviour().taskMillis() - 1);
+            elapsed = Math.min(elapsed, taskMillis - 1);
         }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("request_id", UUID.randomUUID().toString());
         answer.put("task_id", task.id());
-        if (elapsed < server.behaviour().taskMillis() / 3) {
+        if (elapsed < taskMillis / 3) {
             answer.put("task_status", "PENDING");
             answer.put("outputs", Map.of());
-        } else if (elapsed < server.behaviour().taskMillis()) {
+        } else if (elapsed < taskMillis) {
             answer.put("task_status", Long.parseLong(id) % 2 == 0 ? "RUNNING" : "PROCESSING");
             answer.put("outputs", Map.of());
         } else if (server.behaviour().refuses(task.prompt(), number)) {
@@ -181,7 +206,11 @@ class ModelScopeSandbox {
         } else {
             answer.put("task_status", "SUCCEED");
             answer.put("output_images", List.of(server.baseUrl() + "/sandbox-files/modelscope/" + id + "/0.png"));
-            answer.put("time_taken", (double) server.behaviour().taskMillis());
+            answer.put("time_taken", (double) taskMillis);
+            if (task.detected().compareAndSet(false, true)) {
+                // how late the client noticed the end, and how many polls it spent on the task
+                server.timings().detected(now - task.endsAt(), task.polls().get());
+            }
         }
         SandboxServer.respondJson(exchange, 200, answer);
     }

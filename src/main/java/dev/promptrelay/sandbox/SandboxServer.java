@@ -27,6 +27,7 @@ public class SandboxServer implements AutoCloseable {
     static final String SCENARIO_PREFIX = "/scenario/v1";
 
     private volatile SandboxBehaviour behaviour;
+    private final SandboxTimings timings = new SandboxTimings();
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
     private HttpServer server;
     private ExecutorService executor;
@@ -75,6 +76,10 @@ public class SandboxServer implements AutoCloseable {
         };
     }
 
+    public SandboxTimings timings() {
+        return timings;
+    }
+
     SandboxBehaviour behaviour() {
         return behaviour;
     }
@@ -119,8 +124,9 @@ public class SandboxServer implements AutoCloseable {
     }
 
     private void stats(HttpExchange exchange) throws IOException {
-        Map<String, Long> snapshot = new TreeMap<>();
+        Map<String, Object> snapshot = new TreeMap<>();
         counters.forEach((k, v) -> snapshot.put(k, v.get()));
+        snapshot.putAll(timings.summary());
         respond(exchange, 200, "application/json", JSON.writeValueAsBytes(snapshot));
     }
 

@@ -1,0 +1,199 @@
+package dev.promptrelay.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import dev.promptrelay.Application;
+import dev.promptrelay.sandbox.SandboxBehaviour;
+import dev.promptrelay.sandbox.SandboxFaults;
+import dev.promptrelay.sandbox.SandboxServer;
+
+/**
+ * Runs the real application (a JVM of its own) against the sandbox with a given task latency L, concurrency limit C
+ * and job count N, and reports what the provider side saw: efficiency (N*L/C over the wall time), polls per task,
+ * mean and p95 delay between a task's end and its detection, CPU milliseconds per job and the peak of used heap.
+ * {@code java -cp target/promptrelay.jar dev.promptrelay.bench.Benchmark [--write BENCHMARKS.md]}.
+ */
+public final class Benchmark {
+
+    /** One scenario: its label, C, L, how durations spread (0: fixed; log-normal sigma otherwise), N. */
+    record Scenario(String label, int concurrency, long latencyMillis, double sigma, int jobs) {
+    }
+
+    /** What one scenario measured. */
+    record Result(Scenario scenario, double wallSeconds, double efficiency, double jobsPerSecond, double pollsPerTask,
+            long detectionMeanMillis, long detectionP95Millis, double cpuMillisPerJob, double peakHeapMb) {
+    }
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private Benchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path write = null;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (args[i].equals("--write")) {
+                write = Path.of(args[i + 1]);
+            }
+        }
+        List<Scenario> scenarios = List.of(
+                new Scenario("C=4, L=2 s fixed, N=40", 4, 2000, 0, 40),
+                new Scenario("C=4, L=2 s log-normal (sigma 0.5), N=40", 4, 2000, 0.5, 40),
+                new Scenario("C=8, L=10 s fixed, N=40", 8, 10_000, 0, 40),
+                new Scenario("zero latency, C=64, N=400", 64, 0, 0, 400));
+        List<Result> results = new ArrayList<>();
+        for (Scenario scenario : scenarios) {
+            Result result = run(scenario);
+            results.add(result);
+            System.out.println(row(result));
+        }
+        String table = table(results);
+        System.out.println(table);
+        if (write != null) {
+            Files.writeString(write, report(table), StandardCharsets.UTF_8);
+            System.out.println("written to " + write);
+        }
+    }
+
+    static Result run(Scenario scenario) throws Exception {
+        Path dir = Files.createTempDirectory("promptrelay-bench-");
+        SandboxBehaviour behaviour = new SandboxBehaviour(scenario.latencyMillis(), SandboxBehaviour.DEFAULT_REFUSE_MARKER,
+                SandboxBehaviour.DEFAULT_VIDEO_BYTES, SandboxBehaviour.DEFAULT_LINK_MILLIS, SandboxFaults.NONE,
+                scenario.sigma(), scenario.concurrency());
+        try (SandboxServer provider = new SandboxServer(behaviour).start(0)) {
+            int management = freePort();
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx512m", "-cp", absoluteClassPath()));
+            Map<String, String> settings = Map.ofEntries(
+                    Map.entry("promptrelay.modelscope.base-url", provider.baseUrl()),
+                    Map.entry("promptrelay.modelscope.api-key", "benchmark"),
+                    Map.entry("promptrelay.modelscope.max-concurrent", String.valueOf(scenario.concurrency())),
+                    Map.entry("promptrelay.submit.concurrent-consumers", String.valueOf(Math.min(16, scenario.concurrency()))),
+                    Map.entry("promptrelay.poll.concurrent-consumers", String.valueOf(Math.min(16, scenario.concurrency()))),
+                    Map.entry("promptrelay.dispatch.interval-millis", "50"),
+                    Map.entry("promptrelay.modelscope.scripts-config-file", ""),
+                    Map.entry("promptrelay.modellix.api-key", ""), Map.entry("promptrelay.scenario.api-key", ""),
+                    Map.entry("camel.server.enabled", "false"),
+                    Map.entry("camel.management.port", String.valueOf(management)));
+            settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
+            command.add(Application.class.getName());
+            Process app = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("app.log").toFile()).start();
+            try {
+                // a few tasks first: the app plans its polls from the durations it has seen
+                runBatch(dir, "warmup", Math.max(8, scenario.concurrency() * 2), app, management, null);
+                provider.timings().reset();
+                long cpuBefore = app.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(0L);
+                long pollsBefore = provider.count("polls");
+                double[] peakHeap = {0};
+                double wall = runBatch(dir, "measured", scenario.jobs(), app, management, peakHeap);
+                long cpu = app.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(0L) - cpuBefore;
+                Map<String, Object> timings = provider.timings().summary();
+                double ideal = scenario.jobs() * (scenario.latencyMillis() / 1000.0) / scenario.concurrency();
+                double polls = (provider.count("polls") - pollsBefore) / (double) scenario.jobs();
+                return new Result(scenario, wall, ideal / wall, scenario.jobs() / wall, polls,
+                        ((Number) timings.getOrDefault("detection_ms_mean", 0L)).longValue(),
+                        ((Number) timings.getOrDefault("detection_ms_p95", 0L)).longValue(),
+                        cpu / (double) scenario.jobs(), peakHeap[0]);
+            } finally {
+                app.destroy();
+                if (!app.waitFor(15, TimeUnit.SECONDS)) {
+                    app.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    /** Drops a file of N small prompts and waits until it is archived; returns the wall time in seconds. */
+    private static double runBatch(Path dir, String name, int jobs, Process app, int management, double[] peakHeap)
+            throws Exception {
+        Path inbox = Files.createDirectories(dir.resolve("inbox"));
+        String prompts = IntStream.rangeClosed(1, jobs).mapToObj(i -> name + " prompt " + i + " --size 64x64")
+                .collect(Collectors.joining("\n"));
+        Path temp = Files.writeString(dir.resolve(name + ".tmp"), prompts);
+        long start = System.nanoTime();
+        Files.move(temp, inbox.resolve(name + ".txt"));
+        Path archived = dir.resolve("archive").resolve(name + ".txt");
+        Path failed = dir.resolve("failed").resolve(name + ".txt");
+        while (!Files.exists(archived)) {
+            if (Files.exists(failed) || !app.isAlive()) {
+                throw new IllegalStateException(name + " did not succeed; see " + dir.resolve("app.log"));
+            }
+            if (peakHeap != null) {
+                peakHeap[0] = Math.max(peakHeap[0], usedHeapMb(management));
+            }
+            Thread.sleep(20);
+        }
+        // the file is archived after its last output: the wall time ends when the last image was written
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static double usedHeapMb(int port) {
+        try {
+            HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/observe/metrics")).timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return metrics.body().lines().filter(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\""))
+                    .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum() / (1024 * 1024);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** The application runs in its own folder: a relative class path (-cp target/promptrelay.jar) must not break. */
+    private static String absoluteClassPath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(entry -> Path.of(entry).toAbsolutePath().toString())
+                .collect(Collectors.joining(java.io.File.pathSeparator));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    static String row(Result r) {
+        return String.format(Locale.ROOT, "| %s | %.1f | %s | %.1f | %.2f | %d | %d | %.1f | %.0f |", r.scenario().label(),
+                r.wallSeconds(), r.scenario().latencyMillis() == 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", r.efficiency()),
+                r.jobsPerSecond(), r.pollsPerTask(), r.detectionMeanMillis(), r.detectionP95Millis(), r.cpuMillisPerJob(),
+                r.peakHeapMb());
+    }
+
+    static String table(List<Result> results) {
+        StringBuilder table = new StringBuilder("| scenario | wall s | efficiency | jobs/s | polls/task | detection mean ms "
+                                                + "| detection p95 ms | CPU ms/job | peak used heap MB |\n"
+                                                + "|---|---|---|---|---|---|---|---|---|\n");
+        results.forEach(r -> table.append(row(r)).append('\n'));
+        return table.toString();
+    }
+
+    private static String report(String table) {
+        return "# Benchmarks\n\n"
+               + "Measured with `java -cp target/promptrelay.jar dev.promptrelay.bench.Benchmark --write BENCHMARKS.md` on "
+               + LocalDate.now() + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java "
+               + System.getProperty("java.version") + ". The application runs in a JVM of its own (-Xmx512m) against "
+               + "the sandbox, which enforces the concurrency limit C (429 beyond it) and measures, per task, how late "
+               + "the end was noticed and how many polls it took. Each scenario first runs a warm-up batch, so the "
+               + "application has seen a few durations of the model. Efficiency is N*L/C over the wall time from the "
+               + "drop of the prompt file to its archiving (after the last image is written); it includes the "
+               + "intake's file check (about 1 s).\n\n" + table;
+    }
+}
