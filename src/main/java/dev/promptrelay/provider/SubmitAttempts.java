@@ -11,7 +11,6 @@ public class SubmitAttempts {
     private int attempts;
     private boolean again = true;
     private long waitMillis;
-    private String lastRefusal;
 
     public SubmitAttempts(int maxAttempts) {
         this.maxAttempts = maxAttempts;
@@ -36,8 +35,7 @@ public class SubmitAttempts {
     }
 
     /** The provider refused before taking the job; returns false when no try is left. */
-    boolean retryLater(Duration askedWait, String refusal) {
-        lastRefusal = refusal;
+    boolean retryLater(Duration askedWait) {
         if (attempts >= maxAttempts) {
             return false;
         }
@@ -49,9 +47,5 @@ public class SubmitAttempts {
 
     void heldOff() {
         waitMillis = 0;
-    }
-
-    String lastRefusal() {
-        return lastRefusal;
     }
 }

@@ -101,7 +101,7 @@ public class TaskProtocol {
             if (asked != null) {
                 pacing.holdOff(job.provider(), asked);
             }
-            if (attempts.retryLater(asked, refusal)) {
+            if (attempts.retryLater(asked)) {
                 metrics.retried(job.provider(), "submit");
                 LOG.warn("{}: {}; trying again in {} ms", job.label(), refusal, attempts.getWaitMillis());
                 return;
@@ -119,7 +119,7 @@ public class TaskProtocol {
             throw JobFailure.failed(mapping.displayName() + " rejected the job with HTTP " + status + ": " + message,
                     advice);
         }
-        if (retryAmbiguousSubmit && attempts.retryLater(null, "HTTP " + status + ": " + message)) {
+        if (retryAmbiguousSubmit && attempts.retryLater(null)) {
             LOG.warn("{}: submit answered HTTP {}; submitting again as promptrelay.retry-ambiguous-submit is true",
                     job.label(), status);
             return;
@@ -134,7 +134,7 @@ public class TaskProtocol {
         SubmitAttempts attempts = exchange.getProperty(SUBMISSION, SubmitAttempts.class);
         String refusal = "could not connect to " + mapping(job).displayName() + " (" + JobFailure.describe(cause) + ")";
         metrics.unanswered(job.provider(), refusal);
-        if (attempts.retryLater(null, refusal)) {
+        if (attempts.retryLater(null)) {
             LOG.warn("{}: {}; trying again in {} ms", job.label(), refusal, attempts.getWaitMillis());
             return;
         }
@@ -148,7 +148,7 @@ public class TaskProtocol {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         SubmitAttempts attempts = exchange.getProperty(SUBMISSION, SubmitAttempts.class);
         metrics.unanswered(job.provider(), "submit unanswered: " + JobFailure.describe(cause));
-        if (retryAmbiguousSubmit && attempts.retryLater(null, JobFailure.describe(cause))) {
+        if (retryAmbiguousSubmit && attempts.retryLater(null)) {
             LOG.warn("{}: submit got no answer ({}); submitting again as promptrelay.retry-ambiguous-submit is true",
                     job.label(), JobFailure.describe(cause));
             return;

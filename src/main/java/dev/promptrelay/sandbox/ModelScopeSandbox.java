@@ -51,8 +51,7 @@ class ModelScopeSandbox {
 
     void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
-        String auth = exchange.getRequestHeaders().getFirst("Authorization");
-        if (auth == null || !auth.startsWith("Bearer ") || auth.length() <= "Bearer ".length()) {
+        if (!SandboxServer.hasBearer(exchange)) {
             reject(exchange, 401, "Invalid or missing API token.");
             return;
         }

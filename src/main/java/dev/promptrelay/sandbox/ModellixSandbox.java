@@ -42,8 +42,7 @@ class ModellixSandbox {
 
     void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath();
-        String auth = exchange.getRequestHeaders().getFirst("Authorization");
-        if (auth == null || !auth.startsWith("Bearer ") || auth.length() <= "Bearer ".length()) {
+        if (!SandboxServer.hasBearer(exchange)) {
             error(exchange, 401, "Unauthorized: missing or invalid API key");
             return;
         }

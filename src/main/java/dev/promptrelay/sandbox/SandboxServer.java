@@ -142,6 +142,12 @@ public class SandboxServer implements AutoCloseable {
         }
     }
 
+    /** A request with a non-empty Bearer token, as ModelScope and Modellix require. */
+    static boolean hasBearer(HttpExchange exchange) {
+        String auth = exchange.getRequestHeaders().getFirst("Authorization");
+        return auth != null && auth.startsWith("Bearer ") && auth.length() > "Bearer ".length();
+    }
+
     static String text(HttpExchange exchange) throws IOException {
         return new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
     }
