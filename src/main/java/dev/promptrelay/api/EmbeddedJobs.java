@@ -2,17 +2,13 @@ package dev.promptrelay.api;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptrelay.journal.JobJournal;
 import dev.promptrelay.journal.PromptFileRecord;
 import dev.promptrelay.prompt.JobFields;
-import dev.promptrelay.prompt.JobSpec;
 import dev.promptrelay.prompt.PromptFileReader;
 import dev.promptrelay.prompt.PromptFiles;
 import org.apache.camel.Exchange;
@@ -30,13 +26,11 @@ public class EmbeddedJobs {
     public static final String STATE_HEADER = "PromptrelayState";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final PromptFiles promptFiles;
-    private final PromptFileReader reader;
+    private final HeldRequests requests;
     private final JobJournal journal;
 
     public EmbeddedJobs(PromptFiles promptFiles, PromptFileReader reader, JobJournal journal) {
-        this.promptFiles = promptFiles;
-        this.reader = reader;
+        this.requests = new HeldRequests(promptFiles, reader);
         this.journal = journal;
     }
 
@@ -50,16 +44,8 @@ public class EmbeddedJobs {
                 fields.put(name.substring(HEADER_PREFIX.length()), value);
             }
         });
-        String name = "embedded-" + UUID.randomUUID().toString().substring(0, 8) + ".json";
-        Path held = promptFiles.hold(name, JSON.writeValueAsString(fields).getBytes(StandardCharsets.UTF_8));
-        List<JobSpec> jobs;
-        try {
-            jobs = reader.read(held, name);
-        } catch (RuntimeException bad) {
-            java.nio.file.Files.deleteIfExists(held);
-            throw bad;
-        }
-        PromptFileRecord record = promptFiles.accept(held, name, jobs);
+        PromptFileRecord record = requests.journal("embedded",
+                JSON.writeValueAsString(fields).getBytes(StandardCharsets.UTF_8));
         exchange.setProperty("promptrelayRequest", record.id());
     }
 

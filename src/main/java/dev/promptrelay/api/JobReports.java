@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.promptrelay.journal.Job;
+import dev.promptrelay.journal.JobEntries;
 import dev.promptrelay.journal.JobJournal;
 import dev.promptrelay.journal.JobState;
 import dev.promptrelay.journal.PromptFileRecord;
@@ -26,28 +27,12 @@ final class JobReports {
         answer.put("name", record.name());
         answer.put("state", overall(jobs));
         answer.put("received_at", String.valueOf(record.receivedAt()));
+        Map<String, List<String>> outputPaths = journal.outputPathsOf(record.id());
         List<String> outputs = new ArrayList<>();
-        List<Map<String, Object>> entries = new ArrayList<>();
-        for (Job job : jobs) {
-            List<String> jobOutputs = journal.outputPaths(job.id());
-            outputs.addAll(jobOutputs);
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("job", job.seq());
-            entry.put("prompt", job.spec().prompt());
-            entry.put("provider", job.provider());
-            entry.put("model", job.model());
-            entry.put("state", job.state().word());
-            entry.put("task_id", job.taskId());
-            entry.put("outputs", jobOutputs);
-            if (job.error() != null) {
-                entry.put("error", job.error());
-                entry.put("next_step", journal.nextStepOf(job.id()));
-            }
-            entries.add(entry);
-        }
+        jobs.forEach(job -> outputs.addAll(outputPaths.getOrDefault(job.id(), List.of())));
         answer.put("outputs", outputs);
         if (withJobs) {
-            answer.put("jobs", entries);
+            answer.put("jobs", JobEntries.of(journal, jobs, outputPaths));
         }
         return answer;
     }

@@ -2,20 +2,14 @@ package dev.promptrelay.api;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.promptrelay.journal.Job;
 import dev.promptrelay.journal.JobJournal;
-import dev.promptrelay.journal.JobState;
 import dev.promptrelay.journal.PromptFileRecord;
-import dev.promptrelay.prompt.JobSpec;
 import dev.promptrelay.prompt.PromptFileException;
 import dev.promptrelay.prompt.PromptFileReader;
 import dev.promptrelay.prompt.PromptFiles;
@@ -32,14 +26,12 @@ public class JobsApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_LISTED = 500;
 
-    private final PromptFiles promptFiles;
-    private final PromptFileReader reader;
+    private final HeldRequests requests;
     private final JobJournal journal;
     private final String token;
 
     public JobsApi(PromptFiles promptFiles, PromptFileReader reader, JobJournal journal, String token) {
-        this.promptFiles = promptFiles;
-        this.reader = reader;
+        this.requests = new HeldRequests(promptFiles, reader);
         this.journal = journal;
         this.token = token == null ? "" : token.strip();
     }
@@ -50,14 +42,10 @@ public class JobsApi {
             return;
         }
         byte[] body = exchange.getMessage().getBody(byte[].class);
-        String name = "api-" + UUID.randomUUID().toString().substring(0, 8) + ".json";
-        Path held = promptFiles.hold(name, body == null ? new byte[0] : body);
-        List<JobSpec> jobs;
+        PromptFileRecord record;
         try {
-            jobs = reader.read(held, name);
+            record = requests.journal("api", body == null ? new byte[0] : body);
         } catch (PromptFileException bad) {
-            // the caller still has its request: nothing to keep
-            Files.deleteIfExists(held);
             Map<String, Object> error = new LinkedHashMap<>();
             error.put("error", bad.getMessage());
             error.put("line", bad.line());
@@ -66,11 +54,10 @@ public class JobsApi {
             respond(exchange, 400, error);
             return;
         }
-        PromptFileRecord record = promptFiles.accept(held, name, jobs);
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("id", record.id());
-        answer.put("name", name);
-        answer.put("jobs", jobs.size());
+        answer.put("name", record.name());
+        answer.put("jobs", record.jobCount());
         answer.put("state", "queued");
         respond(exchange, 202, answer);
     }

@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -147,15 +148,17 @@ public class JobJournal {
                                      + "VALUES (?, ?, ?, ?, ?, ?)", jobId, index, path.toString(), bytes, sha256, now()));
     }
 
-    public List<String> outputPaths(String jobId) {
+    /** The output paths of every job of a prompt file, by job id, in one query. */
+    public Map<String, List<String>> outputPathsOf(String promptFileId) {
         return inTransaction(c -> {
-            List<String> paths = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement(
-                    "SELECT path FROM job_output WHERE job_id = ? ORDER BY output_index")) {
-                p.setString(1, jobId);
+            Map<String, List<String>> paths = new HashMap<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT o.job_id, o.path FROM job_output o JOIN job j "
+                                                          + "ON o.job_id = j.id WHERE j.prompt_file_id = ? "
+                                                          + "ORDER BY o.job_id, o.output_index")) {
+                p.setString(1, promptFileId);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
-                        paths.add(rs.getString(1));
+                        paths.computeIfAbsent(rs.getString(1), id -> new ArrayList<>()).add(rs.getString(2));
                     }
                 }
             }

@@ -6,7 +6,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +15,7 @@ import java.util.UUID;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.promptrelay.journal.Job;
+import dev.promptrelay.journal.JobEntries;
 import dev.promptrelay.journal.JobJournal;
 import dev.promptrelay.journal.JobState;
 import dev.promptrelay.journal.PromptFileRecord;
@@ -118,8 +118,9 @@ public class PromptFiles {
         }
         List<Job> jobs = journal.jobsOf(promptFileId);
         long failedJobs = jobs.stream().filter(j -> j.state() != JobState.SUCCEEDED).count();
-        int outputs = jobs.stream().mapToInt(j -> journal.outputPaths(j.id()).size()).sum();
-        List<Map<String, Object>> jobEntries = jobEntries(jobs);
+        Map<String, List<String>> outputPaths = journal.outputPathsOf(promptFileId);
+        int outputs = JobEntries.count(outputPaths);
+        List<Map<String, Object>> jobEntries = JobEntries.of(journal, jobs, outputPaths);
         writeSummary(file, jobEntries, failedJobs, outputs);
         Path destination;
         if (failedJobs == 0) {
@@ -172,28 +173,6 @@ public class PromptFiles {
         return report;
     }
 
-    /** Every job of a prompt file with its outcome, for the summary and the error file. */
-    private List<Map<String, Object>> jobEntries(List<Job> jobs) {
-        List<Map<String, Object>> entries = new ArrayList<>();
-        for (Job job : jobs) {
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("job", job.seq());
-            entry.put("line", job.spec().line());
-            entry.put("prompt", job.spec().prompt());
-            entry.put("provider", job.provider());
-            entry.put("model", job.model());
-            entry.put("state", job.state().word());
-            entry.put("task_id", job.taskId());
-            if (job.state() != JobState.SUCCEEDED) {
-                entry.put("error", job.error());
-                entry.put("next_step", journal.nextStepOf(job.id()));
-            }
-            entry.put("outputs", journal.outputPaths(job.id()));
-            entries.add(entry);
-        }
-        return entries;
-    }
-
     /**
      * As each job ends: a progress line in the log ({@code batch.txt: 7/20 done, 1 failed, ~40 s left}) and the
      * summary file brought up to date, while the file still has jobs running.
@@ -212,8 +191,9 @@ public class PromptFiles {
         long elapsed = java.time.Duration.between(file.receivedAt(), Instant.now()).toSeconds();
         long left = elapsed * (jobs.size() - ended) / ended;
         LOG.info("{}: {}/{} done, {} failed, ~{} s left", file.name(), ended, jobs.size(), failedJobs, left);
-        int outputs = jobs.stream().mapToInt(j -> journal.outputPaths(j.id()).size()).sum();
-        writeSummary(file, jobEntries(jobs), failedJobs, outputs, "in-progress");
+        Map<String, List<String>> outputPaths = journal.outputPathsOf(promptFileId);
+        writeSummary(file, JobEntries.of(journal, jobs, outputPaths), failedJobs, JobEntries.count(outputPaths),
+                "in-progress");
     }
 
     /** {@code <outbox>/<base>.summary.json}: what a prompt file asked for and what came of each job. */

@@ -1,0 +1,41 @@
+package dev.promptrelay.api;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+import dev.promptrelay.journal.PromptFileRecord;
+import dev.promptrelay.prompt.JobSpec;
+import dev.promptrelay.prompt.PromptFileReader;
+import dev.promptrelay.prompt.PromptFiles;
+
+/**
+ * A job that arrives without a file (HTTP, an embedding route) is held and journaled like a dropped prompt file. An
+ * invalid one is not kept: the caller still has it, and gets the reason.
+ */
+final class HeldRequests {
+
+    private final PromptFiles promptFiles;
+    private final PromptFileReader reader;
+
+    HeldRequests(PromptFiles promptFiles, PromptFileReader reader) {
+        this.promptFiles = promptFiles;
+        this.reader = reader;
+    }
+
+    /** @throws dev.promptrelay.prompt.PromptFileException naming what is wrong, with nothing journaled */
+    PromptFileRecord journal(String prefix, byte[] json) throws IOException {
+        String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + ".json";
+        Path held = promptFiles.hold(name, json);
+        List<JobSpec> jobs;
+        try {
+            jobs = reader.read(held, name);
+        } catch (RuntimeException bad) {
+            Files.deleteIfExists(held);
+            throw bad;
+        }
+        return promptFiles.accept(held, name, jobs);
+    }
+}
