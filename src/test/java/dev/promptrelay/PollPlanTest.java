@@ -31,14 +31,55 @@ class PollPlanTest {
     }
 
     @Test
-    void knownDurationsPlaceTheFirstPollAtTheQuickEndAndThenPollOften() {
-        PollPlan plan = PollPlan.from(List.of(2000L, 2000L, 2000L, 2000L), 100, 10_000);
-        assertThat(plan.stepMillis()).isEqualTo(160);
-        assertThat(plan.firstMillis()).isEqualTo(1920);
+    void equalDurationsGiveOnePollJustBeforeTheEndAndOneJustAfter() {
+        PollPlan plan = PollPlan.from(List.of(4000L, 4000L, 4000L, 4000L), 25, 10_000);
+        assertThat(plan.minStepMillis()).as("1 % of the typical duration").isEqualTo(40);
+        assertThat(plan.firstPollMillis()).isEqualTo(3980);
+        assertThat(plan.nextPollMillis(3980)).isEqualTo(4020);
+        assertThat(plan.nextPollMillis(4020)).as("slower than every task seen").isEqualTo(-1);
         TaskWatch watch = new TaskWatch(Instant.now(), Duration.ofMinutes(1), Duration.ofSeconds(30), 1000, 10_000, plan);
-        assertThat(watch.getNextDelayMillis()).isBetween(1890L, 1920L);
-        TaskWatchTestAccess.polled(watch, "{\"task_status\": \"RUNNING\"}");
-        assertThat(watch.getNextDelayMillis()).as("small steps, not backing off").isEqualTo(160);
+        assertThat(watch.getNextDelayMillis()).isBetween(3950L, 3980L);
+        // a first poll that came a little late finds the task just past every one seen: the smallest step, not a back-off
+        TaskWatch late = new TaskWatch(Instant.now().minusMillis(4030), Duration.ofMinutes(1), Duration.ofSeconds(30),
+                1000, 10_000, plan);
+        TaskWatchTestAccess.polled(late, "{\"task_status\": \"RUNNING\"}");
+        assertThat(late.getNextDelayMillis()).isEqualTo(40);
+        TaskWatchTestAccess.polled(late, "{\"task_status\": \"RUNNING\"}");
+        assertThat(late.getNextDelayMillis()).as("then backing off").isBetween(54L, 66L);
+    }
+
+    @Test
+    void spreadDurationsGivePollsWhereTasksUsuallyEndAndFewWhereTheyRarelyDo() {
+        // ten tasks: most end near 1 s, a few run to 5 s
+        PollPlan plan = PollPlan.from(List.of(900L, 950L, 1000L, 1000L, 1050L, 1100L, 1200L, 3000L, 4000L, 5000L),
+                25, 10_000);
+        long first = plan.firstPollMillis();
+        assertThat(first).isBetween(950L, 1000L);
+        long second = plan.nextPollMillis(first);
+        assertThat(second - first).as("close together where tasks end").isLessThan(200);
+        long late = plan.nextPollMillis(1300);
+        assertThat(late - 1300).as("far apart where they rarely do").isGreaterThan(1500);
+        assertThat(plan.nextPollMillis(5000)).isEqualTo(-1);
+    }
+
+    @Test
+    void theDurationLearntWithoutTheProvidersFigureLiesBetweenThePolls() {
+        String running = "{\"task_status\": \"RUNNING\"}";
+        String ended = "{\"task_status\": \"SUCCEED\", \"output_images\": [\"https://x.invalid/a.png\"]}";
+        Instant submitted = Instant.now().minusMillis(2000);
+        TaskWatch bracketed = new TaskWatch(submitted, Duration.ofMinutes(1), Duration.ofSeconds(30), 1000, 10_000,
+                PollPlan.UNKNOWN);
+        TaskWatchTestAccess.polled(bracketed, running);
+        TaskWatchTestAccess.polled(bracketed, ended);
+        long sinceSubmit = Duration.between(submitted, Instant.now()).toMillis();
+        assertThat(bracketed.getDurationMillis()).as("between the running poll and the ended one")
+                .isBetween(2000L, sinceSubmit);
+        // the first poll already saw the end: somewhere in that poll's second half, counted a little early
+        TaskWatch unbracketed = new TaskWatch(submitted, Duration.ofMinutes(1), Duration.ofSeconds(30), 1000, 10_000,
+                PollPlan.UNKNOWN);
+        TaskWatchTestAccess.polled(unbracketed, ended);
+        sinceSubmit = Duration.between(submitted, Instant.now()).toMillis();
+        assertThat(unbracketed.getDurationMillis()).isBetween(1500L, sinceSubmit * 3 / 4);
     }
 
     @Test

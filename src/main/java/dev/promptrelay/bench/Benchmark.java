@@ -32,8 +32,24 @@ import dev.promptrelay.sandbox.SandboxServer;
  */
 public final class Benchmark {
 
-    /** One scenario: its label, C, L, how durations spread (0: fixed; log-normal sigma otherwise), N. */
-    record Scenario(String label, int concurrency, long latencyMillis, double sigma, int jobs) {
+    /** What a scenario measures. */
+    enum Kind {
+        /** N jobs through a provider that allows C at once and takes L per task: efficiency, polls, detection. */
+        THROUGHPUT,
+        /** N tasks submitted and left running (L is longer than the run): the heap they hold while in flight. */
+        IN_FLIGHT,
+        /** One video of N MB: how much the heap grows while it streams to disk. */
+        BIG_VIDEO,
+        /** As THROUGHPUT, against a bare stand-in written apart from the sandbox (no durations, no Retry-After). */
+        STAND_IN
+    }
+
+    /** One scenario: its label, C, L, how durations spread (0: fixed; log-normal sigma otherwise), N, the app's heap. */
+    record Scenario(String label, Kind kind, int concurrency, long latencyMillis, double sigma, int jobs, int heapMb) {
+
+        Scenario(String label, int concurrency, long latencyMillis, double sigma, int jobs) {
+            this(label, Kind.THROUGHPUT, concurrency, latencyMillis, sigma, jobs, 512);
+        }
     }
 
     /** What one scenario measured. */
@@ -48,18 +64,27 @@ public final class Benchmark {
 
     public static void main(String[] args) throws Exception {
         Path write = null;
+        String only = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (args[i].equals("--write")) {
                 write = Path.of(args[i + 1]);
+            } else if (args[i].equals("--only")) {
+                only = args[i + 1];
             }
         }
         List<Scenario> scenarios = List.of(
                 new Scenario("C=4, L=2 s fixed, N=40", 4, 2000, 0, 40),
                 new Scenario("C=4, L=2 s log-normal (sigma 0.5), N=40", 4, 2000, 0.5, 40),
                 new Scenario("C=8, L=10 s fixed, N=40", 8, 10_000, 0, 40),
-                new Scenario("zero latency, C=64, N=400", 64, 0, 0, 400));
+                new Scenario("independent stand-in, C=4, L=2 s, N=40", Kind.STAND_IN, 4, 2000, 0, 40, 512),
+                new Scenario("zero latency, C=64, N=1000", 64, 0, 0, 1000),
+                new Scenario("10,000 tasks in flight (-Xmx256m)", Kind.IN_FLIGHT, 10_000, 900_000, 0, 10_000, 256),
+                new Scenario("one 500 MB video (-Xmx256m)", Kind.BIG_VIDEO, 1, 500, 0, 500, 256));
         List<Result> results = new ArrayList<>();
         for (Scenario scenario : scenarios) {
+            if (only != null && !scenario.label().startsWith(only)) {
+                continue;
+            }
             Result result = run(scenario);
             results.add(result);
             System.out.println(row(result));
@@ -74,29 +99,58 @@ public final class Benchmark {
 
     static Result run(Scenario scenario) throws Exception {
         Path dir = Files.createTempDirectory("promptrelay-bench-");
+        long videoBytes = scenario.kind() == Kind.BIG_VIDEO ? scenario.jobs() * 1024L * 1024L
+                : SandboxBehaviour.DEFAULT_VIDEO_BYTES;
         SandboxBehaviour behaviour = new SandboxBehaviour(scenario.latencyMillis(), SandboxBehaviour.DEFAULT_REFUSE_MARKER,
-                SandboxBehaviour.DEFAULT_VIDEO_BYTES, SandboxBehaviour.DEFAULT_LINK_MILLIS, SandboxFaults.NONE,
-                scenario.sigma(), scenario.concurrency());
+                videoBytes, SandboxBehaviour.DEFAULT_LINK_MILLIS, SandboxFaults.NONE, scenario.sigma(),
+                scenario.concurrency());
         try (SandboxServer provider = new SandboxServer(behaviour).start(0)) {
             int management = freePort();
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m", "-cp", absoluteClassPath()));
-            Map<String, String> settings = Map.ofEntries(
+                    "-Xmx" + scenario.heapMb() + "m"));
+            // e.g. a profiler: PROMPTRELAY_BENCH_JVM_OPTS="-XX:StartFlightRecording=filename=app.jfr"
+            String jvmOptions = System.getenv().getOrDefault("PROMPTRELAY_BENCH_JVM_OPTS", "");
+            if (!jvmOptions.isBlank()) {
+                command.addAll(List.of(jvmOptions.trim().split("\\s+")));
+            }
+            command.addAll(List.of("-cp", absoluteClassPath()));
+            Map<String, String> settings = new java.util.HashMap<>(Map.ofEntries(
                     Map.entry("promptrelay.modelscope.base-url", provider.baseUrl()),
                     Map.entry("promptrelay.modelscope.api-key", "benchmark"),
                     Map.entry("promptrelay.modelscope.max-concurrent", String.valueOf(scenario.concurrency())),
                     Map.entry("promptrelay.submit.concurrent-consumers", String.valueOf(Math.min(16, scenario.concurrency()))),
                     Map.entry("promptrelay.poll.concurrent-consumers", String.valueOf(Math.min(16, scenario.concurrency()))),
-                    Map.entry("promptrelay.dispatch.interval-millis", "50"),
                     Map.entry("promptrelay.modelscope.scripts-config-file", ""),
                     Map.entry("promptrelay.modellix.api-key", ""), Map.entry("promptrelay.scenario.api-key", ""),
                     Map.entry("camel.server.enabled", "false"),
-                    Map.entry("camel.management.port", String.valueOf(management)));
+                    Map.entry("camel.management.port", String.valueOf(management))));
+            settings.put("promptrelay.modellix.base-url", provider.baseUrl() + "/modellix/api/v1");
+            settings.put("promptrelay.modellix.api-key", "benchmark");
+            StandInProvider standIn = scenario.kind() == Kind.STAND_IN
+                    ? new StandInProvider(scenario.latencyMillis(), scenario.concurrency()) : null;
+            if (standIn != null) {
+                settings.put("promptrelay.modelscope.base-url", standIn.baseUrl());
+            }
+            if (scenario.kind() == Kind.IN_FLIGHT) {
+                settings.put("promptrelay.max-jobs-per-file", String.valueOf(scenario.jobs()));
+                // the tasks outlast the run: what counts is the heap they hold while waiting, not their polls
+                settings.put("promptrelay.poll.first-delay-millis", "600000");
+                settings.put("promptrelay.poll.max-delay-millis", "600000");
+            }
             settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
             command.add(Application.class.getName());
             Process app = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("app.log").toFile()).start();
             try {
+                if (scenario.kind() == Kind.IN_FLIGHT) {
+                    return inFlight(scenario, dir, provider, app, management);
+                }
+                if (scenario.kind() == Kind.BIG_VIDEO) {
+                    return bigVideo(scenario, dir, app, management);
+                }
+                if (standIn != null) {
+                    return againstStandIn(scenario, dir, standIn, app, management);
+                }
                 // a few tasks first: the app plans its polls from the durations it has seen
                 runBatch(dir, "warmup", Math.max(8, scenario.concurrency() * 2), app, management, null);
                 provider.timings().reset();
@@ -106,19 +160,115 @@ public final class Benchmark {
                 double wall = runBatch(dir, "measured", scenario.jobs(), app, management, peakHeap);
                 long cpu = app.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(0L) - cpuBefore;
                 Map<String, Object> timings = provider.timings().summary();
-                double ideal = scenario.jobs() * (scenario.latencyMillis() / 1000.0) / scenario.concurrency();
+                // the durations the provider drew: with spread ones, their mean is above the median L
+                double ideal = ((Number) timings.getOrDefault("task_ms_total", 0L)).doubleValue() / 1000.0
+                               / scenario.concurrency();
                 double polls = (provider.count("polls") - pollsBefore) / (double) scenario.jobs();
                 return new Result(scenario, wall, ideal / wall, scenario.jobs() / wall, polls,
                         ((Number) timings.getOrDefault("detection_ms_mean", 0L)).longValue(),
                         ((Number) timings.getOrDefault("detection_ms_p95", 0L)).longValue(),
                         cpu / (double) scenario.jobs(), peakHeap[0]);
             } finally {
+                if (standIn != null) {
+                    standIn.close();
+                }
                 app.destroy();
                 if (!app.waitFor(15, TimeUnit.SECONDS)) {
                     app.destroyForcibly();
                 }
             }
         }
+    }
+
+    /** N jobs against the stand-in, after a warm-up; its own counts give polls and detection. */
+    private static Result againstStandIn(Scenario scenario, Path dir, StandInProvider standIn, Process app,
+                                         int management) throws Exception {
+        runBatch(dir, "warmup", Math.max(8, scenario.concurrency() * 2), app, management, null);
+        int firstTask = standIn.nextTaskId();
+        int refusedBefore = standIn.refused();
+        long cpuBefore = cpuMillis(app);
+        double[] peakHeap = {0};
+        double wall = runBatch(dir, "measured", scenario.jobs(), app, management, peakHeap);
+        double[] polls = standIn.pollsAndDetection(firstTask);
+        if (standIn.refused() > refusedBefore) {
+            System.out.println("the stand-in refused " + (standIn.refused() - refusedBefore) + " submit(s) with 429");
+        }
+        double ideal = scenario.jobs() * (scenario.latencyMillis() / 1000.0) / scenario.concurrency();
+        return new Result(scenario, wall, ideal / wall, scenario.jobs() / wall, polls[0], Math.round(polls[1]),
+                Math.round(polls[2]), (cpuMillis(app) - cpuBefore) / (double) scenario.jobs(), peakHeap[0]);
+    }
+
+    /** Submits N tasks that outlast the run and reports the heap once all of them are running at the provider. */
+    private static Result inFlight(Scenario scenario, Path dir, SandboxServer provider, Process app, int management)
+            throws Exception {
+        awaitStarted(app, management);
+        Path inbox = Files.createDirectories(dir.resolve("inbox"));
+        String prompts = IntStream.rangeClosed(1, scenario.jobs()).mapToObj(i -> "in flight " + i + " --size 64x64")
+                .collect(Collectors.joining("\n"));
+        Path temp = Files.writeString(dir.resolve("inflight.tmp"), prompts);
+        long cpuBefore = cpuMillis(app);
+        long start = System.nanoTime();
+        Files.move(temp, inbox.resolve("inflight.txt"));
+        double peakHeap = 0;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(12);
+        while (((Number) provider.timings().summary().get("peak_running")).longValue() < scenario.jobs()) {
+            if (!app.isAlive() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("not all tasks got under way; see " + dir.resolve("app.log"));
+            }
+            peakHeap = Math.max(peakHeap, usedHeapMb(management));
+            Thread.sleep(100);
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        // a few seconds with every task in flight: the heap they hold at rest, after a collection or two
+        for (int i = 0; i < 50; i++) {
+            peakHeap = Math.max(peakHeap, usedHeapMb(management));
+            Thread.sleep(100);
+        }
+        return new Result(scenario, wall, Double.NaN, scenario.jobs() / wall, Double.NaN, -1, -1,
+                (cpuMillis(app) - cpuBefore) / (double) scenario.jobs(), peakHeap);
+    }
+
+    /** One video of N MB: the growth of used heap over what the idle application held, while it streams to disk. */
+    private static Result bigVideo(Scenario scenario, Path dir, Process app, int management) throws Exception {
+        awaitStarted(app, management);
+        double idleHeap = Double.MAX_VALUE;
+        for (int i = 0; i < 20; i++) {
+            idleHeap = Math.min(idleHeap, usedHeapMb(management));
+            Thread.sleep(100);
+        }
+        Path inbox = Files.createDirectories(dir.resolve("inbox"));
+        Path temp = Files.writeString(dir.resolve("video.tmp"), "{\"provider\": \"modellix\", \"model\": "
+                                                               + "\"kling/kling-v2.1-t2v\", \"type\": \"text-to-video\", \"prompt\": \"waves\"}");
+        long start = System.nanoTime();
+        Files.move(temp, inbox.resolve("video.json"));
+        Path archived = dir.resolve("archive").resolve("video.json");
+        double peakHeap = 0;
+        while (!Files.exists(archived)) {
+            if (Files.exists(dir.resolve("failed").resolve("video.json")) || !app.isAlive()) {
+                throw new IllegalStateException("the video did not arrive; see " + dir.resolve("app.log"));
+            }
+            peakHeap = Math.max(peakHeap, usedHeapMb(management));
+            Thread.sleep(100);
+        }
+        double wall = (System.nanoTime() - start) / 1e9;
+        long written = Files.size(dir.resolve("outbox").resolve("video").resolve("001-1.mp4"));
+        if (written != scenario.jobs() * 1024L * 1024L) {
+            throw new IllegalStateException("the video has " + written + " bytes");
+        }
+        return new Result(scenario, wall, Double.NaN, 1 / wall, Double.NaN, -1, -1, Double.NaN, peakHeap - idleHeap);
+    }
+
+    private static void awaitStarted(Process app, int management) throws InterruptedException {
+        while (usedHeapMb(management) == 0) {
+            if (!app.isAlive()) {
+                throw new IllegalStateException("the application did not start");
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static long cpuMillis(Process app) {
+        return app.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(0L);
     }
 
     /** Drops a file of N small prompts and waits until it is archived; returns the wall time in seconds. */
@@ -139,7 +289,7 @@ public final class Benchmark {
             if (peakHeap != null) {
                 peakHeap[0] = Math.max(peakHeap[0], usedHeapMb(management));
             }
-            Thread.sleep(20);
+            Thread.sleep(100);
         }
         // the file is archived after its last output: the wall time ends when the last image was written
         return (System.nanoTime() - start) / 1e9;
@@ -171,10 +321,14 @@ public final class Benchmark {
     }
 
     static String row(Result r) {
-        return String.format(Locale.ROOT, "| %s | %.1f | %s | %.1f | %.2f | %d | %d | %.1f | %.0f |", r.scenario().label(),
-                r.wallSeconds(), r.scenario().latencyMillis() == 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", r.efficiency()),
-                r.jobsPerSecond(), r.pollsPerTask(), r.detectionMeanMillis(), r.detectionP95Millis(), r.cpuMillisPerJob(),
-                r.peakHeapMb());
+        return String.format(Locale.ROOT, "| %s | %.1f | %s | %.1f | %s | %s | %s | %s | %.0f |", r.scenario().label(),
+                r.wallSeconds(), r.scenario().latencyMillis() == 0 ? "n/a" : figure("%.2f", r.efficiency()),
+                r.jobsPerSecond(), figure("%.2f", r.pollsPerTask()), figure("%.0f", r.detectionMeanMillis()),
+                figure("%.0f", r.detectionP95Millis()), figure("%.1f", r.cpuMillisPerJob()), r.peakHeapMb());
+    }
+
+    private static String figure(String format, double value) {
+        return Double.isNaN(value) || value < 0 ? "n/a" : String.format(Locale.ROOT, format, value);
     }
 
     static String table(List<Result> results) {

@@ -31,22 +31,26 @@ public class JobJournal {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JOB_COLUMNS = "j.id, j.prompt_file_id, f.name, j.seq, f.job_count, j.provider, "
                                               + "j.model, j.spec, j.state, j.task_id, j.created_at, j.submitted_at, j.error";
+    /** Jobs claimed per provider in one go, however much room its cap leaves. */
+    public static final int MAX_CLAIM = 100;
     private static final String IN_FLIGHT = "('dispatched','submitting','running')";
 
     private final DataSource dataSource;
     private final Map<String, Integer> maxConcurrentByProvider;
+    private final GroupCommit writes;
 
     public JobJournal(DataSource dataSource, Map<String, Integer> maxConcurrentByProvider) {
         this.dataSource = dataSource;
         this.maxConcurrentByProvider = Map.copyOf(maxConcurrentByProvider);
         JournalSchema.migrate(dataSource);
+        this.writes = new GroupCommit(dataSource);
     }
 
     /** Records a prompt file and all its jobs as queued, in one transaction. */
     public PromptFileRecord acceptPromptFile(String name, Path heldPath, String sha256, List<JobSpec> jobs) {
         String fileId = UUID.randomUUID().toString();
         OffsetDateTime now = now();
-        inTransaction(c -> {
+        write(c -> {
             try (PreparedStatement p = c.prepareStatement("INSERT INTO prompt_file (id, name, held_path, sha256, state, "
                                                           + "job_count, received_at) VALUES (?, ?, ?, ?, 'open', ?, ?)")) {
                 p.setString(1, fileId);
@@ -83,12 +87,14 @@ public class JobJournal {
      * them dispatched.
      */
     public synchronized List<Job> claimQueued() {
-        return inTransaction(c -> {
+        return write(c -> {
             List<Job> claimed = new ArrayList<>();
             for (Map.Entry<String, Integer> cap : maxConcurrentByProvider.entrySet()) {
-                int inFlight = count(c, "SELECT COUNT(*) FROM job WHERE provider = ? AND state IN " + IN_FLIGHT,
-                        cap.getKey());
-                int room = cap.getValue() - inFlight;
+                // a task that ended at the provider no longer counts against its cap, while its outputs download
+                int inFlight = count(c, "SELECT COUNT(*) FROM job WHERE provider = ? AND state IN " + IN_FLIGHT
+                                        + " AND completed_at IS NULL", cap.getKey());
+                // a bounded handful at a time: the dispatch route comes back for more at once
+                int room = Math.min(MAX_CLAIM, cap.getValue() - inFlight);
                 if (room <= 0) {
                     continue;
                 }
@@ -105,24 +111,26 @@ public class JobJournal {
         });
     }
 
+    /** The paid request is about to leave: from this moment the provider's clock for the task may run. */
     public void markSubmitting(String jobId) {
-        inTransaction(c -> update(c, "UPDATE job SET state = 'submitting', updated_at = ? WHERE id = ?", now(), jobId));
+        OffsetDateTime now = now();
+        write(c -> update(c, "UPDATE job SET state = 'submitting', submitted_at = ?, updated_at = ? WHERE id = ?",
+                now, now, jobId));
     }
 
     /** The provider refused the submit without taking it: the job waits to be tried again, nothing is owed. */
     public void markDispatched(String jobId) {
-        inTransaction(c -> update(c, "UPDATE job SET state = 'dispatched', updated_at = ? WHERE id = ?", now(), jobId));
+        write(c -> update(c, "UPDATE job SET state = 'dispatched', updated_at = ? WHERE id = ?", now(), jobId));
     }
 
     public void markSubmitted(String jobId, String taskId) {
         OffsetDateTime now = now();
-        inTransaction(c -> update(c,
-                "UPDATE job SET state = 'running', task_id = ?, submitted_at = ?, updated_at = ? WHERE id = ?", taskId,
-                now, now, jobId));
+        write(c -> update(c,
+                "UPDATE job SET state = 'running', task_id = ?, updated_at = ? WHERE id = ?", taskId, now, jobId));
     }
 
     public void recordPoll(String jobId, String providerStatus) {
-        inTransaction(c -> update(c,
+        write(c -> update(c,
                 "UPDATE job SET polls = polls + 1, provider_status = ?, updated_at = ? WHERE id = ?", providerStatus,
                 now(), jobId));
     }
@@ -130,7 +138,7 @@ public class JobJournal {
     /** The task ended well; durationMillis (how long it took, as the provider counts) feeds later poll plans. */
     public void markCompleted(String jobId, Long durationMillis) {
         OffsetDateTime now = now();
-        inTransaction(c -> {
+        write(c -> {
             Job job = jobs(c, "WHERE j.id = ?", jobId).get(0);
             OffsetDateTime completed = durationMillis != null && job.submittedAt() != null
                     ? job.submittedAt().plusMillis(durationMillis).atOffset(java.time.ZoneOffset.UTC) : now;
@@ -144,7 +152,7 @@ public class JobJournal {
     }
 
     public void recordOutput(String jobId, int index, Path path, long bytes, String sha256) {
-        inTransaction(c -> update(c, "INSERT INTO job_output (job_id, output_index, path, bytes, sha256, written_at) "
+        write(c -> update(c, "INSERT INTO job_output (job_id, output_index, path, bytes, sha256, written_at) "
                                      + "VALUES (?, ?, ?, ?, ?, ?)", jobId, index, path.toString(), bytes, sha256, now()));
     }
 
@@ -168,13 +176,13 @@ public class JobJournal {
 
     public void markSucceeded(String jobId) {
         OffsetDateTime now = now();
-        inTransaction(c -> update(c, "UPDATE job SET state = 'succeeded', ended_at = ?, updated_at = ? WHERE id = ?",
+        write(c -> update(c, "UPDATE job SET state = 'succeeded', ended_at = ?, updated_at = ? WHERE id = ?",
                 now, now, jobId));
     }
 
     public void markFailed(String jobId, JobState state, String reason, String nextStep) {
         OffsetDateTime now = now();
-        inTransaction(c -> update(c, "UPDATE job SET state = ?, error = ?, next_step = ?, ended_at = ?, updated_at = ? "
+        write(c -> update(c, "UPDATE job SET state = ?, error = ?, next_step = ?, ended_at = ?, updated_at = ? "
                                      + "WHERE id = ?", state.word(), reason, nextStep, now, now, jobId));
     }
 
@@ -204,7 +212,7 @@ public class JobJournal {
      * @return the file when this call closed it, otherwise null
      */
     public PromptFileRecord closeIfEnded(String promptFileId) {
-        return inTransaction(c -> {
+        return write(c -> {
             int closed = update(c, "UPDATE prompt_file SET state = 'closing' WHERE id = ? AND state = 'open' AND NOT EXISTS "
                                    + "(SELECT 1 FROM job WHERE prompt_file_id = ? AND state NOT IN "
                                    + "('succeeded','failed','submit-unknown'))",
@@ -214,7 +222,7 @@ public class JobJournal {
     }
 
     public void markPromptFileEnded(String promptFileId, String state, Path outcomePath) {
-        inTransaction(c -> update(c, "UPDATE prompt_file SET state = ?, ended_at = ?, outcome_path = ? WHERE id = ?",
+        write(c -> update(c, "UPDATE prompt_file SET state = ?, ended_at = ?, outcome_path = ? WHERE id = ?",
                 state, now(), outcomePath.toString(), promptFileId));
     }
 
@@ -222,7 +230,7 @@ public class JobJournal {
 
     /** Jobs handed to the submit route but never sent go back to the queue. */
     public int requeueDispatched() {
-        return inTransaction(c -> update(c, "UPDATE job SET state = 'queued', updated_at = ? WHERE state = 'dispatched'",
+        return write(c -> update(c, "UPDATE job SET state = 'queued', updated_at = ? WHERE state = 'dispatched'",
                 now()));
     }
 
@@ -238,7 +246,7 @@ public class JobJournal {
 
     /** Prompt files whose jobs have all ended but that were not moved out yet. */
     public List<String> promptFilesToClose() {
-        return inTransaction(c -> {
+        return write(c -> {
             update(c, "UPDATE prompt_file SET state = 'open' WHERE state = 'closing'");
             List<String> ids = new ArrayList<>();
             try (PreparedStatement p = c.prepareStatement("SELECT f.id FROM prompt_file f WHERE f.state = 'open' AND NOT EXISTS "
@@ -265,6 +273,32 @@ public class JobJournal {
                 }
             }
             return paths;
+        });
+    }
+
+    /** How many jobs a prompt file has, how many ended and how many of those failed. */
+    public record JobCounts(int total, int ended, int failed) {
+    }
+
+    public JobCounts jobCounts(String promptFileId) {
+        return inTransaction(c -> {
+            int total = 0;
+            int ended = 0;
+            int failed = 0;
+            try (PreparedStatement p = c.prepareStatement("SELECT state, COUNT(*) FROM job WHERE prompt_file_id = ? "
+                                                          + "GROUP BY state")) {
+                bind(p, promptFileId);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        JobState state = JobState.of(rs.getString(1));
+                        int n = rs.getInt(2);
+                        total += n;
+                        ended += state.ended() ? n : 0;
+                        failed += state.ended() && state != JobState.SUCCEEDED ? n : 0;
+                    }
+                }
+            }
+            return new JobCounts(total, ended, failed);
         });
     }
 
@@ -327,7 +361,7 @@ public class JobJournal {
 
     public void recordFire(String schedule, Instant firedAt) {
         OffsetDateTime at = firedAt.atOffset(java.time.ZoneOffset.UTC);
-        inTransaction(c -> update(c, "UPDATE schedule_fire SET fired_at = ? WHERE name = ?", at, schedule) == 1
+        write(c -> update(c, "UPDATE schedule_fire SET fired_at = ? WHERE name = ?", at, schedule) == 1
                 ? 1 : update(c, "INSERT INTO schedule_fire (name, fired_at) VALUES (?, ?)", schedule, at));
     }
 
@@ -401,7 +435,13 @@ public class JobJournal {
         return OffsetDateTime.now(ZoneOffset.UTC);
     }
 
-    private <T> T inTransaction(SqlWork<T> work) {
+    /** A change: committed together with others that queued up meanwhile, and written before this returns. */
+    private <T> T write(GroupCommit.SqlWork<T> work) {
+        return writes.write(work);
+    }
+
+    /** A read, on a connection of its own. */
+    private <T> T inTransaction(GroupCommit.SqlWork<T> work) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -415,10 +455,5 @@ public class JobJournal {
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("job journal: " + e.getMessage(), e);
         }
-    }
-
-    @FunctionalInterface
-    private interface SqlWork<T> {
-        T run(Connection c) throws SQLException, IOException;
     }
 }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -36,6 +37,8 @@ public class PromptFiles {
     public static final String HELD = "promptFileHeld";
 
     private static final Logger LOG = LoggerFactory.getLogger(PromptFiles.class);
+    /** Files up to this many jobs get a progress line for every job; bigger ones one a second. */
+    static final int PROGRESS_LINE_EVERY_JOB = 50;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Path inbox;
@@ -44,6 +47,13 @@ public class PromptFiles {
     private final Path failed;
     private final Path outbox;
     private final JobJournal journal;
+    /** Files with jobs ended since their summary was last written. */
+    private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
+    /** Found once per file: finding it reads the summaries already in the outbox. */
+    private final Map<String, Path> summaryPaths = new ConcurrentHashMap<>();
+    private final Map<String, Instant> lastProgressLine = new ConcurrentHashMap<>();
+    /** One writer at a time per file: an in-progress summary must never overwrite the final one. */
+    private final Map<String, Object> locks = new ConcurrentHashMap<>();
 
     public PromptFiles(Path inbox, Path held, Path archive, Path failed, Path outbox, JobJournal journal) {
         this.inbox = inbox;
@@ -116,26 +126,32 @@ public class PromptFiles {
         if (file == null) {
             return null;
         }
-        List<Job> jobs = journal.jobsOf(promptFileId);
-        long failedJobs = jobs.stream().filter(j -> j.state() != JobState.SUCCEEDED).count();
-        Map<String, List<String>> outputPaths = journal.outputPathsOf(promptFileId);
-        int outputs = JobEntries.count(outputPaths);
-        List<Map<String, Object>> jobEntries = JobEntries.of(journal, jobs, outputPaths);
-        writeSummary(file, jobEntries, failedJobs, outputs);
-        Path destination;
-        if (failedJobs == 0) {
-            destination = AtomicFiles.unusedPath(archive, FileNames.base(file.name()), FileNames.extension(file.name()));
-            AtomicFiles.move(file.heldPath(), destination);
-            journal.markPromptFileEnded(promptFileId, "archived", destination);
-            LOG.info("{}: done, {} file(s) written for {} job(s); archived as {}", file.name(), outputs, jobs.size(),
-                    destination.getFileName());
-        } else {
-            destination = moveToFailed(file.heldPath(), file.name(), failureReport(file, jobEntries, failedJobs));
-            journal.markPromptFileEnded(promptFileId, "failed", destination);
-            LOG.warn("{}: {} of {} job(s) failed ({} file(s) written); see {}.error.json", file.name(), failedJobs,
-                    jobs.size(), outputs, destination);
+        synchronized (lockOf(promptFileId)) {
+            inProgress.remove(promptFileId);
+            List<Job> jobs = journal.jobsOf(promptFileId);
+            long failedJobs = jobs.stream().filter(j -> j.state() != JobState.SUCCEEDED).count();
+            Map<String, List<String>> outputPaths = journal.outputPathsOf(promptFileId);
+            int outputs = JobEntries.count(outputPaths);
+            List<Map<String, Object>> jobEntries = JobEntries.of(journal, jobs, outputPaths);
+            writeSummary(file, jobEntries, failedJobs, outputs, failedJobs == 0 ? "succeeded" : "failed");
+            Path destination;
+            if (failedJobs == 0) {
+                destination = AtomicFiles.unusedPath(archive, FileNames.base(file.name()), FileNames.extension(file.name()));
+                AtomicFiles.move(file.heldPath(), destination);
+                journal.markPromptFileEnded(promptFileId, "archived", destination);
+                LOG.info("{}: done, {} file(s) written for {} job(s); archived as {}", file.name(), outputs, jobs.size(),
+                        destination.getFileName());
+            } else {
+                destination = moveToFailed(file.heldPath(), file.name(), failureReport(file, jobEntries, failedJobs));
+                journal.markPromptFileEnded(promptFileId, "failed", destination);
+                LOG.warn("{}: {} of {} job(s) failed ({} file(s) written); see {}.error.json", file.name(), failedJobs,
+                        jobs.size(), outputs, destination);
+            }
+            summaryPaths.remove(promptFileId);
+            lastProgressLine.remove(promptFileId);
+            locks.remove(promptFileId);
+            return destination;
         }
-        return destination;
     }
 
     /** Held files the journal does not know were taken in when the process stopped: they go back to the inbox. */
@@ -174,34 +190,56 @@ public class PromptFiles {
     }
 
     /**
-     * As each job ends: a progress line in the log ({@code batch.txt: 7/20 done, 1 failed, ~40 s left}) and the
-     * summary file brought up to date, while the file still has jobs running.
+     * As each job ends: a progress line in the log ({@code batch.txt: 7/20 done, 1 failed, ~40 s left}), for a big
+     * file at most one a second; its summary file is brought up to date by {@link #refreshSummaries()}. Cheap: one
+     * count, whatever the size of the file.
      */
-    public void progress(String promptFileId) throws IOException {
+    public void progress(String promptFileId) {
         PromptFileRecord file = journal.promptFileRecord(promptFileId);
         if (file == null) {
             return;
         }
-        List<Job> jobs = journal.jobsOf(promptFileId);
-        long ended = jobs.stream().filter(j -> j.state().ended()).count();
-        if (ended == jobs.size() || ended == 0) {
+        JobJournal.JobCounts counts = journal.jobCounts(promptFileId);
+        if (counts.ended() == counts.total() || counts.ended() == 0) {
             return;
         }
-        long failedJobs = jobs.stream().filter(j -> j.state().ended() && j.state() != JobState.SUCCEEDED).count();
-        long elapsed = java.time.Duration.between(file.receivedAt(), Instant.now()).toSeconds();
-        long left = elapsed * (jobs.size() - ended) / ended;
-        LOG.info("{}: {}/{} done, {} failed, ~{} s left", file.name(), ended, jobs.size(), failedJobs, left);
-        Map<String, List<String>> outputPaths = journal.outputPathsOf(promptFileId);
-        writeSummary(file, JobEntries.of(journal, jobs, outputPaths), failedJobs, JobEntries.count(outputPaths),
-                "in-progress");
+        inProgress.add(promptFileId);
+        Instant now = Instant.now();
+        Instant last = lastProgressLine.get(promptFileId);
+        if (counts.total() <= PROGRESS_LINE_EVERY_JOB || last == null || !now.isBefore(last.plusSeconds(1))) {
+            lastProgressLine.put(promptFileId, now);
+            long elapsed = java.time.Duration.between(file.receivedAt(), now).toSeconds();
+            long left = elapsed * (counts.total() - counts.ended()) / counts.ended();
+            LOG.info("{}: {}/{} done, {} failed, ~{} s left", file.name(), counts.ended(), counts.total(),
+                    counts.failed(), left);
+        }
+    }
+
+    /**
+     * Rewrites the summary of every file with jobs ended since the last call and others still running: a big file
+     * is summed up once a second, not once per job.
+     */
+    public void refreshSummaries() throws IOException {
+        for (String promptFileId : List.copyOf(inProgress)) {
+            synchronized (lockOf(promptFileId)) {
+                if (!inProgress.remove(promptFileId)) {
+                    continue;
+                }
+                PromptFileRecord file = journal.promptFileRecord(promptFileId);
+                // closing or closed: the final summary is written, or about to be, by closeIfDone
+                if (file == null || !file.state().equals("open")) {
+                    continue;
+                }
+                List<Job> jobs = journal.jobsOf(promptFileId);
+                long failedJobs = jobs.stream().filter(j -> j.state().ended() && j.state() != JobState.SUCCEEDED).count();
+                Map<String, List<String>> outputPaths = journal.outputPathsOf(promptFileId);
+                writeSummary(file, JobEntries.of(journal, jobs, outputPaths), failedJobs, JobEntries.count(outputPaths),
+                        "in-progress");
+            }
+        }
     }
 
     /** {@code <outbox>/<base>.summary.json}: what a prompt file asked for and what came of each job. */
-    private void writeSummary(PromptFileRecord file, List<Map<String, Object>> jobEntries, long failedJobs,
-                              int outputs) throws IOException {
-        writeSummary(file, jobEntries, failedJobs, outputs, failedJobs == 0 ? "succeeded" : "failed");
-    }
-
     private void writeSummary(PromptFileRecord file, List<Map<String, Object>> jobEntries, long failedJobs,
                               int outputs, String outcome) throws IOException {
         Map<String, Object> summary = new LinkedHashMap<>();
@@ -215,7 +253,16 @@ public class PromptFiles {
         summary.put("received_at", String.valueOf(file.receivedAt()));
         summary.put("ended_at", Instant.now().toString());
         summary.put("jobs", jobEntries);
-        AtomicFiles.write(summaryPath(file), JSON.writeValueAsBytes(summary));
+        Path path = summaryPaths.get(file.id());
+        if (path == null) {
+            path = summaryPath(file);
+            summaryPaths.put(file.id(), path);
+        }
+        AtomicFiles.write(path, JSON.writeValueAsBytes(summary));
+    }
+
+    private Object lockOf(String promptFileId) {
+        return locks.computeIfAbsent(promptFileId, id -> new Object());
     }
 
     /** The summary file of this prompt file: the one already written for it, or a name no other file took. */

@@ -23,11 +23,12 @@ public class TaskProtocol {
     public static final String JOB = "job";
     public static final String SUBMISSION = "submission";
     public static final String TASK = "task";
+    static final String SUBMIT_ANSWERED_AT = "submitAnsweredAt";
     public static final String OUTPUT = "output";
     public static final String DOWNLOAD = "download";
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskProtocol.class);
-    private static final long MIN_POLL_STEP_MILLIS = 100;
+    private static final long MIN_POLL_STEP_MILLIS = 25;
 
     private final ProviderCatalog providers;
     private final int maxSubmitAttempts;
@@ -90,6 +91,7 @@ public class TaskProtocol {
                                                                                     + " task list before submitting this prompt again, so you do not pay twice");
             }
             exchange.setProperty("taskId", taskId);
+            exchange.setProperty(SUBMIT_ANSWERED_AT, Instant.now());
             metrics.submitted(job.provider());
             return;
         }
@@ -171,8 +173,11 @@ public class TaskProtocol {
         Duration timeout = job.spec().wantsVideo() ? videoPollTimeout : pollTimeout;
         PollPlan plan = PollPlan.from(durations.recent(job.provider(), job.model()), MIN_POLL_STEP_MILLIS,
                 maxPollDelayMillis);
-        exchange.setProperty(TASK, new TaskWatch(job.submittedAt(), timeout, notFoundGrace, firstPollDelayMillis,
-                maxPollDelayMillis, plan));
+        TaskWatch watch = new TaskWatch(job.submittedAt(), timeout, notFoundGrace, firstPollDelayMillis,
+                maxPollDelayMillis, plan);
+        // how long the submit took to answer: the provider's clock for the task started somewhere in between
+        watch.submitAnswered(exchange.getProperty(SUBMIT_ANSWERED_AT, Instant.class));
+        exchange.setProperty(TASK, watch);
     }
 
     /** The provider asked every job to hold off after this one's delay was set: poll as soon as it allows. */

@@ -21,7 +21,9 @@ public class TaskWatch {
     private String failure;
     private boolean timedOut;
     private boolean heldOff;
-    private int plannedPolls;
+    private long lastRunningMillis = -1;
+    private boolean pastEveryTaskSeen;
+    private long submitAnswerMillis = -1;
 
     public TaskWatch(Instant submittedAt, Duration timeout, Duration grace, long firstDelayMillis, long maxDelayMillis) {
         this(submittedAt, timeout, grace, firstDelayMillis, maxDelayMillis, PollPlan.UNKNOWN);
@@ -34,7 +36,7 @@ public class TaskWatch {
         this.notFoundGraceEnds = this.submittedAt.plus(grace);
         this.maxDelayMillis = maxDelayMillis;
         this.plan = plan;
-        this.nextDelayMillis = plan.known() ? Math.max(0, plan.firstMillis() - elapsedMillis()) : firstDelayMillis;
+        this.nextDelayMillis = plan.known() ? Math.max(0, plan.firstPollMillis() - elapsedMillis()) : firstDelayMillis;
     }
 
     public boolean isActive() {
@@ -68,12 +70,32 @@ public class TaskWatch {
         return report.providerStatus();
     }
 
-    /** How long the task took: the provider's own figure when it gives one, else until we noticed its end. */
+    /**
+     * How long the task took, counted from when the submit left, since that is what polls are planned on. The
+     * provider's own figure, when it gives one, plus half the time the submit took to answer (its clock started
+     * somewhere in between). Else the middle between the last poll that saw the task running and the one that saw
+     * it ended; when the first poll already saw the end, the middle of that poll's second half: a little early, so
+     * the next plan looks sooner rather than later. Never outside what the polls saw.
+     */
     public Long getDurationMillis() {
-        if (report.durationMillis() != null) {
-            return report.durationMillis();
+        Long providerMillis = report.durationMillis();
+        if (completedAt == null) {
+            return providerMillis;
         }
-        return completedAt == null ? null : Duration.between(submittedAt, completedAt).toMillis();
+        long endedMillis = Duration.between(submittedAt, completedAt).toMillis();
+        long runningMillis = Math.min(endedMillis, lastRunningMillis);
+        if (providerMillis != null) {
+            long estimate = providerMillis + (submitAnswerMillis >= 0 ? submitAnswerMillis / 2 : 0);
+            // a task resumed after a restart has no polls of its own to bound the figure with
+            return lastRunningMillis < 0 ? estimate : Math.max(runningMillis, Math.min(endedMillis, estimate));
+        }
+        long from = lastRunningMillis >= 0 ? runningMillis : endedMillis / 2;
+        return (from + endedMillis) / 2;
+    }
+
+    /** When the submit's answer came, if this task was submitted by this process. */
+    void submitAnswered(Instant answeredAt) {
+        submitAnswerMillis = answeredAt == null ? -1 : Math.max(0, Duration.between(submittedAt, answeredAt).toMillis());
     }
 
     public Instant getCompletedAt() {
@@ -101,6 +123,8 @@ public class TaskWatch {
         }
         if (report.status().ended()) {
             completedAt = Instant.now();
+        } else {
+            lastRunningMillis = elapsedMillis();
         }
         planNext();
     }
@@ -112,14 +136,19 @@ public class TaskWatch {
         if (progress != null && progress > 0.05 && progress < 1 && elapsed > 0) {
             heldOff = false;
             long remaining = Math.round(elapsed * (1 - progress) / progress);
-            long floor = plan.known() ? plan.stepMillis() : 200;
+            long floor = plan.known() ? plan.minStepMillis() : 200;
             nextDelayMillis = Math.min(maxDelayMillis, Math.max(floor, Math.round(remaining * 0.9)));
-        } else if (plan.known() && elapsed < plan.slowMillis()) {
+        } else if (plan.known() && plan.nextPollMillis(elapsed) >= 0) {
             heldOff = false;
-            // small steps near the usual end, longer ones as the task runs into the tail of the spread
-            nextDelayMillis = Math.min(maxDelayMillis, Math.round(plan.stepMillis() * Math.pow(1.3, plannedPolls++)));
+            nextDelayMillis = Math.min(maxDelayMillis, plan.nextPollMillis(elapsed) - elapsed);
         } else {
-            backOff();
+            if (plan.known() && !pastEveryTaskSeen) {
+                // just slower than every task seen, often by a hair: back off from the smallest step, not the last one
+                pastEveryTaskSeen = true;
+                nextDelayMillis = plan.minStepMillis();
+            } else {
+                backOff();
+            }
         }
     }
 

@@ -125,7 +125,8 @@ class ModelScopeSandbox {
         long seed = body.hasNonNull("seed") ? body.get("seed").asLong() : Math.abs((long) prompt.hashCode());
         int maxRunning = server.behaviour().maxRunning();
         long now = System.currentTimeMillis();
-        if (maxRunning > 0 && tasks.values().stream().filter(t -> t.endsAt() > now).count() >= maxRunning) {
+        long running = maxRunning > 0 ? tasks.values().stream().filter(t -> t.endsAt() > now).count() : 0;
+        if (maxRunning > 0 && running >= maxRunning) {
             server.increment("modelscope", "over-limit");
             exchange.getResponseHeaders().set("Retry-After", "1");
             SandboxServer.respondJson(exchange, 429, Map.of("errors", Map.of("message",
@@ -141,6 +142,7 @@ class ModelScopeSandbox {
         tasks.put(id, new Task(id, model, prompt, seed, width, height, now, duration,
                 new java.util.concurrent.atomic.AtomicInteger(), new java.util.concurrent.atomic.AtomicBoolean()));
         server.increment("modelscope", "submits");
+        server.timings().running(running + 1);
         if (SandboxFaults.every(faults.submitErrorEvery(), request)) {
             // the task exists and will be charged, but the client never learns its id
             server.increment("modelscope", "errored");
@@ -208,7 +210,7 @@ class ModelScopeSandbox {
             answer.put("time_taken", (double) taskMillis);
             if (task.detected().compareAndSet(false, true)) {
                 // how late the client noticed the end, and how many polls it spent on the task
-                server.timings().detected(now - task.endsAt(), task.polls().get());
+                server.timings().detected(now - task.endsAt(), task.polls().get(), task.durationMillis());
             }
         }
         SandboxServer.respondJson(exchange, 200, answer);

@@ -14,8 +14,16 @@ public class SandboxTimings {
 
     private final List<Long> detectionMillis = new ArrayList<>();
     private final List<Integer> polls = new ArrayList<>();
+    private long peakRunning;
+    private long taskMillisTotal;
 
-    synchronized void detected(long delayMillis, int pollCount) {
+    /** Tasks running at once right after a submit (counted only when the sandbox enforces a limit). */
+    synchronized void running(long tasks) {
+        peakRunning = Math.max(peakRunning, tasks);
+    }
+
+    synchronized void detected(long delayMillis, int pollCount, long taskMillis) {
+        taskMillisTotal += taskMillis;
         detectionMillis.add(Math.max(0, delayMillis));
         polls.add(pollCount);
     }
@@ -23,11 +31,15 @@ public class SandboxTimings {
     public synchronized void reset() {
         detectionMillis.clear();
         polls.clear();
+        peakRunning = 0;
+        taskMillisTotal = 0;
     }
 
     public synchronized Map<String, Object> summary() {
         Map<String, Object> summary = new TreeMap<>();
         summary.put("detected_tasks", (long) detectionMillis.size());
+        summary.put("peak_running", peakRunning);
+        summary.put("task_ms_total", taskMillisTotal);
         if (detectionMillis.isEmpty()) {
             return summary;
         }

@@ -1,0 +1,138 @@
+package dev.promptrelay.bench;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A bare ModelScope stand-in written apart from the sandbox, so the benchmark can check that promptrelay reaches
+ * the provider's limit without any help the sandbox gives: no {@code time_taken}, no progress, no Retry-After.
+ * Tasks take L milliseconds; beyond C running at once, a submit gets a bare 429. Its own counts are the truth.
+ */
+final class StandInProvider implements AutoCloseable {
+
+    /** A 1x1 PNG. */
+    private static final byte[] PNG = Base64.getDecoder().decode(
+            "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");
+
+    private record Task(long startedAt, AtomicInteger polls, AtomicLong detectedAt) {
+    }
+
+    private final long latencyMillis;
+    private final int concurrency;
+    private final Map<String, Task> tasks = new ConcurrentHashMap<>();
+    private final AtomicInteger ids = new AtomicInteger(1);
+    private final AtomicInteger refused = new AtomicInteger();
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newFixedThreadPool(8);
+
+    StandInProvider(long latencyMillis, int concurrency) throws IOException {
+        this.latencyMillis = latencyMillis;
+        this.concurrency = concurrency;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    String baseUrl() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            exchange.getRequestBody().readAllBytes();
+            String path = exchange.getRequestURI().getPath();
+            long now = System.currentTimeMillis();
+            if (path.equals("/v1/images/generations")) {
+                synchronized (this) {
+                    long running = tasks.values().stream().filter(t -> now < t.startedAt() + latencyMillis).count();
+                    if (running >= concurrency) {
+                        refused.incrementAndGet();
+                        respond(exchange, 429, "application/json", "{\"errors\": {\"message\": \"busy\"}}");
+                        return;
+                    }
+                    String id = String.valueOf(ids.getAndIncrement());
+                    tasks.put(id, new Task(now, new AtomicInteger(), new AtomicLong(-1)));
+                    respond(exchange, 200, "application/json", "{\"task_id\": \"" + id + "\"}");
+                }
+            } else if (path.startsWith("/v1/tasks/")) {
+                Task task = tasks.get(path.substring("/v1/tasks/".length()));
+                if (task == null) {
+                    respond(exchange, 404, "application/json", "{\"errors\": {\"message\": \"no such task\"}}");
+                    return;
+                }
+                task.polls().incrementAndGet();
+                if (now < task.startedAt() + latencyMillis) {
+                    respond(exchange, 200, "application/json", "{\"task_status\": \"RUNNING\"}");
+                } else {
+                    task.detectedAt().compareAndSet(-1, now);
+                    respond(exchange, 200, "application/json", "{\"task_status\": \"SUCCEED\", \"output_images\": [\""
+                                                               + baseUrl() + "/files/" + path.hashCode() + ".png\"]}");
+                }
+            } else if (path.startsWith("/files/")) {
+                exchange.getResponseHeaders().set("Content-Type", "image/png");
+                exchange.sendResponseHeaders(200, PNG.length);
+                exchange.getResponseBody().write(PNG);
+            } else {
+                respond(exchange, 404, "text/plain", "not found");
+            }
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", type);
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** Polls per task and detection delays of the tasks submitted since {@code fromTaskId}. */
+    synchronized double[] pollsAndDetection(int fromTaskId) {
+        List<Long> delays = new ArrayList<>();
+        long polls = 0;
+        int counted = 0;
+        for (Map.Entry<String, Task> entry : tasks.entrySet()) {
+            if (Integer.parseInt(entry.getKey()) < fromTaskId || entry.getValue().detectedAt().get() < 0) {
+                continue;
+            }
+            Task task = entry.getValue();
+            counted++;
+            polls += task.polls().get();
+            delays.add(task.detectedAt().get() - task.startedAt() - latencyMillis);
+        }
+        delays.sort(null);
+        double mean = delays.stream().mapToLong(Long::longValue).average().orElse(-1);
+        double p95 = delays.isEmpty() ? -1 : delays.get((int) Math.round(0.95 * (delays.size() - 1)));
+        return new double[] {counted == 0 ? -1 : polls / (double) counted, mean, p95};
+    }
+
+    int nextTaskId() {
+        return ids.get();
+    }
+
+    int refused() {
+        return refused.get();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

@@ -1,0 +1,123 @@
+package dev.promptrelay.journal;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Journal writes from many threads in one commit: each caller still returns only once its own change is committed,
+ * but a database that writes every commit through (H2 with WRITE_DELAY=0) writes once for all the changes that
+ * queued up meanwhile, instead of once per change, one after the other.
+ */
+final class GroupCommit {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+    /** Changes in one commit at most: a commit stays short even when thousands queue up. */
+    private static final int MAX_BATCH = 256;
+
+    @FunctionalInterface
+    interface SqlWork<T> {
+        T run(Connection c) throws SQLException, IOException;
+    }
+
+    private record Pending<T>(SqlWork<T> work, CompletableFuture<T> done) {
+
+        void runIn(Connection c, List<Runnable> completions) throws SQLException, IOException {
+            T result = work.run(c);
+            completions.add(() -> done.complete(result));
+        }
+    }
+
+    private final DataSource dataSource;
+    private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+
+    GroupCommit(DataSource dataSource) {
+        this.dataSource = dataSource;
+        Thread writer = new Thread(this::writeForever, "journal-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    <T> T write(SqlWork<T> work) {
+        Pending<T> pending = new Pending<>(work, new CompletableFuture<>());
+        queue.add(pending);
+        try {
+            return pending.done().join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new IllegalStateException("job journal: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private void writeForever() {
+        List<Pending<?>> batch = new ArrayList<>();
+        while (true) {
+            try {
+                Pending<?> first = queue.poll(1, TimeUnit.SECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                commit(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                batch.forEach(p -> p.done().completeExceptionally(e));
+                return;
+            } catch (Throwable e) {
+                // never leave a caller waiting: whatever went wrong is theirs to report
+                batch.forEach(p -> p.done().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /** All in one transaction; when one change fails, each is tried alone so only that one fails. */
+    private void commit(List<Pending<?>> batch) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            List<Runnable> completions = new ArrayList<>(batch.size());
+            try {
+                for (Pending<?> pending : batch) {
+                    pending.runIn(c, completions);
+                }
+                c.commit();
+                completions.forEach(Runnable::run);
+                return;
+            } catch (SQLException | IOException | RuntimeException e) {
+                c.rollback();
+                if (batch.size() == 1) {
+                    batch.get(0).done().completeExceptionally(e);
+                    return;
+                }
+                LOG.debug("a journal write in a group of {} failed; writing them one by one", batch.size(), e);
+            }
+            for (Pending<?> pending : batch) {
+                List<Runnable> alone = new ArrayList<>(1);
+                try {
+                    pending.runIn(c, alone);
+                    c.commit();
+                    alone.forEach(Runnable::run);
+                } catch (SQLException | IOException | RuntimeException e) {
+                    c.rollback();
+                    pending.done().completeExceptionally(e);
+                }
+            }
+        }
+    }
+}
