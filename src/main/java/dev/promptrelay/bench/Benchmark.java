@@ -48,13 +48,13 @@ public final class Benchmark {
     record Scenario(String label, Kind kind, int concurrency, long latencyMillis, double sigma, int jobs, int heapMb) {
 
         Scenario(String label, int concurrency, long latencyMillis, double sigma, int jobs) {
-            this(label, Kind.THROUGHPUT, concurrency, latencyMillis, sigma, jobs, 512);
+            this(label, Kind.THROUGHPUT, concurrency, latencyMillis, sigma, jobs, 256);
         }
     }
 
     /** What one scenario measured. */
     record Result(Scenario scenario, double wallSeconds, double efficiency, double jobsPerSecond, double pollsPerTask,
-            long detectionMeanMillis, long detectionP95Millis, double cpuMillisPerJob, double peakHeapMb) {
+            long detectionMeanMillis, long detectionP95Millis, double cpuMillisPerJob, String heap) {
     }
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -76,7 +76,7 @@ public final class Benchmark {
                 new Scenario("C=4, L=2 s fixed, N=40", 4, 2000, 0, 40),
                 new Scenario("C=4, L=2 s log-normal (sigma 0.5), N=40", 4, 2000, 0.5, 40),
                 new Scenario("C=8, L=10 s fixed, N=40", 8, 10_000, 0, 40),
-                new Scenario("independent stand-in, C=4, L=2 s, N=40", Kind.STAND_IN, 4, 2000, 0, 40, 512),
+                new Scenario("independent stand-in, C=4, L=2 s, N=40", Kind.STAND_IN, 4, 2000, 0, 40, 256),
                 new Scenario("zero latency, C=64, N=1000", 64, 0, 0, 1000),
                 new Scenario("10,000 tasks in flight (-Xmx256m)", Kind.IN_FLIGHT, 10_000, 900_000, 0, 10_000, 256),
                 new Scenario("one 500 MB video (-Xmx256m)", Kind.BIG_VIDEO, 1, 500, 0, 500, 256));
@@ -107,7 +107,7 @@ public final class Benchmark {
         try (SandboxServer provider = new SandboxServer(behaviour).start(0)) {
             int management = freePort();
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx" + scenario.heapMb() + "m"));
+                    "-Xmx" + scenario.heapMb() + "m", "-Xlog:gc:file=" + dir.resolve("gc.log")));
             // e.g. a profiler: PROMPTRELAY_BENCH_JVM_OPTS="-XX:StartFlightRecording=filename=app.jfr"
             String jvmOptions = System.getenv().getOrDefault("PROMPTRELAY_BENCH_JVM_OPTS", "");
             if (!jvmOptions.isBlank()) {
@@ -152,12 +152,12 @@ public final class Benchmark {
                     return againstStandIn(scenario, dir, standIn, app, management);
                 }
                 // a few tasks first: the app plans its polls from the durations it has seen
-                runBatch(dir, "warmup", Math.max(8, scenario.concurrency() * 2), app, management, null);
+                runBatch(dir, "warmup", Math.max(8, scenario.concurrency() * 2), app, null);
                 provider.timings().reset();
                 long cpuBefore = app.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(0L);
                 long pollsBefore = provider.count("polls");
-                double[] peakHeap = {0};
-                double wall = runBatch(dir, "measured", scenario.jobs(), app, management, peakHeap);
+                double[] window = new double[2];
+                double wall = runBatch(dir, "measured", scenario.jobs(), app, window);
                 long cpu = app.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(0L) - cpuBefore;
                 Map<String, Object> timings = provider.timings().summary();
                 // the durations the provider drew: with spread ones, their mean is above the median L
@@ -167,7 +167,7 @@ public final class Benchmark {
                 return new Result(scenario, wall, ideal / wall, scenario.jobs() / wall, polls,
                         ((Number) timings.getOrDefault("detection_ms_mean", 0L)).longValue(),
                         ((Number) timings.getOrDefault("detection_ms_p95", 0L)).longValue(),
-                        cpu / (double) scenario.jobs(), peakHeap[0]);
+                        cpu / (double) scenario.jobs(), GcLog.heap(dir.resolve("gc.log"), window[0], window[1]));
             } finally {
                 if (standIn != null) {
                     standIn.close();
@@ -183,19 +183,20 @@ public final class Benchmark {
     /** N jobs against the stand-in, after a warm-up; its own counts give polls and detection. */
     private static Result againstStandIn(Scenario scenario, Path dir, StandInProvider standIn, Process app,
                                          int management) throws Exception {
-        runBatch(dir, "warmup", Math.max(8, scenario.concurrency() * 2), app, management, null);
+        runBatch(dir, "warmup", Math.max(8, scenario.concurrency() * 2), app, null);
         int firstTask = standIn.nextTaskId();
         int refusedBefore = standIn.refused();
         long cpuBefore = cpuMillis(app);
-        double[] peakHeap = {0};
-        double wall = runBatch(dir, "measured", scenario.jobs(), app, management, peakHeap);
+        double[] window = new double[2];
+        double wall = runBatch(dir, "measured", scenario.jobs(), app, window);
         double[] polls = standIn.pollsAndDetection(firstTask);
         if (standIn.refused() > refusedBefore) {
             System.out.println("the stand-in refused " + (standIn.refused() - refusedBefore) + " submit(s) with 429");
         }
         double ideal = scenario.jobs() * (scenario.latencyMillis() / 1000.0) / scenario.concurrency();
         return new Result(scenario, wall, ideal / wall, scenario.jobs() / wall, polls[0], Math.round(polls[1]),
-                Math.round(polls[2]), (cpuMillis(app) - cpuBefore) / (double) scenario.jobs(), peakHeap[0]);
+                Math.round(polls[2]), (cpuMillis(app) - cpuBefore) / (double) scenario.jobs(),
+                GcLog.heap(dir.resolve("gc.log"), window[0], window[1]));
     }
 
     /** Submits N tasks that outlast the run and reports the heap once all of them are running at the provider. */
@@ -208,54 +209,47 @@ public final class Benchmark {
         Path temp = Files.writeString(dir.resolve("inflight.tmp"), prompts);
         long cpuBefore = cpuMillis(app);
         long start = System.nanoTime();
+        double from = uptimeSeconds(app);
         Files.move(temp, inbox.resolve("inflight.txt"));
-        double peakHeap = 0;
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(12);
         while (((Number) provider.timings().summary().get("peak_running")).longValue() < scenario.jobs()) {
             if (!app.isAlive() || System.nanoTime() > deadline) {
                 throw new IllegalStateException("not all tasks got under way; see " + dir.resolve("app.log"));
             }
-            peakHeap = Math.max(peakHeap, usedHeapMb(management));
             Thread.sleep(100);
         }
         double wall = (System.nanoTime() - start) / 1e9;
-        // a few seconds with every task in flight: the heap they hold at rest, after a collection or two
-        for (int i = 0; i < 50; i++) {
-            peakHeap = Math.max(peakHeap, usedHeapMb(management));
-            Thread.sleep(100);
-        }
+        // a while with every task in flight: what they hold at rest shows after the next collections
+        Thread.sleep(10_000);
         return new Result(scenario, wall, Double.NaN, scenario.jobs() / wall, Double.NaN, -1, -1,
-                (cpuMillis(app) - cpuBefore) / (double) scenario.jobs(), peakHeap);
+                (cpuMillis(app) - cpuBefore) / (double) scenario.jobs(),
+                GcLog.heap(dir.resolve("gc.log"), from, uptimeSeconds(app)));
     }
 
     /** One video of N MB: the growth of used heap over what the idle application held, while it streams to disk. */
     private static Result bigVideo(Scenario scenario, Path dir, Process app, int management) throws Exception {
         awaitStarted(app, management);
-        double idleHeap = Double.MAX_VALUE;
-        for (int i = 0; i < 20; i++) {
-            idleHeap = Math.min(idleHeap, usedHeapMb(management));
-            Thread.sleep(100);
-        }
         Path inbox = Files.createDirectories(dir.resolve("inbox"));
         Path temp = Files.writeString(dir.resolve("video.tmp"), "{\"provider\": \"modellix\", \"model\": "
                                                                + "\"kling/kling-v2.1-t2v\", \"type\": \"text-to-video\", \"prompt\": \"waves\"}");
         long start = System.nanoTime();
+        double from = uptimeSeconds(app);
         Files.move(temp, inbox.resolve("video.json"));
         Path archived = dir.resolve("archive").resolve("video.json");
-        double peakHeap = 0;
         while (!Files.exists(archived)) {
             if (Files.exists(dir.resolve("failed").resolve("video.json")) || !app.isAlive()) {
                 throw new IllegalStateException("the video did not arrive; see " + dir.resolve("app.log"));
             }
-            peakHeap = Math.max(peakHeap, usedHeapMb(management));
             Thread.sleep(100);
         }
         double wall = (System.nanoTime() - start) / 1e9;
+        double to = uptimeSeconds(app);
         long written = Files.size(dir.resolve("outbox").resolve("video").resolve("001-1.mp4"));
         if (written != scenario.jobs() * 1024L * 1024L) {
             throw new IllegalStateException("the video has " + written + " bytes");
         }
-        return new Result(scenario, wall, Double.NaN, 1 / wall, Double.NaN, -1, -1, Double.NaN, peakHeap - idleHeap);
+        return new Result(scenario, wall, Double.NaN, 1 / wall, Double.NaN, -1, -1, Double.NaN,
+                GcLog.growth(dir.resolve("gc.log"), from, to));
     }
 
     private static void awaitStarted(Process app, int management) throws InterruptedException {
@@ -267,18 +261,23 @@ public final class Benchmark {
         }
     }
 
+    private static double uptimeSeconds(Process app) {
+        return app.toHandle().info().startInstant()
+                .map(started -> Duration.between(started, java.time.Instant.now()).toMillis() / 1000.0).orElse(0.0);
+    }
+
     private static long cpuMillis(Process app) {
         return app.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(0L);
     }
 
     /** Drops a file of N small prompts and waits until it is archived; returns the wall time in seconds. */
-    private static double runBatch(Path dir, String name, int jobs, Process app, int management, double[] peakHeap)
-            throws Exception {
+    private static double runBatch(Path dir, String name, int jobs, Process app, double[] window) throws Exception {
         Path inbox = Files.createDirectories(dir.resolve("inbox"));
         String prompts = IntStream.rangeClosed(1, jobs).mapToObj(i -> name + " prompt " + i + " --size 64x64")
                 .collect(Collectors.joining("\n"));
         Path temp = Files.writeString(dir.resolve(name + ".tmp"), prompts);
         long start = System.nanoTime();
+        double from = uptimeSeconds(app);
         Files.move(temp, inbox.resolve(name + ".txt"));
         Path archived = dir.resolve("archive").resolve(name + ".txt");
         Path failed = dir.resolve("failed").resolve(name + ".txt");
@@ -286,10 +285,11 @@ public final class Benchmark {
             if (Files.exists(failed) || !app.isAlive()) {
                 throw new IllegalStateException(name + " did not succeed; see " + dir.resolve("app.log"));
             }
-            if (peakHeap != null) {
-                peakHeap[0] = Math.max(peakHeap[0], usedHeapMb(management));
-            }
-            Thread.sleep(100);
+            Thread.sleep(20);
+        }
+        if (window != null) {
+            window[0] = from;
+            window[1] = uptimeSeconds(app);
         }
         // the file is archived after its last output: the wall time ends when the last image was written
         return (System.nanoTime() - start) / 1e9;
@@ -321,10 +321,10 @@ public final class Benchmark {
     }
 
     static String row(Result r) {
-        return String.format(Locale.ROOT, "| %s | %.1f | %s | %.1f | %s | %s | %s | %s | %.0f |", r.scenario().label(),
+        return String.format(Locale.ROOT, "| %s | %.1f | %s | %.1f | %s | %s | %s | %s | %s |", r.scenario().label(),
                 r.wallSeconds(), r.scenario().latencyMillis() == 0 ? "n/a" : figure("%.2f", r.efficiency()),
                 r.jobsPerSecond(), figure("%.2f", r.pollsPerTask()), figure("%.0f", r.detectionMeanMillis()),
-                figure("%.0f", r.detectionP95Millis()), figure("%.1f", r.cpuMillisPerJob()), r.peakHeapMb());
+                figure("%.0f", r.detectionP95Millis()), figure("%.1f", r.cpuMillisPerJob()), r.heap());
     }
 
     private static String figure(String format, double value) {
@@ -333,7 +333,7 @@ public final class Benchmark {
 
     static String table(List<Result> results) {
         StringBuilder table = new StringBuilder("| scenario | wall s | efficiency | jobs/s | polls/task | detection mean ms "
-                                                + "| detection p95 ms | CPU ms/job | peak used heap MB |\n"
+                                                + "| detection p95 ms | CPU ms/job | heap MB: peak used / peak live |\n"
                                                 + "|---|---|---|---|---|---|---|---|---|\n");
         results.forEach(r -> table.append(row(r)).append('\n'));
         return table.toString();

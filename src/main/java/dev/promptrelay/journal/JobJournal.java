@@ -129,22 +129,25 @@ public class JobJournal {
                 "UPDATE job SET state = 'running', task_id = ?, updated_at = ? WHERE id = ?", taskId, now, jobId));
     }
 
-    public void recordPoll(String jobId, String providerStatus) {
+    /** The provider's word for the task and the polls so far, when the word changes (not at every poll). */
+    public void recordPoll(String jobId, String providerStatus, int polls) {
         write(c -> update(c,
-                "UPDATE job SET polls = polls + 1, provider_status = ?, updated_at = ? WHERE id = ?", providerStatus,
+                "UPDATE job SET polls = ?, provider_status = ?, updated_at = ? WHERE id = ?", polls, providerStatus,
                 now(), jobId));
     }
 
-    /** The task ended well; durationMillis (how long it took, as the provider counts) feeds later poll plans. */
-    public void markCompleted(String jobId, Long durationMillis) {
+    /** The provider reported the task done: when (from its own figure if it gave one), its word, the polls it took. */
+    public void markCompleted(String jobId, Long durationMillis, String providerStatus, int polls) {
         OffsetDateTime now = now();
         write(c -> {
             Job job = jobs(c, "WHERE j.id = ?", jobId).get(0);
             OffsetDateTime completed = durationMillis != null && job.submittedAt() != null
                     ? job.submittedAt().plusMillis(durationMillis).atOffset(java.time.ZoneOffset.UTC) : now;
-            return update(c, "UPDATE job SET completed_at = ?, updated_at = ? WHERE id = ?", completed, now, jobId);
+            return update(c, "UPDATE job SET completed_at = ?, provider_status = ?, polls = ?, updated_at = ? "
+                             + "WHERE id = ?", completed, providerStatus, polls, now, jobId);
         });
     }
+
 
     public boolean outputWritten(String jobId, int index) {
         return inTransaction(c -> count(c, "SELECT COUNT(*) FROM job_output WHERE job_id = ? AND output_index = ?",

@@ -24,6 +24,8 @@ public class TaskWatch {
     private long lastRunningMillis = -1;
     private boolean pastEveryTaskSeen;
     private long submitAnswerMillis = -1;
+    private int polls;
+    private boolean statusChanged;
 
     public TaskWatch(Instant submittedAt, Duration timeout, Duration grace, long firstDelayMillis, long maxDelayMillis) {
         this(submittedAt, timeout, grace, firstDelayMillis, maxDelayMillis, PollPlan.UNKNOWN);
@@ -114,13 +116,25 @@ public class TaskWatch {
         return failure;
     }
 
+    /** The provider's word changed at the last poll: worth journaling, unlike every poll of a running task. */
+    public boolean isStatusChanged() {
+        return statusChanged;
+    }
+
+    public int getPolls() {
+        return polls;
+    }
+
     void polled(TaskReport newReport) {
+        polls++;
+        String before = report.providerStatus();
         if (newReport.notFoundYet() && Instant.now().isBefore(notFoundGraceEnds)) {
             // the provider does not know a task it just accepted for a few seconds: believe it only after the grace
             report = TaskReport.of(TaskStatus.SUBMITTED, newReport.providerStatus(), List.of(), null);
         } else {
             report = newReport;
         }
+        statusChanged = !java.util.Objects.equals(before, report.providerStatus()) || report.status().ended();
         if (report.status().ended()) {
             completedAt = Instant.now();
         } else {
@@ -157,6 +171,7 @@ public class TaskWatch {
     }
 
     void unanswered() {
+        statusChanged = false;
         backOff();
     }
 
