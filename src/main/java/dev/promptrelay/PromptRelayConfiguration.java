@@ -35,6 +35,7 @@ import dev.promptrelay.schedule.Schedules;
 import dev.promptrelay.sandbox.SandboxFaults;
 import dev.promptrelay.sandbox.SandboxServer;
 import com.zaxxer.hikari.HikariConfig;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -51,6 +52,10 @@ import org.slf4j.LoggerFactory;
  */
 @Configuration
 public class PromptRelayConfiguration implements CamelConfiguration {
+
+    /** The thread pool profile the routes' delays name: waits scheduled without bound, run by a few threads. */
+    public static final String WAITS_POOL = "promptrelayWaits";
+    private static final int WAITS_THREADS = 16;
 
     private static final Logger LOG = LoggerFactory.getLogger(PromptRelayConfiguration.class);
     private static final Map<String, String> KEY_VARIABLES = Map.of("modelscope", "MODELSCOPE_API_KEY", "modellix",
@@ -120,6 +125,10 @@ public class PromptRelayConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        // the routes' waits (before polls, submits, downloads) hold no thread while they wait, and thousands of tasks
+        // may wait at once: Camel's default pool lets 1000 wait, then makes the caller sleep, which stalls a route
+        context.getExecutorServiceManager().registerThreadPoolProfile(new ThreadPoolProfileBuilder(WAITS_POOL)
+                .poolSize(WAITS_THREADS).maxPoolSize(WAITS_THREADS).maxQueueSize(-1).build());
         // an application without a drop folder gets no inbox folder either
         Path inboxDir = inboxEnabled ? folder(inbox) : Path.of(inbox).toAbsolutePath().normalize();
         Path stateDirPath = folder(stateDir);

@@ -125,8 +125,7 @@ class ModelScopeSandbox {
         long seed = body.hasNonNull("seed") ? body.get("seed").asLong() : Math.abs((long) prompt.hashCode());
         int maxRunning = server.behaviour().maxRunning();
         long now = System.currentTimeMillis();
-        long running = maxRunning > 0 ? tasks.values().stream().filter(t -> t.endsAt() > now).count() : 0;
-        if (maxRunning > 0 && running >= maxRunning) {
+        if (maxRunning > 0 && tasks.values().stream().filter(t -> t.endsAt() > now).count() >= maxRunning) {
             server.increment("modelscope", "over-limit");
             exchange.getResponseHeaders().set("Retry-After", "1");
             SandboxServer.respondJson(exchange, 429, Map.of("errors", Map.of("message",
@@ -142,7 +141,6 @@ class ModelScopeSandbox {
         tasks.put(id, new Task(id, model, prompt, seed, width, height, now, duration,
                 new java.util.concurrent.atomic.AtomicInteger(), new java.util.concurrent.atomic.AtomicBoolean()));
         server.increment("modelscope", "submits");
-        server.timings().running(running + 1);
         if (SandboxFaults.every(faults.submitErrorEvery(), request)) {
             // the task exists and will be charged, but the client never learns its id
             server.increment("modelscope", "errored");

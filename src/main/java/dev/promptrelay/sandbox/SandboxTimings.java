@@ -14,13 +14,7 @@ public class SandboxTimings {
 
     private final List<Long> detectionMillis = new ArrayList<>();
     private final List<Integer> polls = new ArrayList<>();
-    private long peakRunning;
     private long taskMillisTotal;
-
-    /** Tasks running at once right after a submit (counted only when the sandbox enforces a limit). */
-    synchronized void running(long tasks) {
-        peakRunning = Math.max(peakRunning, tasks);
-    }
 
     synchronized void detected(long delayMillis, int pollCount, long taskMillis) {
         taskMillisTotal += taskMillis;
@@ -31,14 +25,12 @@ public class SandboxTimings {
     public synchronized void reset() {
         detectionMillis.clear();
         polls.clear();
-        peakRunning = 0;
         taskMillisTotal = 0;
     }
 
     public synchronized Map<String, Object> summary() {
         Map<String, Object> summary = new TreeMap<>();
         summary.put("detected_tasks", (long) detectionMillis.size());
-        summary.put("peak_running", peakRunning);
         summary.put("task_ms_total", taskMillisTotal);
         if (detectionMillis.isEmpty()) {
             return summary;
