@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 final class JournalSchema {
 
     private static final Logger LOG = LoggerFactory.getLogger(JournalSchema.class);
-    static final List<String> MIGRATIONS = List.of("V1__journal.sql", "V2__schedules.sql");
+    static final List<String> MIGRATIONS = List.of("V1__journal.sql", "V2__schedules.sql", "V3__indexes.sql");
 
     private JournalSchema() {
     }

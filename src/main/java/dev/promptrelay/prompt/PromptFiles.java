@@ -191,22 +191,23 @@ public class PromptFiles {
 
     /**
      * As each job ends: a progress line in the log ({@code batch.txt: 7/20 done, 1 failed, ~40 s left}), for a big
-     * file at most one a second; its summary file is brought up to date by {@link #refreshSummaries()}. Cheap: one
-     * count, whatever the size of the file.
+     * file at most one a second (its jobs are counted only then); its summary file is brought up to date by
+     * {@link #refreshSummaries()}.
      */
     public void progress(String promptFileId) {
         PromptFileRecord file = journal.promptFileRecord(promptFileId);
         if (file == null) {
             return;
         }
-        JobJournal.JobCounts counts = journal.jobCounts(promptFileId);
-        if (counts.ended() == counts.total() || counts.ended() == 0) {
-            return;
-        }
+        // its summary is rewritten at the next refresh, unless the file is closed by then
         inProgress.add(promptFileId);
         Instant now = Instant.now();
         Instant last = lastProgressLine.get(promptFileId);
-        if (counts.total() <= PROGRESS_LINE_EVERY_JOB || last == null || !now.isBefore(last.plusSeconds(1))) {
+        if (file.jobCount() <= PROGRESS_LINE_EVERY_JOB || last == null || !now.isBefore(last.plusSeconds(1))) {
+            JobJournal.JobCounts counts = journal.jobCounts(promptFileId);
+            if (counts.ended() == counts.total() || counts.ended() == 0) {
+                return;
+            }
             lastProgressLine.put(promptFileId, now);
             long elapsed = java.time.Duration.between(file.receivedAt(), now).toSeconds();
             long left = elapsed * (counts.total() - counts.ended()) / counts.ended();
