@@ -3,6 +3,7 @@ package dev.promptrelay.provider;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -134,7 +135,7 @@ public class TaskWatch {
         } else {
             report = newReport;
         }
-        statusChanged = !java.util.Objects.equals(before, report.providerStatus()) || report.status().ended();
+        statusChanged = !Objects.equals(before, report.providerStatus()) || report.status().ended();
         if (report.status().ended()) {
             completedAt = Instant.now();
         } else {
@@ -152,17 +153,19 @@ public class TaskWatch {
             long remaining = Math.round(elapsed * (1 - progress) / progress);
             long floor = plan.known() ? plan.minStepMillis() : 200;
             nextDelayMillis = Math.min(maxDelayMillis, Math.max(floor, Math.round(remaining * 0.9)));
-        } else if (plan.known() && plan.nextPollMillis(elapsed) >= 0) {
+            return;
+        }
+        long planned = plan.known() ? plan.nextPollMillis(elapsed) : -1;
+        if (planned >= 0) {
             heldOff = false;
-            nextDelayMillis = Math.min(maxDelayMillis, plan.nextPollMillis(elapsed) - elapsed);
+            nextDelayMillis = Math.min(maxDelayMillis, planned - elapsed);
+        } else if (plan.known() && !pastEveryTaskSeen) {
+            // just slower than every task seen, often by a hair: back off from the smallest step, not the last one
+            heldOff = false;
+            pastEveryTaskSeen = true;
+            nextDelayMillis = plan.minStepMillis();
         } else {
-            if (plan.known() && !pastEveryTaskSeen) {
-                // just slower than every task seen, often by a hair: back off from the smallest step, not the last one
-                pastEveryTaskSeen = true;
-                nextDelayMillis = plan.minStepMillis();
-            } else {
-                backOff();
-            }
+            backOff();
         }
     }
 
