@@ -24,6 +24,11 @@ import com.sun.net.httpserver.HttpServer;
  */
 final class StandInProvider implements AutoCloseable {
 
+    static {
+        // as in the sandbox: no 40 ms Nagle stall per answer, which a real provider's server does not add
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     /** A 1x1 PNG. */
     private static final byte[] PNG = Base64.getDecoder().decode(
             "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");

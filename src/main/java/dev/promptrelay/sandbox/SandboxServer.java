@@ -22,6 +22,12 @@ import com.sun.net.httpserver.HttpServer;
  */
 public class SandboxServer implements AutoCloseable {
 
+    static {
+        // the JDK's server writes headers and body apart with Nagle's algorithm on: against the client's delayed
+        // ACK, every answer would wait up to 40 ms, which no real provider's server adds (read once, at first use)
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     static final ObjectMapper JSON = new ObjectMapper();
     static final String MODELLIX_PREFIX = "/modellix/api/v1";
     static final String SCENARIO_PREFIX = "/scenario/v1";
