@@ -15,6 +15,7 @@ import dev.promptrelay.journal.JobOutcomes;
 import dev.promptrelay.observe.JobMetrics;
 import dev.promptrelay.observe.JournalHealthCheck;
 import dev.promptrelay.observe.ProviderHealthCheck;
+import dev.promptrelay.journal.DispatchWakeUp;
 import dev.promptrelay.journal.JobJournal;
 import dev.promptrelay.output.OutputWriter;
 import dev.promptrelay.prompt.InputImages;
@@ -185,6 +186,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
 
         context.getRegistry().bind("providers", providers);
         context.getRegistry().bind("journal", journal);
+        context.getRegistry().bind("dispatch", new DispatchWakeUp(context.createProducerTemplate()));
         JobMetrics metrics = new JobMetrics(context);
         context.getRegistry().bind("jobOutcomes", new JobOutcomes(journal, metrics));
         // health checks once Camel's health check registry exists, that is once Camel starts
