@@ -84,9 +84,9 @@ public class JobJournal {
 
     /**
      * Takes queued jobs, oldest first, as far as each provider has room under its cap of tasks in flight, and marks
-     * them dispatched.
+     * them dispatched. It is a journal write, and those run one at a time: two claims never share the same room.
      */
-    public synchronized List<Job> claimQueued() {
+    public List<Job> claimQueued() {
         return write(c -> {
             List<Job> claimed = new ArrayList<>();
             for (Map.Entry<String, Integer> cap : maxConcurrentByProvider.entrySet()) {
@@ -136,7 +136,10 @@ public class JobJournal {
                 now(), jobId));
     }
 
-    /** The provider reported the task done: when (from its own figure if it gave one), its word, the polls it took. */
+    /**
+     * The provider reported the task done: how long it took counted from when the submit left (it feeds later poll
+     * plans), the provider's word, and the polls it took.
+     */
     public void markCompleted(String jobId, Long durationMillis, String providerStatus, int polls) {
         OffsetDateTime now = now();
         write(c -> {
