@@ -18,6 +18,7 @@ import dev.promptrelay.observe.ProviderHealthCheck;
 import dev.promptrelay.journal.DispatchWakeUp;
 import dev.promptrelay.journal.JobJournal;
 import dev.promptrelay.output.OutputWriter;
+import dev.promptrelay.prompt.InboxEntries;
 import dev.promptrelay.prompt.InputImages;
 import dev.promptrelay.prompt.PromptFileReader;
 import dev.promptrelay.prompt.PromptFiles;
@@ -66,6 +67,10 @@ public class PromptRelayConfiguration implements CamelConfiguration {
     String inbox;
     @PropertyInject(value = "promptrelay.inbox.enabled", defaultValue = "true")
     boolean inboxEnabled;
+    @PropertyInject(value = "promptrelay.inbox.settle-millis", defaultValue = "1000")
+    long inboxSettleMillis;
+    @PropertyInject(value = "promptrelay.resubmit-unjournaled", defaultValue = "false")
+    boolean resubmitUnjournaled;
     @PropertyInject("promptrelay.outbox")
     String outbox;
     @PropertyInject("promptrelay.archive")
@@ -131,9 +136,9 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         context.getExecutorServiceManager().registerThreadPoolProfile(new ThreadPoolProfileBuilder(WAITS_POOL)
                 .poolSize(WAITS_THREADS).maxPoolSize(WAITS_THREADS).maxQueueSize(-1).build());
         // an application without a drop folder gets no inbox folder either
-        Path inboxDir = inboxEnabled ? folder(inbox) : Path.of(inbox).toAbsolutePath().normalize();
-        Path stateDirPath = folder(stateDir);
-        Path heldDir = folder(stateDirPath.resolve("in-progress").toString());
+        Folders folders = Folders.of(inbox, outbox, archive, failed, stateDir).create(inboxEnabled);
+        Path inboxDir = folders.inbox();
+        Path stateDirPath = folders.stateDir();
 
         ProviderSettings modelScope = withScriptsConfig(providerSettings(context, "modelscope"));
         ProviderSettings modellix = providerSettings(context, "modellix");
@@ -197,16 +202,15 @@ public class PromptRelayConfiguration implements CamelConfiguration {
                 health.register(new JournalHealthCheck(pool));
             }
         });
-        InputImages inputImages = new InputImages(inboxDir, folder(stateDirPath.resolve("input-images").toString()),
-                maxInputImageBytes);
+        InputImages inputImages = new InputImages(inboxDir, folders.inputImages(), maxInputImageBytes);
         PromptFileReader reader = new PromptFileReader(providers, defaultProvider, maxPromptFileBytes, maxJobsPerFile,
                 inputImages);
         context.getRegistry().bind("promptFileReader", reader);
-        PromptFiles promptFiles = new PromptFiles(inboxDir, heldDir, folder(archive), folder(failed), folder(outbox),
-                journal);
+        PromptFiles promptFiles = new PromptFiles(folders, journal, inputImages, inboxSettleMillis, resubmitUnjournaled);
         context.getRegistry().bind("promptFiles", promptFiles);
-        context.getRegistry().bind("jobsApi", new JobsApi(promptFiles, reader, journal, apiToken(context)));
-        context.getRegistry().bind("embeddedJobs", new EmbeddedJobs(promptFiles, reader, journal));
+        context.getRegistry().bind("inboxEntries", new InboxEntries(inboxDir, promptFiles, inboxSettleMillis));
+        context.getRegistry().bind("jobsApi", new JobsApi(promptFiles, reader, journal, folders, apiToken(context)));
+        context.getRegistry().bind("embeddedJobs", new EmbeddedJobs(promptFiles, reader, journal, folders));
         Map<String, Integer> requestsPerMinute = new LinkedHashMap<>();
         for (ProviderMapping mapping : mappings) {
             requestsPerMinute.put(mapping.id(), Integer.parseInt(context.getPropertiesComponent()
@@ -215,7 +219,8 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         ProviderPacing pacing = new ProviderPacing(requestsPerMinute);
         context.getRegistry().bind("pacing", pacing);
         context.getRegistry().bind("taskProtocol", new TaskProtocol(providers, pacing, metrics,
-                (provider, model) -> journal.recentTaskMillis(provider, model, TaskDurations.SAMPLES), maxSubmitAttempts,
+                (provider, model) -> journal.recentTaskMillis(provider, model, TaskDurations.SAMPLES), inputImages,
+                maxSubmitAttempts,
                 Duration.ofSeconds(pollTimeoutSeconds), Duration.ofSeconds(videoPollTimeoutSeconds),
                 Duration.ofSeconds(notFoundGraceSeconds), firstPollDelayMillis, maxPollDelayMillis,
                 retryAmbiguousSubmit, downloadMaxRetries));
@@ -227,7 +232,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         Schedules schedules = new Schedules(Schedules.fromSettings(scheduleSettings), inboxDir, journal);
         context.getRegistry().bind("schedules", schedules);
         context.addStartupListener(schedules);
-        context.getRegistry().bind("outputWriter", new OutputWriter(folder(outbox), journal, providers, metrics));
+        context.getRegistry().bind("outputWriter", new OutputWriter(folders.outbox(), journal, providers, metrics));
     }
 
     /** promptrelay.<id>.base-url, .api-key, .api-secret, .model and .max-concurrent. */
@@ -277,13 +282,6 @@ public class PromptRelayConfiguration implements CamelConfiguration {
 
     private static ProviderSettings inSandboxIfKeyless(ProviderSettings settings, SandboxServer sandbox) {
         return settings.hasKey() ? settings : settings.inSandbox(sandbox.baseUrlFor(settings.id()));
-    }
-
-    /** Relative paths resolve against the working directory; every folder exists before a route starts. */
-    private static Path folder(String setting) throws java.io.IOException {
-        Path path = Path.of(setting).toAbsolutePath().normalize();
-        Files.createDirectories(path);
-        return path;
     }
 
     /** Stops the embedded sandbox with Camel. */

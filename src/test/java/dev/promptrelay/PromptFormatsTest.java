@@ -129,8 +129,10 @@ class PromptFormatsTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(folders.archive.resolve("edit.json")));
 
         JsonNode sidecar = folders.json(sidecar(folders.outbox.resolve("edit").resolve("001-1.png")));
-        assertThat(sidecar.path("parameters").path("image").asText()).as("a copy kept in the state directory")
-                .contains("input-images").endsWith(".png");
+        assertThat(sidecar.path("parameters").path("image").asText()).as("what was asked").isEqualTo("images/cat.png");
+        String kept = sidecar.path("parameters").path("kept_image").asText();
+        assertThat(kept).as("a copy kept in the state directory, by content").matches("[0-9a-f]{64}\\.png");
+        assertThat(folders.root.resolve("state").resolve("input-images").resolve(kept)).hasSameBinaryContentAs(images.resolve("cat.png"));
         assertThat(images.resolve("cat.png")).as("the user's picture is left where it is").exists();
     }
 

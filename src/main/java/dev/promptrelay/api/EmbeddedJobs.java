@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptrelay.Folders;
 import dev.promptrelay.journal.JobJournal;
 import dev.promptrelay.journal.PromptFileRecord;
 import dev.promptrelay.prompt.JobFields;
@@ -28,10 +29,12 @@ public class EmbeddedJobs {
 
     private final HeldRequests requests;
     private final JobJournal journal;
+    private final Folders folders;
 
-    public EmbeddedJobs(PromptFiles promptFiles, PromptFileReader reader, JobJournal journal) {
+    public EmbeddedJobs(PromptFiles promptFiles, PromptFileReader reader, JobJournal journal, Folders folders) {
         this.requests = new HeldRequests(promptFiles, reader);
         this.journal = journal;
+        this.folders = folders;
     }
 
     /** Journals the job; the request's id goes in the exchange property {@code promptrelayRequest}. */
@@ -57,7 +60,7 @@ public class EmbeddedJobs {
     /** The reply: {@code id}, {@code state}, {@code outputs} and per job its outcome; the state also in a header. */
     public Map<String, Object> outcome(Exchange exchange) {
         String id = exchange.getProperty("promptrelayRequest", String.class);
-        Map<String, Object> reply = JobReports.describe(journal, journal.promptFileRecord(id), true);
+        Map<String, Object> reply = JobReports.describe(journal, folders, journal.promptFileRecord(id), true);
         exchange.getMessage().setHeader(STATE_HEADER, reply.get("state"));
         return reply;
     }

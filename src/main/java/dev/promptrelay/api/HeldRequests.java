@@ -1,12 +1,13 @@
 package dev.promptrelay.api;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
 
 import dev.promptrelay.journal.PromptFileRecord;
+import dev.promptrelay.output.AtomicFiles;
 import dev.promptrelay.prompt.JobSpec;
 import dev.promptrelay.prompt.PromptFileReader;
 import dev.promptrelay.prompt.PromptFiles;
@@ -29,13 +30,12 @@ final class HeldRequests {
     PromptFileRecord journal(String prefix, byte[] json) throws IOException {
         String name = prefix + "-" + UUID.randomUUID().toString().substring(0, 8) + ".json";
         Path held = promptFiles.hold(name, json);
-        List<JobSpec> jobs;
         try {
-            jobs = reader.read(held, name);
+            List<JobSpec> jobs = reader.parse(json, json.length, name);
+            return promptFiles.accept(held, name, AtomicFiles.sha256Of(new ByteArrayInputStream(json)), jobs);
         } catch (RuntimeException bad) {
-            Files.deleteIfExists(held);
+            promptFiles.discard(held);
             throw bad;
         }
-        return promptFiles.accept(held, name, jobs);
     }
 }

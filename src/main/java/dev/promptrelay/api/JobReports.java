@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.promptrelay.Folders;
 import dev.promptrelay.journal.Job;
 import dev.promptrelay.journal.JobEntries;
 import dev.promptrelay.journal.JobJournal;
@@ -20,14 +21,16 @@ final class JobReports {
     private JobReports() {
     }
 
-    static Map<String, Object> describe(JobJournal journal, PromptFileRecord record, boolean withJobs) {
+    static Map<String, Object> describe(JobJournal journal, Folders folders, PromptFileRecord record, boolean withJobs) {
         List<Job> jobs = journal.jobsOf(record.id());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("id", record.id());
         answer.put("name", record.name());
         answer.put("state", overall(jobs));
         answer.put("received_at", String.valueOf(record.receivedAt()));
-        Map<String, List<String>> outputPaths = journal.outputPathsOf(record.id());
+        Map<String, List<String>> outputPaths = new java.util.LinkedHashMap<>();
+        journal.outputPathsOf(record.id()).forEach((job, journaled) ->
+                outputPaths.put(job, journaled.stream().map(p -> folders.output(p).toString()).toList()));
         List<String> outputs = new ArrayList<>();
         jobs.forEach(job -> outputs.addAll(outputPaths.getOrDefault(job.id(), List.of())));
         answer.put("outputs", outputs);

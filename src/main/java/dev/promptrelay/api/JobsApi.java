@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptrelay.Folders;
 import dev.promptrelay.journal.JobJournal;
 import dev.promptrelay.journal.PromptFileRecord;
 import dev.promptrelay.prompt.PromptFileException;
@@ -28,11 +29,13 @@ public class JobsApi {
 
     private final HeldRequests requests;
     private final JobJournal journal;
+    private final Folders folders;
     private final String token;
 
-    public JobsApi(PromptFiles promptFiles, PromptFileReader reader, JobJournal journal, String token) {
+    public JobsApi(PromptFiles promptFiles, PromptFileReader reader, JobJournal journal, Folders folders, String token) {
         this.requests = new HeldRequests(promptFiles, reader);
         this.journal = journal;
+        this.folders = folders;
         this.token = token == null ? "" : token.strip();
     }
 
@@ -74,7 +77,7 @@ public class JobsApi {
                     "use the id POST /api/jobs answered, or list them with GET /api/jobs"));
             return;
         }
-        respond(exchange, 200, JobReports.describe(journal, record, true));
+        respond(exchange, 200, JobReports.describe(journal, folders, record, true));
     }
 
     /** GET /api/jobs?state=...&limit=...: recent requests and prompt files, newest first. */
@@ -86,7 +89,7 @@ public class JobsApi {
         Integer limit = exchange.getMessage().getHeader("limit", Integer.class);
         List<Map<String, Object>> listed = new ArrayList<>();
         for (PromptFileRecord record : journal.recentPromptFiles(limit == null ? 50 : Math.min(limit, MAX_LISTED))) {
-            Map<String, Object> entry = JobReports.describe(journal, record, false);
+            Map<String, Object> entry = JobReports.describe(journal, folders, record, false);
             if (state == null || state.isBlank() || state.equals(entry.get("state"))) {
                 listed.add(entry);
             }

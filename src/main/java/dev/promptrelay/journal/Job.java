@@ -13,8 +13,14 @@ public record Job(String id, String promptFileId, String promptFileName, int seq
         String model, JobSpec spec, JobState state, String taskId, Instant createdAt, Instant submittedAt,
         String error) {
 
-    /** How the job is named in logs: {@code cat.txt #2}. */
+    /** How the job is named in logs: {@code "cat.txt" #2}, the name quoted so it cannot forge a line. */
     public String label() {
-        return promptFileName + " #" + seq;
+        return dev.promptrelay.output.FileNames.quoted(promptFileName) + " #" + seq;
+    }
+
+    /** The same job asking for this spec (the picture as sent, say). */
+    public Job withSpec(JobSpec newSpec) {
+        return new Job(id, promptFileId, promptFileName, seq, jobCount, provider, model, newSpec, state, taskId,
+                createdAt, submittedAt, error);
     }
 }

@@ -46,8 +46,13 @@ public class JobJournal {
         this.writes = new GroupCommit(dataSource);
     }
 
-    /** Records a prompt file and all its jobs as queued, in one transaction. */
-    public PromptFileRecord acceptPromptFile(String name, Path heldPath, String sha256, List<JobSpec> jobs) {
+    /**
+     * Records a prompt file and all its jobs as queued, in one transaction.
+     *
+     * @param held   where the file is held, relative to the folder of held prompt files
+     * @param sha256 of the content its jobs were read from
+     */
+    public PromptFileRecord acceptPromptFile(String name, String held, String sha256, List<JobSpec> jobs) {
         String fileId = UUID.randomUUID().toString();
         OffsetDateTime now = now();
         write(c -> {
@@ -55,7 +60,7 @@ public class JobJournal {
                                                           + "job_count, received_at) VALUES (?, ?, ?, ?, 'open', ?, ?)")) {
                 p.setString(1, fileId);
                 p.setString(2, name);
-                p.setString(3, heldPath.toString());
+                p.setString(3, held);
                 p.setString(4, sha256);
                 p.setInt(5, jobs.size());
                 p.setObject(6, now);
@@ -79,7 +84,7 @@ public class JobJournal {
             }
             return null;
         });
-        return new PromptFileRecord(fileId, name, heldPath, "open", jobs.size(), now.toInstant());
+        return new PromptFileRecord(fileId, name, held, sha256, "open", jobs.size(), now.toInstant());
     }
 
     /**
@@ -157,12 +162,13 @@ public class JobJournal {
                 jobId, index) > 0);
     }
 
-    public void recordOutput(String jobId, int index, Path path, long bytes, String sha256) {
+    /** @param path relative to the outbox: {@code <folder>/<file>} */
+    public void recordOutput(String jobId, int index, String path, long bytes, String sha256) {
         write(c -> update(c, "INSERT INTO job_output (job_id, output_index, path, bytes, sha256, written_at) "
-                                     + "VALUES (?, ?, ?, ?, ?, ?)", jobId, index, path.toString(), bytes, sha256, now()));
+                                     + "VALUES (?, ?, ?, ?, ?, ?)", jobId, index, path, bytes, sha256, now()));
     }
 
-    /** The output paths of every job of a prompt file, by job id, in one query. */
+    /** The output paths of every job of a prompt file as journaled (relative to the outbox), by job id, in one query. */
     public Map<String, List<String>> outputPathsOf(String promptFileId) {
         return inTransaction(c -> {
             Map<String, List<String>> paths = new HashMap<>();
@@ -227,9 +233,10 @@ public class JobJournal {
         });
     }
 
-    public void markPromptFileEnded(String promptFileId, String state, Path outcomePath) {
+    /** @param outcome where the file went, relative to the archive or failed/; null when it was gone already */
+    public void markPromptFileEnded(String promptFileId, String state, String outcome) {
         write(c -> update(c, "UPDATE prompt_file SET state = ?, ended_at = ?, outcome_path = ? WHERE id = ?",
-                state, now(), outcomePath.toString(), promptFileId));
+                state, now(), outcome, promptFileId));
     }
 
     // --- recovery at start ---
@@ -267,8 +274,8 @@ public class JobJournal {
         });
     }
 
-    /** Paths of the prompt files held while their jobs run. */
-    public Set<String> heldPaths() {
+    /** Where the prompt files whose jobs run are held, as journaled (relative, or absolute from earlier versions). */
+    public Set<String> heldFiles() {
         return inTransaction(c -> {
             Set<String> paths = new HashSet<>();
             try (PreparedStatement p = c.prepareStatement(
@@ -373,14 +380,14 @@ public class JobJournal {
 
     private PromptFileRecord promptFile(Connection c, String id) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(
-                "SELECT id, name, held_path, state, job_count, received_at FROM prompt_file WHERE id = ?")) {
+                "SELECT id, name, held_path, sha256, state, job_count, received_at FROM prompt_file WHERE id = ?")) {
             p.setString(1, id);
             try (ResultSet rs = p.executeQuery()) {
                 if (!rs.next()) {
                     throw new SQLException("no prompt file " + id);
                 }
-                return new PromptFileRecord(rs.getString(1), rs.getString(2), Path.of(rs.getString(3)), rs.getString(4),
-                        rs.getInt(5), instant(rs, 6));
+                return new PromptFileRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getInt(6), instant(rs, 7));
             }
         }
     }

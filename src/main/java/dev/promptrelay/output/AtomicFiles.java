@@ -78,9 +78,14 @@ public final class AtomicFiles {
     }
 
     public static String sha256Of(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return sha256Of(in);
+        }
+    }
+
+    public static String sha256Of(InputStream in) throws IOException {
         MessageDigest sha256 = sha256();
-        try (InputStream in = Files.newInputStream(file);
-             DigestOutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), sha256)) {
+        try (DigestOutputStream out = new DigestOutputStream(OutputStream.nullOutputStream(), sha256)) {
             in.transferTo(out);
         }
         return HexFormat.of().formatHex(sha256.digest());

@@ -65,7 +65,8 @@ public class OutputWriter {
         }
         AtomicFiles.write(AtomicFiles.sidecarOf(target),
                 JSON.writeValueAsBytes(sidecar(job, output, task, written, writtenAt)));
-        journal.recordOutput(job.id(), output.index(), target, written.bytes(), written.sha256());
+        journal.recordOutput(job.id(), output.index(), outbox.relativize(target).toString(), written.bytes(),
+                written.sha256());
         return target.toString();
     }
 
@@ -98,9 +99,13 @@ public class OutputWriter {
         return text.append('\n').append(String.join(", ", settings)).toString();
     }
 
-    /** The outbox folder of a prompt file: its name without the extension, made safe. */
+    /**
+     * The outbox folder of a prompt file, and the base of its summary file: its name without the extension, made
+     * safe. Summaries are {@code <base>.summary.json} beside the folders, so no folder may end that way.
+     */
     public static String folderFor(String promptFileName) {
-        return FileNames.safe(FileNames.base(promptFileName), "prompts");
+        String folder = FileNames.safe(FileNames.base(promptFileName), "prompts");
+        return folder.toLowerCase(java.util.Locale.ROOT).endsWith(".summary.json") ? folder + "-outputs" : folder;
     }
 
     private static String jobNumber(Job job) {

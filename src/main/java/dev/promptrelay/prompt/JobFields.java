@@ -89,7 +89,7 @@ public class JobFields {
         }
         String image = text(fields, "image", where);
         if (image != null) {
-            image = images.keep(image.strip(), file, where.lineOf("image"));
+            image = images.check(image.strip(), file, where.lineOf("image"));
         }
         String name = text(fields, "name", where);
         if (name != null && (name.isBlank() || name.contains("/") || name.contains("\\") || name.contains("..")
@@ -110,7 +110,7 @@ public class JobFields {
                 model != null ? model.strip() : mapping.defaultModel(), type, width, height,
                 text(fields, "aspect_ratio", where), seed, integer(fields, "steps", where),
                 guidance == null ? null : guidance.doubleValue(), count == null ? 1 : count, fields.get("loras"), image,
-                name == null ? null : name.strip(), extraMap, jobLine);
+                name == null ? null : name.strip(), extraMap, jobLine, null);
     }
 
     private static String text(Map<String, Object> fields, String field, Where where) {

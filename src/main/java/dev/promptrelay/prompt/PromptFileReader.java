@@ -1,12 +1,9 @@
 package dev.promptrelay.prompt;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,11 +34,29 @@ public class PromptFileReader {
         this.jobFields = new JobFields(providers, defaultProvider, images);
     }
 
+    /** The largest prompt file read, in bytes ({@code promptrelay.max-prompt-file-bytes}). */
+    long maxFileBytes() {
+        return maxFileBytes;
+    }
+
     /**
-     * @param file the file to read (already moved out of the inbox)
-     * @param name the name the user gave it, used in every message
+     * One look at a prompt file just taken from the inbox (its reading is an exchange property): the jobs as the
+     * body once it holds still, or nothing yet when the route should look again.
      */
-    public List<JobSpec> read(Path file, String name) {
+    public void look(org.apache.camel.Exchange exchange) {
+        PromptFileReading reading = exchange.getProperty(PromptFileReading.PROPERTY, PromptFileReading.class);
+        List<JobSpec> jobs = reading.look(this);
+        if (jobs != null) {
+            exchange.getMessage().setBody(jobs);
+        }
+    }
+
+    /**
+     * @param content the file's bytes, or null when it is larger than the limit
+     * @param size    its size in bytes
+     * @param name    the name the user gave it, used in every message
+     */
+    public List<JobSpec> parse(byte[] content, long size, String name) {
         String extension = FileNames.lowerCaseExtension(name);
         if (!FORMATS.contains(extension)) {
             throw new PromptFileException(name, null, null,
@@ -49,23 +64,23 @@ public class PromptFileReader {
                     "save the prompts as " + String.join(", ", FORMATS.stream().map(f -> "." + f).toList())
                     + " and drop the file into the inbox again");
         }
-        String text = readText(file, name);
-        PromptFileContent content = switch (extension) {
+        String text = text(content, size, name);
+        PromptFileContent parsed = switch (extension) {
             case "txt" -> TextPromptFile.parse(text, name);
             case "md" -> MarkdownPromptFile.parse(text, name);
             case "json" -> JsonPromptFile.parse(text, name);
             case "jsonl" -> JsonPromptFile.parseLines(text, name);
             default -> YamlPromptFile.parse(text, name);
         };
-        if (content.jobs().isEmpty()) {
+        if (parsed.jobs().isEmpty()) {
             throw new PromptFileException(name, null, null, "the file holds no prompt",
                     extension.equals("txt")
                             ? "write one prompt per line (lines starting with # are comments) and drop the file again"
                             : "write at least one job with a prompt and drop the file again");
         }
         List<JobSpec> tasks = new ArrayList<>();
-        for (RawJob raw : content.jobs()) {
-            RawJob effective = raw.over(content.defaults());
+        for (RawJob raw : parsed.jobs()) {
+            RawJob effective = raw.over(parsed.defaults());
             JobSpec job = jobFields.read(effective, name);
             ProviderMapping mapping = providers.mapping(job.provider());
             try {
@@ -88,19 +103,11 @@ public class PromptFileReader {
         return tasks;
     }
 
-    private String readText(Path file, String name) {
-        byte[] bytes;
-        try {
-            long size = Files.size(file);
-            if (size > maxFileBytes) {
-                throw new PromptFileException(name, null, null,
-                        "the file is " + size + " bytes, more than the limit of " + maxFileBytes + " bytes",
-                        "split it into smaller prompt files, or raise promptrelay.max-prompt-file-bytes");
-            }
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new PromptFileException(name, null, null, "the file could not be read: " + e.getMessage(),
-                    "check that promptrelay may read it, then drop it into the inbox again");
+    private String text(byte[] bytes, long size, String name) {
+        if (bytes == null || size > maxFileBytes) {
+            throw new PromptFileException(name, null, null,
+                    "the file is " + size + " bytes, more than the limit of " + maxFileBytes + " bytes",
+                    "split it into smaller prompt files, or raise promptrelay.max-prompt-file-bytes");
         }
         for (byte b : bytes) {
             if (b == 0) {

@@ -4,6 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.promptrelay.Folders;
 import dev.promptrelay.journal.Job;
 import dev.promptrelay.journal.JobEntries;
 import dev.promptrelay.journal.JobJournal;
@@ -22,14 +24,22 @@ import dev.promptrelay.journal.JobState;
 import dev.promptrelay.journal.PromptFileRecord;
 import dev.promptrelay.output.AtomicFiles;
 import dev.promptrelay.output.FileNames;
+import dev.promptrelay.output.OutputWriter;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import static dev.promptrelay.output.FileNames.quoted;
+
 /**
  * The life of a prompt file: taken out of the inbox and held while its jobs run, then moved to the archive, or to
  * failed/ with an error file beside it saying what went wrong and what to do. Never deleted.
+ *
+ * <p>A file taken from the inbox waits in {@code in-progress/.incoming/<id>/} until it is journaled, then in
+ * {@code in-progress/<id>/}: after a stop, the first kind goes back to the inbox (nothing of it was submitted), and
+ * of the second kind the journal knows every one; a held file it does not know had its jobs journaled in a journal
+ * since lost, so it is never submitted again on its own.
  */
 public class PromptFiles {
 
@@ -39,14 +49,15 @@ public class PromptFiles {
     private static final Logger LOG = LoggerFactory.getLogger(PromptFiles.class);
     /** Files up to this many jobs get a progress line for every job; bigger ones one a second. */
     static final int PROGRESS_LINE_EVERY_JOB = 50;
+    /** Room a name in failed/ leaves for {@code -NNN.error.json}. */
+    private static final int FAILED_SUFFIX_BYTES = ".error.json".length() + 4;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private final Path inbox;
-    private final Path held;
-    private final Path archive;
-    private final Path failed;
-    private final Path outbox;
+    private final Folders folders;
     private final JobJournal journal;
+    private final InputImages images;
+    private final long settleMillis;
+    private final boolean resubmitUnjournaled;
     /** Files with jobs ended since their summary was last written. */
     private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
     /** Found once per file: finding it reads the summaries already in the outbox. */
@@ -54,38 +65,73 @@ public class PromptFiles {
     private final Map<String, Instant> lastProgressLine = new ConcurrentHashMap<>();
     /** One writer at a time per file: an in-progress summary must never overwrite the final one. */
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** Problems already logged, so a file that stays stuck is reported once, not at every poll. */
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
-    public PromptFiles(Path inbox, Path held, Path archive, Path failed, Path outbox, JobJournal journal) {
-        this.inbox = inbox;
-        this.outbox = outbox;
-        this.held = held;
-        this.archive = archive;
-        this.failed = failed;
+    public PromptFiles(Folders folders, JobJournal journal, InputImages images, long settleMillis,
+                       boolean resubmitUnjournaled) {
+        this.folders = folders;
         this.journal = journal;
+        this.images = images;
+        this.settleMillis = settleMillis;
+        this.resubmitUnjournaled = resubmitUnjournaled;
     }
 
-    /** Moves the file just picked up from the inbox into the state directory, where it stays while its jobs run. */
+    /**
+     * Moves the file just picked up from the inbox into a folder of its own in the state directory, where it stays
+     * while its jobs run. Anything but a plain file (a symbolic link, say) is never taken: it is left to
+     * {@link InboxEntries}, which moves it to failed/ unread.
+     */
     public Path takeIn(Exchange exchange) throws IOException, InvalidPayloadException {
         File file = exchange.getMessage().getMandatoryBody(File.class);
+        Path source = file.toPath();
         String name = file.getName();
         exchange.getMessage().setHeader(NAME, name);
-        Path target = held.resolve(UUID.randomUUID() + "-" + name);
-        AtomicFiles.move(file.toPath(), target);
+        if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
+            exchange.setRouteStop(true);
+            return null;
+        }
+        Path target = folders.incoming().resolve(UUID.randomUUID().toString()).resolve(name);
+        AtomicFiles.move(source, target);
+        reported.remove(name);
         exchange.getMessage().setHeader(HELD, target);
+        exchange.setProperty(PromptFileReading.PROPERTY, new PromptFileReading(target, name, settleMillis));
         return target;
     }
 
     /** Holds a prompt file that arrived by other means than the inbox (the HTTP API), as the inbox would. */
     public Path hold(String name, byte[] content) throws IOException {
-        Path target = held.resolve(UUID.randomUUID() + "-" + name);
+        Path target = folders.incoming().resolve(UUID.randomUUID().toString()).resolve(name);
         AtomicFiles.write(target, content);
         return target;
     }
 
-    /** Journals the file and its jobs in one step; from here on they survive a restart. */
-    public PromptFileRecord accept(Path heldFile, String name, List<JobSpec> jobs) throws IOException {
-        PromptFileRecord record = journal.acceptPromptFile(name, heldFile, AtomicFiles.sha256Of(heldFile), jobs);
-        LOG.info("{}: {} job(s) queued", name, jobs.size());
+    /** A held request that turned out invalid: the caller still has it, so nothing is kept. */
+    public void discard(Path heldFile) throws IOException {
+        Files.deleteIfExists(heldFile);
+        removeEmptyFolderOf(heldFile);
+    }
+
+    /** The intake route's file, once read: its jobs journaled. */
+    public PromptFileRecord accept(Exchange exchange) throws IOException {
+        PromptFileReading reading = exchange.getProperty(PromptFileReading.PROPERTY, PromptFileReading.class);
+        @SuppressWarnings("unchecked")
+        List<JobSpec> jobs = exchange.getMessage().getBody(List.class);
+        return accept(reading.file(), reading.name(), reading.sha256(), jobs);
+    }
+
+    /**
+     * Keeps the jobs' local pictures and journals the file and its jobs in one step; from here on they survive a
+     * restart.
+     */
+    public PromptFileRecord accept(Path heldFile, String name, String sha256, List<JobSpec> jobs) throws IOException {
+        List<JobSpec> kept = images.keep(jobs, name);
+        PromptFileRecord record = journal.acceptPromptFile(name, folders.heldName(heldFile), sha256, kept);
+        Path folder = heldFile.getParent();
+        if (folder.startsWith(folders.incoming())) {
+            AtomicFiles.move(folder, folders.held().resolve(folder.getFileName()));
+        }
+        LOG.info("{}: {} job(s) queued", quoted(name), jobs.size());
         return record;
     }
 
@@ -95,8 +141,11 @@ public class PromptFiles {
         String name = exchange.getMessage().getHeader(NAME, String.class);
         Path heldFile = exchange.getMessage().getHeader(HELD, Path.class);
         if (name == null || heldFile == null) {
-            // the file could not even be taken out of the inbox: leave it there, it is picked up again
-            LOG.error("A prompt file could not be taken from the inbox {}: {}", inbox, cause == null ? "" : cause.getMessage());
+            // it could not even be taken out of the inbox: it stays there, is tried again, and is reported once
+            if (reported.add("take:" + name)) {
+                LOG.error("{} could not be taken from the inbox {} and stays there: {}", quoted(name), folders.inbox(),
+                        cause == null ? "" : cause.getMessage());
+            }
             return null;
         }
         Map<String, Object> report = new LinkedHashMap<>();
@@ -106,20 +155,41 @@ public class PromptFiles {
             report.put("line", bad.line());
             report.put("field", bad.field());
             report.put("what_to_do", bad.fix());
-            LOG.warn("{} rejected, nothing submitted: {} ({})", name, bad, bad.fix());
+            LOG.warn("{} rejected, nothing submitted: {} ({})", quoted(name), bad.getMessage() + " at "
+                                                                         + bad.location(), bad.fix());
         } else {
             report.put("error", "the file could not be processed: " + (cause == null ? "unknown cause" : cause.getMessage()));
             report.put("what_to_do", "check the log around this time, then drop the file into the inbox again");
-            LOG.error("{} could not be processed, nothing submitted", name, cause);
+            LOG.error("{} could not be processed, nothing submitted", quoted(name), cause);
         }
         report.put("jobs_submitted", 0);
         report.put("rejected_at", Instant.now().toString());
-        return moveToFailed(heldFile, name, report);
+        Path target = moveToFailed(heldFile, name, report);
+        removeEmptyFolderOf(heldFile);
+        return target;
+    }
+
+    /**
+     * Something in the inbox that is never read (a symbolic link, a pipe, a hidden or unnameable file): to failed/,
+     * under a name that can be used, with an error file saying why.
+     */
+    public Path failUnread(Path entry, String name, String problem, String fix) throws IOException {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("file", name);
+        report.put("error", problem);
+        report.put("what_to_do", fix);
+        report.put("jobs_submitted", 0);
+        report.put("rejected_at", Instant.now().toString());
+        Path target = moveToFailed(entry, FileNames.safe(name, "unnamed"), report);
+        LOG.warn("{} in the inbox was not read: {}; moved to {} ({})", quoted(name), problem, quoted(target.toString()),
+                fix);
+        return target;
     }
 
     /**
      * Called as each job ends: once every job of its prompt file has ended, moves the file to the archive when all
-     * succeeded, or to failed/ with an error file listing what failed and what to do.
+     * succeeded, or to failed/ with an error file listing what failed and what to do. A file that changed after it
+     * was read goes to failed/ too: what was added later did not run, and is kept.
      */
     public Path closeIfDone(String promptFileId) throws IOException {
         PromptFileRecord file = journal.closeIfEnded(promptFileId);
@@ -128,25 +198,38 @@ public class PromptFiles {
         }
         synchronized (lockOf(promptFileId)) {
             inProgress.remove(promptFileId);
+            Path heldFile = folders.held(file.held());
             List<Job> jobs = journal.jobsOf(promptFileId);
             long failedJobs = jobs.stream().filter(j -> j.state() != JobState.SUCCEEDED).count();
-            Map<String, List<String>> outputPaths = journal.outputPathsOf(promptFileId);
+            Map<String, List<String>> outputPaths = outputPathsOf(promptFileId);
             int outputs = JobEntries.count(outputPaths);
             List<Map<String, Object>> jobEntries = JobEntries.of(journal, jobs, outputPaths);
-            writeSummary(file, jobEntries, failedJobs, outputs, failedJobs == 0 ? "succeeded" : "failed");
-            Path destination;
-            if (failedJobs == 0) {
-                destination = AtomicFiles.unusedPath(archive, FileNames.base(file.name()), FileNames.extension(file.name()));
-                AtomicFiles.move(file.heldPath(), destination);
-                journal.markPromptFileEnded(promptFileId, "archived", destination);
-                LOG.info("{}: done, {} file(s) written for {} job(s); archived as {}", file.name(), outputs, jobs.size(),
-                        destination.getFileName());
+            String changed = changedSinceRead(heldFile, file, jobs);
+            writeSummary(file, jobEntries, failedJobs, outputs, failedJobs == 0 && changed == null ? "succeeded" : "failed",
+                    changed);
+            Path destination = null;
+            String state = failedJobs == 0 && changed == null ? "archived" : "failed";
+            if (!Files.exists(heldFile, LinkOption.NOFOLLOW_LINKS)) {
+                // moved out just before a stop, before the journal heard of it
+                LOG.warn("{}: done, but the held file {} is gone; see the archive and failed/", quoted(file.name()),
+                        quoted(heldFile.toString()));
+            } else if (state.equals("archived")) {
+                String name = FileNames.fitting(file.name(), 4);
+                destination = AtomicFiles.unusedPath(folders.archive(), FileNames.base(name), FileNames.extension(name));
+                AtomicFiles.move(heldFile, destination);
+                LOG.info("{}: done, {} file(s) written for {} job(s); archived as {}", quoted(file.name()), outputs,
+                        jobs.size(), quoted(destination.getFileName().toString()));
+            } else if (changed != null) {
+                destination = moveToFailed(heldFile, file.name(), changedReport(file, changed, jobEntries));
+                LOG.warn("{}: {}; see {}", quoted(file.name()), changed, quoted(destination + ".error.json"));
             } else {
-                destination = moveToFailed(file.heldPath(), file.name(), failureReport(file, jobEntries, failedJobs));
-                journal.markPromptFileEnded(promptFileId, "failed", destination);
-                LOG.warn("{}: {} of {} job(s) failed ({} file(s) written); see {}.error.json", file.name(), failedJobs,
-                        jobs.size(), outputs, destination);
+                destination = moveToFailed(heldFile, file.name(), failureReport(file, jobEntries, failedJobs));
+                LOG.warn("{}: {} of {} job(s) failed ({} file(s) written); see {}", quoted(file.name()),
+                        failedJobs, jobs.size(), outputs, quoted(destination + ".error.json"));
             }
+            removeEmptyFolderOf(heldFile);
+            journal.markPromptFileEnded(promptFileId, state,
+                    destination == null ? null : destination.getFileName().toString());
             summaryPaths.remove(promptFileId);
             lastProgressLine.remove(promptFileId);
             locks.remove(promptFileId);
@@ -154,26 +237,113 @@ public class PromptFiles {
         }
     }
 
-    /** Held files the journal does not know were taken in when the process stopped: they go back to the inbox. */
-    public int returnUnjournaled() throws IOException {
-        if (!Files.isDirectory(held)) {
-            return 0;
-        }
-        Set<String> known = journal.heldPaths();
+    /**
+     * At start, the held files as the journal left them: those taken in but not journaled go back to the inbox
+     * (nothing of them was submitted); those journaled just before the stop move on to the held folder; held files
+     * the journal does not know (it was deleted, truncated or restored from a backup) are not submitted again on
+     * their own, since their jobs may have been paid for: they go to failed/ with an error file that says so, or back
+     * to the inbox with {@code promptrelay.resubmit-unjournaled=true}.
+     */
+    public int recoverHeld() throws IOException {
+        Set<String> known = journal.heldFiles();
+        Set<String> knownNames = ConcurrentHashMap.newKeySet();
+        known.stream().filter(k -> Path.of(k).isAbsolute()).forEach(k -> knownNames.add(Path.of(k).getFileName().toString()));
         int returned = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(held)) {
-            for (Path file : files) {
-                if (!known.contains(file.toString()) && Files.isRegularFile(file)) {
-                    String name = file.getFileName().toString().replaceFirst("^[0-9a-f-]{36}-", "");
-                    AtomicFiles.move(file, AtomicFiles.unusedPath(inbox, FileNames.base(name), FileNames.extension(name)));
-                    returned++;
+        for (Path folder : list(folders.incoming())) {
+            for (Path file : list(folder)) {
+                if (known.contains(folders.heldName(file))) {
+                    AtomicFiles.move(folder, folders.held().resolve(folder.getFileName()));
+                    break;
                 }
+                backToInbox(file, file.getFileName().toString());
+                returned++;
             }
+            removeEmptyFolder(folder);
         }
         if (returned > 0) {
             LOG.info("{} prompt file(s) taken in before the last stop but not journaled went back to the inbox", returned);
         }
-        return returned;
+        int unknown = 0;
+        for (Path entry : list(folders.held())) {
+            if (entry.equals(folders.incoming())) {
+                continue;
+            }
+            if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+                for (Path file : list(entry)) {
+                    if (!known.contains(folders.heldName(file))) {
+                        unjournaled(file, file.getFileName().toString());
+                        unknown++;
+                    }
+                }
+                removeEmptyFolder(entry);
+            } else if (!knownNames.contains(entry.getFileName().toString())) {
+                // held by an earlier version as <id>-<name>
+                unjournaled(entry, entry.getFileName().toString().replaceFirst("^[0-9a-f-]{36}-", ""));
+                unknown++;
+            }
+        }
+        return returned + unknown;
+    }
+
+    private void unjournaled(Path file, String name) throws IOException {
+        if (resubmitUnjournaled) {
+            Path back = backToInbox(file, name);
+            LOG.warn("{} was in progress but the journal has no record of it; back in the inbox as {} since "
+                     + "promptrelay.resubmit-unjournaled is true (its jobs may be paid for twice)", quoted(name),
+                    quoted(back.getFileName().toString()));
+            return;
+        }
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("file", name);
+        report.put("error", "the file was in progress, but the job journal has no record of it (the journal was "
+                            + "deleted, damaged or restored from an older backup): its jobs may have been submitted and "
+                            + "paid for, or not");
+        report.put("what_to_do", "look for its prompts in your providers' task lists and for its outputs in "
+                                 + folders.outbox() + "; to run it again anyway, move this file into the inbox, or "
+                                 + "start once with promptrelay.resubmit-unjournaled=true");
+        report.put("outcome", "unknown");
+        report.put("found_at", Instant.now().toString());
+        Path target = moveToFailed(file, name, report);
+        LOG.warn("{} was in progress but the journal has no record of it: not submitted again, moved to {}; see its "
+                 + "error file", quoted(name), quoted(target.toString()));
+    }
+
+    private Path backToInbox(Path file, String name) throws IOException {
+        String fitted = FileNames.fitting(name, 4);
+        Path target = AtomicFiles.unusedPath(folders.inbox(), FileNames.base(fitted), FileNames.extension(fitted));
+        AtomicFiles.move(file, target);
+        return target;
+    }
+
+    /** Null when the held file is what was read; otherwise what changed, for the error file. */
+    private String changedSinceRead(Path heldFile, PromptFileRecord file, List<Job> jobs) {
+        try {
+            if (!Files.isRegularFile(heldFile, LinkOption.NOFOLLOW_LINKS)
+                || AtomicFiles.sha256Of(heldFile).equals(file.sha256())) {
+                return null;
+            }
+        } catch (IOException e) {
+            LOG.warn("{}: the held file could not be read to see whether it changed: {}", quoted(file.name()),
+                    e.getMessage());
+            return null;
+        }
+        int lastLine = jobs.stream().map(j -> j.spec().line()).filter(java.util.Objects::nonNull)
+                .mapToInt(Integer::intValue).max().orElse(0);
+        return "the file changed after it was read: its " + jobs.size() + " job(s) ran from the version read (the "
+               + "last prompt that ran is on line " + lastLine + "), what was added or changed later did not run";
+    }
+
+    private Map<String, Object> changedReport(PromptFileRecord file, String changed,
+                                              List<Map<String, Object>> jobEntries) {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("file", file.name());
+        report.put("error", changed);
+        report.put("what_to_do", "the jobs below are what ran, each with its line and outputs; drop a file holding "
+                                 + "only the prompts that did not run. Write prompt files elsewhere and move them into "
+                                 + "the inbox when complete");
+        report.put("jobs", jobEntries);
+        report.put("failed_at", Instant.now().toString());
+        return report;
     }
 
     private Map<String, Object> failureReport(PromptFileRecord file, List<Map<String, Object>> jobEntries,
@@ -190,7 +360,7 @@ public class PromptFiles {
     }
 
     /**
-     * As each job ends: a progress line in the log ({@code batch.txt: 7/20 done, 1 failed, ~40 s left}), for a big
+     * As each job ends: a progress line in the log ({@code "batch.txt": 7/20 done, 1 failed, ~40 s left}), for a big
      * file at most one a second (its jobs are counted only then); its summary file is brought up to date by
      * {@link #refreshSummaries()}.
      */
@@ -211,7 +381,7 @@ public class PromptFiles {
             lastProgressLine.put(promptFileId, now);
             long elapsed = java.time.Duration.between(file.receivedAt(), now).toSeconds();
             long left = elapsed * (counts.total() - counts.ended()) / counts.ended();
-            LOG.info("{}: {}/{} done, {} failed, ~{} s left", file.name(), counts.ended(), counts.total(),
+            LOG.info("{}: {}/{} done, {} failed, ~{} s left", quoted(file.name()), counts.ended(), counts.total(),
                     counts.failed(), left);
         }
     }
@@ -220,7 +390,7 @@ public class PromptFiles {
      * Rewrites the summary of every file with jobs ended since the last call and others still running: a big file
      * is summed up once a second, not once per job.
      */
-    public void refreshSummaries() throws IOException {
+    public void refreshSummaries() {
         for (String promptFileId : List.copyOf(inProgress)) {
             synchronized (lockOf(promptFileId)) {
                 if (!inProgress.remove(promptFileId)) {
@@ -233,20 +403,35 @@ public class PromptFiles {
                 }
                 List<Job> jobs = journal.jobsOf(promptFileId);
                 long failedJobs = jobs.stream().filter(j -> j.state().ended() && j.state() != JobState.SUCCEEDED).count();
-                Map<String, List<String>> outputPaths = journal.outputPathsOf(promptFileId);
+                Map<String, List<String>> outputPaths = outputPathsOf(promptFileId);
                 writeSummary(file, JobEntries.of(journal, jobs, outputPaths), failedJobs, JobEntries.count(outputPaths),
-                        "in-progress");
+                        "in-progress", null);
             }
         }
     }
 
-    /** {@code <outbox>/<base>.summary.json}: what a prompt file asked for and what came of each job. */
+    /** Each job's outputs as paths in the outbox, by job id. */
+    private Map<String, List<String>> outputPathsOf(String promptFileId) {
+        Map<String, List<String>> paths = new LinkedHashMap<>();
+        journal.outputPathsOf(promptFileId).forEach((job, journaled) ->
+                paths.put(job, journaled.stream().map(p -> folders.output(p).toString()).toList()));
+        return paths;
+    }
+
+    /**
+     * {@code <outbox>/<base>.summary.json}: what a prompt file asked for and what came of each job. A summary that
+     * cannot be written (a full or read-only outbox) is reported once and tried again at the next change: the
+     * prompt file's own life goes on.
+     */
     private void writeSummary(PromptFileRecord file, List<Map<String, Object>> jobEntries, long failedJobs,
-                              int outputs, String outcome) throws IOException {
+                              int outputs, String outcome, String error) {
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("file", file.name());
         summary.put("id", file.id());
         summary.put("outcome", outcome);
+        if (error != null) {
+            summary.put("error", error);
+        }
         summary.put("jobs_total", jobEntries.size());
         summary.put("jobs_succeeded", jobEntries.size() - failedJobs);
         summary.put("jobs_failed", failedJobs);
@@ -254,12 +439,20 @@ public class PromptFiles {
         summary.put("received_at", String.valueOf(file.receivedAt()));
         summary.put("ended_at", Instant.now().toString());
         summary.put("jobs", jobEntries);
-        Path path = summaryPaths.get(file.id());
-        if (path == null) {
-            path = summaryPath(file);
-            summaryPaths.put(file.id(), path);
+        try {
+            Path path = summaryPaths.get(file.id());
+            if (path == null) {
+                path = summaryPath(file);
+                summaryPaths.put(file.id(), path);
+            }
+            AtomicFiles.write(path, JSON.writeValueAsBytes(summary));
+            reported.remove("summary:" + file.id());
+        } catch (IOException e) {
+            if (reported.add("summary:" + file.id())) {
+                LOG.warn("{}: its summary could not be written to the outbox {}: {}", quoted(file.name()),
+                        folders.outbox(), e.toString());
+            }
         }
-        AtomicFiles.write(path, JSON.writeValueAsBytes(summary));
     }
 
     private Object lockOf(String promptFileId) {
@@ -268,22 +461,30 @@ public class PromptFiles {
 
     /** The summary file of this prompt file: the one already written for it, or a name no other file took. */
     private Path summaryPath(PromptFileRecord file) throws IOException {
-        String base = FileNames.safe(FileNames.base(file.name()), "prompts");
+        String base = OutputWriter.folderFor(file.name());
         for (int n = 1; ; n++) {
-            Path candidate = outbox.resolve(base + (n == 1 ? "" : "-" + n) + ".summary.json");
-            if (!Files.exists(candidate) || file.id().equals(JSON.readTree(candidate.toFile()).path("id").asText())) {
+            Path candidate = folders.outbox().resolve(base + (n == 1 ? "" : "-" + n) + ".summary.json");
+            if (!Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+                return candidate;
+            }
+            if (Files.isRegularFile(candidate, LinkOption.NOFOLLOW_LINKS)
+                && file.id().equals(JSON.readTree(candidate.toFile()).path("id").asText())) {
                 return candidate;
             }
         }
     }
 
-    private Path moveToFailed(Path heldFile, String name, Map<String, Object> report) throws IOException {
-        Path target = failed.resolve(name);
-        for (int n = 2; Files.exists(target) || Files.exists(errorFileOf(target)); n++) {
-            target = failed.resolve(FileNames.base(name) + "-" + n + (FileNames.extension(name).isEmpty() ? "" : "." + FileNames.extension(name)));
+    /** To failed/ under its name (shortened where it would not fit), or with -2, -3... when taken. */
+    private Path moveToFailed(Path source, String name, Map<String, Object> report) throws IOException {
+        String fitted = FileNames.fitting(name, FAILED_SUFFIX_BYTES);
+        String base = FileNames.base(fitted);
+        String extension = FileNames.extension(fitted);
+        Path target = folders.failed().resolve(fitted);
+        for (int n = 2; Files.exists(target, LinkOption.NOFOLLOW_LINKS) || Files.exists(errorFileOf(target)); n++) {
+            target = folders.failed().resolve(base + "-" + n + (extension.isEmpty() ? "" : "." + extension));
         }
         AtomicFiles.write(errorFileOf(target), JSON.writeValueAsBytes(report));
-        AtomicFiles.move(heldFile, target);
+        AtomicFiles.move(source, target);
         return target;
     }
 
@@ -291,4 +492,32 @@ public class PromptFiles {
         return file.resolveSibling(file.getFileName() + ".error.json");
     }
 
+    /** The folder a held file had to itself, once the file has left it. */
+    private void removeEmptyFolderOf(Path heldFile) {
+        Path folder = heldFile.getParent();
+        if (folder != null && !folder.equals(folders.held()) && !folder.equals(folders.incoming())
+            && (folder.startsWith(folders.held()))) {
+            removeEmptyFolder(folder);
+        }
+    }
+
+    private static void removeEmptyFolder(Path folder) {
+        try {
+            Files.deleteIfExists(folder);
+        } catch (IOException e) {
+            // not empty (a file appeared) or not ours to remove: it stays, nothing is lost
+            LOG.debug("{} stays: {}", folder, e.toString());
+        }
+    }
+
+    private static List<Path> list(Path dir) throws IOException {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            List<Path> all = new java.util.ArrayList<>();
+            entries.forEach(all::add);
+            return all;
+        }
+    }
 }

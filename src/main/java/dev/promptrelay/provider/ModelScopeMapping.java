@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptrelay.journal.Job;
-import dev.promptrelay.prompt.InputImages;
 import dev.promptrelay.prompt.JobSpec;
 import dev.promptrelay.prompt.PromptFileException;
 
@@ -127,7 +126,7 @@ public class ModelScopeMapping implements ProviderMapping {
         if (spec.loras() != null) {
             body.set("loras", JSON.valueToTree(spec.loras()));
         }
-        ProviderJson.putIfSet(body, "image_url", InputImages.asUri(spec.image()));
+        ProviderJson.putIfSet(body, "image_url", spec.image());
         if (spec.extra() != null) {
             spec.extra().forEach((k, v) -> body.set(k, JSON.valueToTree(v)));
         }

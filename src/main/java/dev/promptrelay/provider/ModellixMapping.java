@@ -9,7 +9,6 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptrelay.journal.Job;
-import dev.promptrelay.prompt.InputImages;
 import dev.promptrelay.prompt.JobSpec;
 import dev.promptrelay.prompt.PromptFileException;
 
@@ -76,7 +75,7 @@ public class ModellixMapping implements ProviderMapping {
             body.put("seed", spec.seed());
         }
         putSize(body, model[0], spec);
-        ProviderJson.putIfSet(body, "image_url", InputImages.asUri(spec.image()));
+        ProviderJson.putIfSet(body, "image_url", spec.image());
         if (spec.extra() != null) {
             spec.extra().forEach((k, v) -> body.set(k, ProviderJson.JSON.valueToTree(v)));
         }

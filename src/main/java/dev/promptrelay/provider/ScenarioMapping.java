@@ -12,7 +12,6 @@ import java.util.Set;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.promptrelay.journal.Job;
-import dev.promptrelay.prompt.InputImages;
 import dev.promptrelay.prompt.JobSpec;
 import dev.promptrelay.prompt.PromptFileException;
 
@@ -101,7 +100,7 @@ public class ScenarioMapping implements ProviderMapping {
         if (spec.count() != null && spec.count() > 1) {
             body.put("numSamples", spec.count());
         }
-        ProviderJson.putIfSet(body, "image", InputImages.asUri(spec.image()));
+        ProviderJson.putIfSet(body, "image", spec.image());
         if (spec.extra() != null) {
             spec.extra().forEach((k, v) -> body.set(k, ProviderJson.JSON.valueToTree(v)));
         }

@@ -9,6 +9,7 @@ import dev.promptrelay.journal.Job;
 import dev.promptrelay.journal.JobFailure;
 import dev.promptrelay.journal.JobState;
 import dev.promptrelay.observe.JobMetrics;
+import dev.promptrelay.prompt.InputImages;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -42,9 +43,10 @@ public class TaskProtocol {
     private final ProviderPacing pacing;
     private final JobMetrics metrics;
     private final TaskDurations durations;
+    private final InputImages inputImages;
 
     public TaskProtocol(ProviderCatalog providers, ProviderPacing pacing, JobMetrics metrics, TaskDurations durations,
-                        int maxSubmitAttempts,
+                        InputImages inputImages, int maxSubmitAttempts,
                         Duration pollTimeout,
                         Duration videoPollTimeout, Duration notFoundGrace, long firstPollDelayMillis,
                         long maxPollDelayMillis, boolean retryAmbiguousSubmit, int downloadMaxRetries) {
@@ -52,6 +54,7 @@ public class TaskProtocol {
         this.pacing = pacing;
         this.metrics = metrics;
         this.durations = durations;
+        this.inputImages = inputImages;
         this.videoPollTimeout = videoPollTimeout;
         this.downloadMaxRetries = downloadMaxRetries;
         this.retryAmbiguousSubmit = retryAmbiguousSubmit;
@@ -71,7 +74,8 @@ public class TaskProtocol {
     public void submitRequest(Exchange exchange) {
         Job job = job(exchange);
         exchange.getProperty(SUBMISSION, SubmitAttempts.class).started();
-        send(exchange, mapping(job).submitCall(job));
+        // a kept local picture goes out as a data URI; the journal keeps only its name
+        send(exchange, mapping(job).submitCall(job.withSpec(inputImages.asSent(job.spec()))));
     }
 
     /** Reads the answer to a submit: the task id, a refusal worth another try, or the end of the job. */

@@ -1,0 +1,144 @@
+package dev.promptrelay.prompt;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.component.file.GenericFileFilter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static dev.promptrelay.output.FileNames.quoted;
+
+/**
+ * What the inbox holds. Camel's file consumer is shown only plain files the inbox holds itself, under names that can
+ * be used ({@link #accept}); everything else a user may be waiting on is swept to failed/ unread, with an error file
+ * saying why ({@link #sweep}): symbolic links (whatever they point to, so nothing outside the inbox is ever read),
+ * pipes and other special files, hidden names, and names the system cannot spell. Temporary names that writers use
+ * while a file is not complete ({@code .name.part}, {@code .name.tmp}, editor swap and lock files) are left alone,
+ * and so are subfolders (they hold input pictures).
+ */
+public class InboxEntries implements GenericFileFilter<File> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(InboxEntries.class);
+
+    private final Path inbox;
+    private final PromptFiles promptFiles;
+    private final long settleMillis;
+    /** Entries that could not be moved, so each is logged once, not at every sweep. */
+    private final Set<String> unmovable = new HashSet<>();
+
+    public InboxEntries(Path inbox, PromptFiles promptFiles, long settleMillis) {
+        this.inbox = inbox;
+        this.promptFiles = promptFiles;
+        this.settleMillis = settleMillis;
+    }
+
+    /** For Camel's file consumer: a plain file under a usable name, nothing else. */
+    @Override
+    public boolean accept(GenericFile<File> file) {
+        if (file.isDirectory()) {
+            return false;
+        }
+        Path path = file.getFile().toPath();
+        try {
+            return whyNotRead(path, path.getFileName().toString(),
+                    Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)) == null
+                   && !isTemporary(path.getFileName().toString());
+        } catch (IOException e) {
+            // gone, or a name that cannot be spelled: the sweep sees it as it really is
+            return false;
+        }
+    }
+
+    /** Moves to failed/ everything in the inbox that will never be read as a prompt file. */
+    public int sweep() throws IOException {
+        if (!Files.isDirectory(inbox)) {
+            return 0;
+        }
+        int moved = 0;
+        Set<String> seen = new HashSet<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(inbox)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                BasicFileAttributes attributes;
+                try {
+                    attributes = Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (IOException e) {
+                    continue;
+                }
+                String problem = whyNotRead(entry, name, attributes);
+                if (problem == null || attributes.isRegularFile() && isTemporary(name)
+                    || attributes.isRegularFile() && isYoung(attributes)) {
+                    continue;
+                }
+                seen.add(name);
+                try {
+                    promptFiles.failUnread(entry, name, problem, fixFor(attributes, name));
+                    moved++;
+                } catch (IOException e) {
+                    if (unmovable.add(name)) {
+                        LOG.error("{} in the inbox is never read ({}) and could not be moved to failed/: {}",
+                                quoted(name), problem, e.toString());
+                    }
+                }
+            }
+        }
+        unmovable.retainAll(seen);
+        return moved;
+    }
+
+    /** Null for a file Camel may take; otherwise why it is never read. */
+    private String whyNotRead(Path entry, String name, BasicFileAttributes attributes) {
+        if (attributes.isDirectory()) {
+            return null;
+        }
+        if (attributes.isSymbolicLink()) {
+            return "it is a symbolic link; promptrelay never reads what a link in the inbox points to";
+        }
+        if (!attributes.isRegularFile()) {
+            return "it is not a regular file (a pipe, socket or device)";
+        }
+        if (name.startsWith(".")) {
+            return isTemporary(name) ? null : "its name starts with a dot, which marks hidden files";
+        }
+        if (name.endsWith(".camelLock")) {
+            return "its name ends in .camelLock, which Camel keeps for its own lock files";
+        }
+        if (!Files.exists(inbox.resolve(name), LinkOption.NOFOLLOW_LINKS)) {
+            // the bytes of its name are not valid in the system's encoding: no path spelled from it reaches it
+            return "its name is not valid text in the system's encoding, so it cannot be opened by name";
+        }
+        return null;
+    }
+
+    private static String fixFor(BasicFileAttributes attributes, String name) {
+        if (attributes.isSymbolicLink()) {
+            return "copy the file itself into the inbox (cp -L), not a link to it";
+        }
+        if (!attributes.isRegularFile()) {
+            return "drop plain files only";
+        }
+        return "rename it to a plain name such as prompts.txt and drop it into the inbox again";
+    }
+
+    /** A name a writer uses while the file is not complete yet; it is renamed when done. */
+    static boolean isTemporary(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        return lower.startsWith(".") && (lower.endsWith(".part") || lower.endsWith(".tmp") || lower.endsWith(".swp")
+                                         || lower.startsWith(".#") || lower.startsWith(".~lock."));
+    }
+
+    /** Changed within the settle time: its writer may still be at it. */
+    private boolean isYoung(BasicFileAttributes attributes) {
+        return attributes.lastModifiedTime().toMillis() > System.currentTimeMillis() - settleMillis;
+    }
+}
