@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A table of bad prompt files: each lands in failed/ with a message naming what is wrong (and where), nothing reaches
+ * A table of bad prompt files (input pictures reached through links to elsewhere among them): each lands in failed/ with a message naming what is wrong (and where), nothing reaches
  * the provider, nothing is written outside the outbox, and a good file dropped after them is still processed.
  */
 @CamelMainTest(mainClass = Application.class)
@@ -47,6 +47,14 @@ class BadPromptFilesTest {
     void eachBadFileIsRejectedWithItsOwnReasonAndNothingIsPaidFor() throws Exception {
         Path images = Files.createDirectories(folders.inbox.resolve("images"));
         Files.write(images.resolve("huge.png"), new byte[11 * 1024 * 1024]);
+        // pictures elsewhere on the machine, reached through links from inside the inbox
+        Path outside = Files.createDirectories(folders.root.resolve("outside"));
+        byte[] png = dev.promptrelay.sandbox.PlaceholderImage.png("private", 1, 32, 32, "test");
+        Files.write(outside.resolve("private.png"), png);
+        Files.createSymbolicLink(images.resolve("leak.png"), outside.resolve("private.png"));
+        Files.createSymbolicLink(images.resolve("linked"), outside);
+        Files.writeString(images.resolve("fake.png"), "not a picture at all");
+        Files.write(images.resolve("good.png"), png);
         byte[] thirtyMegabytes = new byte[30 * 1024 * 1024];
         java.util.Arrays.fill(thirtyMegabytes, (byte) 'a');
         Map<String, Bad> table = new LinkedHashMap<>();
@@ -66,6 +74,15 @@ class BadPromptFilesTest {
                 "does not exist", "image", 2));
         table.put("bigimage.json", Bad.of("{\"prompt\": \"a fox\", \"type\": \"image-to-image\", \"image\": \"images/huge.png\"}",
                 "more than the limit", "image", 1));
+        table.put("leak.json", Bad.of("{\"prompt\": \"a fox\", \"type\": \"image-to-image\", \"image\": \"images/leak.png\"}",
+                "symbolic link to a file outside", "image", 1));
+        table.put("linkeddir.json", Bad.of("{\"prompt\": \"a fox\", \"type\": \"image-to-image\",\n \"image\": \"images/linked/private.png\"}",
+                "symbolic link to a file outside", "image", 2));
+        table.put("fake.json", Bad.of("{\"prompt\": \"a fox\", \"type\": \"image-to-image\", \"image\": \"images/fake.png\"}",
+                "not a PNG, JPEG or WebP picture by its content", "image", 1));
+        // a good picture in a file rejected for another job's mistake is not copied either
+        table.put("mixed.jsonl", Bad.of("{\"prompt\": \"a fox\", \"type\": \"image-to-image\", \"image\": \"images/good.png\"}\n"
+                                        + "{\"prompt\": \"a hare\", \"sise\": 3}\n", "unknown field 'sise'", "sise", 2));
         table.put("escape.json", Bad.of("{\"prompt\": \"a fox\", \"name\": \"../../x\"}", "could place files outside the outbox", "name", 1));
         table.put("option.txt", Bad.of("a fox --sed 4\n", "unknown field 'sed'", "sed", 1));
         table.put("frontmatter.md", Bad.of("---\nseed: 4\na fox\n", "no closing ---", null, 1));
@@ -99,5 +116,7 @@ class BadPromptFilesTest {
                     .as("nothing written outside the outbox").isEmpty();
         }
         assertThat(folders.files(folders.inbox, "*.*")).as("the inbox is empty again").isEmpty();
+        assertThat(folders.files(folders.root.resolve("state").resolve("input-images"), "*"))
+                .as("no picture of a rejected file was copied").isEmpty();
     }
 }
