@@ -14,6 +14,8 @@ import dev.promptrelay.api.JobsApi;
 import dev.promptrelay.journal.JobOutcomes;
 import dev.promptrelay.observe.JobMetrics;
 import dev.promptrelay.observe.JournalHealthCheck;
+import dev.promptrelay.observe.OutboxHealthCheck;
+import dev.promptrelay.output.Outbox;
 import dev.promptrelay.observe.ProviderHealthCheck;
 import dev.promptrelay.journal.DispatchWakeUp;
 import dev.promptrelay.journal.JobJournal;
@@ -193,6 +195,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("journal", journal);
         context.getRegistry().bind("dispatch", new DispatchWakeUp(context.createProducerTemplate()));
         JobMetrics metrics = new JobMetrics(context);
+        Outbox resultsOutbox = new Outbox(folders.outbox(), folders.staged(), java.time.Clock.systemUTC());
         context.getRegistry().bind("jobOutcomes", new JobOutcomes(journal, metrics));
         // health checks once Camel's health check registry exists, that is once Camel starts
         context.addStartupListener((ctx, alreadyStarted) -> {
@@ -200,6 +203,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
             if (health != null) {
                 mappings.forEach(m -> health.register(new ProviderHealthCheck(m.settings(), metrics)));
                 health.register(new JournalHealthCheck(pool));
+                health.register(new OutboxHealthCheck(resultsOutbox));
             }
         });
         InputImages inputImages = new InputImages(inboxDir, folders.inputImages(), maxInputImageBytes);
@@ -232,7 +236,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         Schedules schedules = new Schedules(Schedules.fromSettings(scheduleSettings), inboxDir, journal);
         context.getRegistry().bind("schedules", schedules);
         context.addStartupListener(schedules);
-        context.getRegistry().bind("outputWriter", new OutputWriter(folders.outbox(), journal, providers, metrics));
+        context.getRegistry().bind("outputWriter", new OutputWriter(folders, resultsOutbox, journal, providers, metrics));
     }
 
     /** promptrelay.<id>.base-url, .api-key, .api-secret, .model and .max-concurrent. */

@@ -52,8 +52,9 @@ public class JobOutcomes {
                        + " account before dropping the prompt file again, so you do not pay twice";
         } else if (cause instanceof java.io.IOException || cause instanceof org.apache.camel.http.base.HttpOperationFailedException) {
             state = JobState.FAILED;
-            reason = "the result of task " + job.taskId() + " could not be downloaded (" + JobFailure.describe(cause) + ")";
-            nextStep = "result links expire soon after a task ends; drop the prompt file again to generate it anew";
+            reason = "the result of task " + job.taskId() + " could not be stored (" + JobFailure.describe(cause) + ")";
+            nextStep = "the task succeeded at " + job.provider() + ", so its result was made and paid for: look for task "
+                       + job.taskId() + " in your account there before dropping the prompt file again";
         } else {
             state = JobState.FAILED;
             reason = "unexpected error: " + JobFailure.describe(cause);

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 final class JournalSchema {
 
     private static final Logger LOG = LoggerFactory.getLogger(JournalSchema.class);
-    static final List<String> MIGRATIONS = List.of("V1__journal.sql", "V2__schedules.sql", "V3__indexes.sql");
+    static final List<String> MIGRATIONS = List.of("V1__journal.sql", "V2__schedules.sql", "V3__indexes.sql",
+            "V4__output_names.sql");
 
     private JournalSchema() {
     }

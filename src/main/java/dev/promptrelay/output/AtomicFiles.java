@@ -28,25 +28,124 @@ public final class AtomicFiles {
     public record Written(Path path, long bytes, String sha256) {
     }
 
+    /**
+     * The disk refused what was being written (full, read-only, gone): the folder's fault, not the content's. Reading
+     * the content fails with a plain IOException instead.
+     */
+    public static final class WriteFailed extends IOException {
+        public WriteFailed(Path target, IOException cause) {
+            super("could not write " + target + ": " + cause, cause);
+        }
+    }
+
+    /** Writes the file, replacing what the target held. */
     public static Written write(Path target, InputStream content) throws IOException {
-        Files.createDirectories(target.getParent());
+        return write(target, content, true);
+    }
+
+    /**
+     * Writes the file under a name nothing else has: when the target exists already, it is left as it is and
+     * {@link java.nio.file.FileAlreadyExistsException} is thrown.
+     */
+    public static Written publish(Path target, InputStream content) throws IOException {
+        return write(target, content, false);
+    }
+
+    private static Written write(Path target, InputStream content, boolean replace) throws IOException {
         Path temp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".part");
         MessageDigest sha256 = sha256();
-        long bytes;
+        long bytes = 0;
         try {
-            try (OutputStream file = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW);
-                 DigestOutputStream out = new DigestOutputStream(file, sha256)) {
-                bytes = content.transferTo(out);
+            OutputStream out;
+            try {
+                Files.createDirectories(target.getParent());
+                out = Files.newOutputStream(temp, StandardOpenOption.CREATE_NEW);
+            } catch (IOException e) {
+                throw new WriteFailed(target, e);
+            }
+            try {
+                byte[] buffer = new byte[64 * 1024];
+                for (int n; (n = content.read(buffer)) >= 0; ) {
+                    sha256.update(buffer, 0, n);
+                    try {
+                        out.write(buffer, 0, n);
+                    } catch (IOException e) {
+                        throw new WriteFailed(target, e);
+                    }
+                    bytes += n;
+                }
+            } catch (IOException | RuntimeException e) {
+                closeAfterFailure(out, e);
+                throw e;
+            }
+            try {
+                out.close();
+            } catch (IOException e) {
+                throw new WriteFailed(target, e);
             }
             try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 channel.force(true);
+            } catch (IOException e) {
+                throw new WriteFailed(target, e);
             }
-            move(temp, target);
+            if (replace) {
+                try {
+                    move(temp, target);
+                } catch (IOException e) {
+                    throw new WriteFailed(target, e);
+                }
+            } else {
+                publishWithoutReplacing(temp, target);
+            }
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(temp);
             throw e;
         }
         return new Written(target, bytes, HexFormat.of().formatHex(sha256.digest()));
+    }
+
+    private static void closeAfterFailure(OutputStream out, Exception failure) {
+        try {
+            out.close();
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /** A hard link is made only where the name is free; a file system without them gets a checked rename. */
+    private static void publishWithoutReplacing(Path temp, Path target) throws IOException {
+        try {
+            Files.createLink(target, temp);
+            Files.delete(temp);
+            return;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw e;
+        } catch (UnsupportedOperationException | IOException e) {
+            // no hard links here: fall through to a rename, checked first
+        }
+        if (Files.exists(target, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new java.nio.file.FileAlreadyExistsException(target.toString());
+        }
+        try {
+            move(temp, target);
+        } catch (IOException e) {
+            throw new WriteFailed(target, e);
+        }
+    }
+
+    /** Temporary files a stopped or failed write of this target left behind. */
+    public static void removeStaleTemps(Path target) throws IOException {
+        Path dir = target.getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            return;
+        }
+        String prefix = "." + target.getFileName() + ".";
+        try (java.nio.file.DirectoryStream<Path> temps = Files.newDirectoryStream(dir,
+                p -> p.getFileName().toString().startsWith(prefix) && p.getFileName().toString().endsWith(".part"))) {
+            for (Path temp : temps) {
+                Files.deleteIfExists(temp);
+            }
+        }
     }
 
     public static Written write(Path target, byte[] content) throws IOException {
@@ -71,6 +170,11 @@ public final class AtomicFiles {
             candidate = dir.resolve(base + "-" + n + suffix);
         }
         return candidate;
+    }
+
+    /** What a file already written holds: its size and SHA-256. */
+    public static Written measure(Path file) throws IOException {
+        return new Written(file, Files.size(file), sha256Of(file));
     }
 
     public static Path sidecarOf(Path file) {

@@ -2,6 +2,8 @@ package dev.promptrelay.output;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +14,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.promptrelay.Folders;
 import dev.promptrelay.journal.Job;
 import dev.promptrelay.journal.JobJournal;
 import dev.promptrelay.observe.JobMetrics;
@@ -21,6 +24,10 @@ import dev.promptrelay.provider.TaskOutput;
 import dev.promptrelay.provider.TaskProtocol;
 import dev.promptrelay.provider.TaskWatch;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import static dev.promptrelay.output.FileNames.quoted;
 
 /**
  * Writes one downloaded output into the outbox, {@code <outbox>/<prompt file>/<job>-<n>.<ext>}, with a JSON sidecar
@@ -30,44 +37,179 @@ public class OutputWriter {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private final Path outbox;
+    public static final String STORED = "stored";
+    private static final Logger LOG = LoggerFactory.getLogger(OutputWriter.class);
+
+    private final Folders folders;
+    private final Outbox outbox;
     private final JobJournal journal;
     private final ProviderCatalog providers;
     private final JobMetrics metrics;
 
-    public OutputWriter(Path outbox, JobJournal journal, ProviderCatalog providers, JobMetrics metrics) {
+    public OutputWriter(Folders folders, Outbox outbox, JobJournal journal, ProviderCatalog providers,
+                        JobMetrics metrics) {
+        this.folders = folders;
         this.outbox = outbox;
         this.metrics = metrics;
         this.journal = journal;
         this.providers = providers;
     }
 
-    /** @return the written file's path, as text: Camel would read a Path body's content when logging it */
-    public String write(Exchange exchange) throws IOException {
+    /**
+     * Names the output in the journal before anything of it is fetched, {@code <prompt file>/<job>-<n>.<ext>}: after
+     * a restart it is finished under the same name, and no other output ever gets it.
+     */
+    public void reserve(Exchange exchange) {
         Job job = exchange.getProperty(TaskProtocol.JOB, Job.class);
         TaskOutput output = exchange.getProperty(TaskProtocol.OUTPUT, TaskOutput.class);
-        TaskWatch task = exchange.getProperty(TaskProtocol.TASK, TaskWatch.class);
-        Path dir = outbox.resolve(folderFor(job.promptFileName()));
         String base = FileNames.safe(job.spec().name() != null ? job.spec().name() : jobNumber(job), "job")
                       + "-" + (output.index() + 1);
-        Path target = AtomicFiles.unusedPath(dir, base, output.extension());
-        AtomicFiles.Written written;
+        JobJournal.OutputName name = journal.reserveOutput(job.id(), output.index(), folderFor(job.promptFileName()),
+                base, output.extension(), journaled -> {
+                    Path taken = folders.output(journaled);
+                    return Files.exists(taken, LinkOption.NOFOLLOW_LINKS)
+                           || Files.exists(AtomicFiles.sidecarOf(taken), LinkOption.NOFOLLOW_LINKS);
+                });
+        Path staged = folders.staged().resolve(job.id() + "-" + (output.index() + 1)
+                                               + (output.extension().isEmpty() ? "" : "." + output.extension()));
+        exchange.setProperty(STORED, new StoredOutput(folders.output(name.path()), staged));
+    }
+
+    /**
+     * Writes the download into the outbox under the output's name; while the outbox cannot take files, into the
+     * state directory to wait there. A PNG gets its parameters chunk on the way.
+     *
+     * @throws AtomicFiles.WriteFailed when the disk refused it: the download is tried again, kept in the state
+     *                                 directory where the outbox failed
+     */
+    public void write(Exchange exchange) throws IOException {
+        Job job = exchange.getProperty(TaskProtocol.JOB, Job.class);
+        TaskOutput output = exchange.getProperty(TaskProtocol.OUTPUT, TaskOutput.class);
+        StoredOutput stored = exchange.getProperty(STORED, StoredOutput.class);
+        boolean intoOutbox = outbox.writable();
+        Path destination = intoOutbox ? stored.target() : stored.staged();
+        AtomicFiles.removeStaleTemps(destination);
         try (InputStream download = exchange.getMessage().getMandatoryBody(InputStream.class);
              InputStream content = output.extension().equals("png")
                      ? PngParameters.insert(download, parameters(job)) : download) {
-            written = AtomicFiles.write(target, content);
+            stored.written(AtomicFiles.publish(destination, content));
         } catch (org.apache.camel.InvalidPayloadException e) {
             throw new IOException("the download of " + job.label() + " had no content", e);
+        } catch (AtomicFiles.WriteFailed e) {
+            if (intoOutbox) {
+                outbox.refused(e);
+            }
+            throw e;
+        } finally {
+            // the download's stream is used up or broken: the next step must not read it
+            exchange.getMessage().setBody(null);
         }
-        Instant writtenAt = Instant.now();
-        if (task != null && task.getCompletedAt() != null) {
-            metrics.completionToWritten(job.provider(), Duration.between(task.getCompletedAt(), writtenAt));
+        if (!intoOutbox) {
+            journal.markOutputStaged(job.id(), output.index());
+            LOG.info("{}: output {} of task {} kept in {} until the outbox can take it", job.label(),
+                    output.index() + 1, job.taskId(), quoted(stored.staged().toString()));
         }
-        AtomicFiles.write(AtomicFiles.sidecarOf(target),
-                JSON.writeValueAsBytes(sidecar(job, output, task, written, writtenAt)));
-        journal.recordOutput(job.id(), output.index(), outbox.relativize(target).toString(), written.bytes(),
-                written.sha256());
-        return target.toString();
+    }
+
+    /**
+     * Ends the output's way into the outbox: one kept in the state directory moves in once the outbox takes files,
+     * then the sidecar is written and the journal told. While the outbox cannot take it, the output waits and this
+     * is called again later.
+     */
+    public void finish(Exchange exchange) throws IOException {
+        Job job = exchange.getProperty(TaskProtocol.JOB, Job.class);
+        TaskOutput output = exchange.getProperty(TaskProtocol.OUTPUT, TaskOutput.class);
+        TaskWatch task = exchange.getProperty(TaskProtocol.TASK, TaskWatch.class);
+        StoredOutput stored = exchange.getProperty(STORED, StoredOutput.class);
+        Path target = stored.target();
+        try {
+            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) && Files.exists(stored.staged())) {
+                if (!outbox.writable()) {
+                    stored.waitForOutbox();
+                    return;
+                }
+                AtomicFiles.removeStaleTemps(target);
+                try (InputStream kept = Files.newInputStream(stored.staged())) {
+                    stored.written(AtomicFiles.publish(target, kept));
+                }
+                Files.delete(stored.staged());
+            }
+            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IOException("output " + (output.index() + 1) + " of task " + job.taskId()
+                                      + " is neither in the outbox nor kept in " + folders.staged());
+            }
+            // written before a stop that came before its sidecar: finished as it is, not fetched again
+            AtomicFiles.Written written = stored.written() != null ? stored.written() : AtomicFiles.measure(target);
+            Instant writtenAt = Instant.now();
+            AtomicFiles.write(AtomicFiles.sidecarOf(target),
+                    JSON.writeValueAsBytes(sidecar(job, output, task, written, writtenAt)));
+            journal.recordOutput(job.id(), output.index(), written.bytes(), written.sha256());
+            if (task != null && task.getCompletedAt() != null) {
+                metrics.completionToWritten(job.provider(), Duration.between(task.getCompletedAt(), writtenAt));
+            }
+            stored.done();
+            LOG.info("{}: wrote {}", job.label(), quoted(target.toString()));
+        } catch (AtomicFiles.WriteFailed e) {
+            outbox.refused(e);
+            stored.waitForOutbox();
+        }
+    }
+
+    /** Where one output goes, and whether it waits for the outbox; an exchange property of the store route. */
+    public static final class StoredOutput {
+
+        private static final long FIRST_WAIT_MILLIS = 1000;
+        private static final long LONGEST_WAIT_MILLIS = 30_000;
+
+        private final Path target;
+        private final Path staged;
+        private AtomicFiles.Written written;
+        private boolean waiting;
+        private long waitMillis;
+
+        StoredOutput(Path target, Path staged) {
+            this.target = target;
+            this.staged = staged;
+        }
+
+        /** True unless the output is in the outbox already, or kept in the state directory, from an earlier try. */
+        public boolean isFetchNeeded() {
+            return !Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.exists(staged);
+        }
+
+        /** True while the output waits for the outbox to take files. */
+        public boolean isWaiting() {
+            return waiting;
+        }
+
+        public long getWaitMillis() {
+            return waitMillis;
+        }
+
+        Path target() {
+            return target;
+        }
+
+        Path staged() {
+            return staged;
+        }
+
+        AtomicFiles.Written written() {
+            return written;
+        }
+
+        void written(AtomicFiles.Written file) {
+            this.written = file.path().equals(target) ? file : null;
+        }
+
+        void waitForOutbox() {
+            waiting = true;
+            waitMillis = waitMillis == 0 ? FIRST_WAIT_MILLIS : Math.min(LONGEST_WAIT_MILLIS, waitMillis * 2);
+        }
+
+        void done() {
+            waiting = false;
+        }
     }
 
     /** The parameters in the form other image tools read: prompt, negative prompt, then settings on one line. */

@@ -13,6 +13,7 @@ public class DownloadAttempts {
     private boolean linkNeeded;
     private boolean relinked;
     private boolean fetched;
+    private int diskRefusals;
 
     public DownloadAttempts(int maxRetries, boolean linkNeeded) {
         this.maxRetries = maxRetries;
@@ -70,6 +71,21 @@ public class DownloadAttempts {
         again = true;
         waitMillis = 0;
         return true;
+    }
+
+    /**
+     * The disk refused the file: the download is tried again without counting as a try, at once the first time (it
+     * then goes to the state directory), later growing to a minute while no folder takes it.
+     */
+    void diskRefused() {
+        attempts--;
+        diskRefusals++;
+        waitMillis = diskRefusals == 1 ? 0 : Math.min(60_000L, 1000L << Math.min(diskRefusals - 2, 6));
+        again = true;
+    }
+
+    boolean wasDiskRefused() {
+        return diskRefusals > 0;
     }
 
     /** A transient failure; returns false when no try is left. */

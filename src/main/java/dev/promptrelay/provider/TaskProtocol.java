@@ -341,21 +341,30 @@ public class TaskProtocol {
                     "the result is still " + output.reference() + " in your " + mapping.displayName()
                     + " account; download it there, or drop the prompt file again to generate it anew");
         }
-        throw JobFailure.failed(problem, "result links expire soon after a task ends; drop the prompt file again "
-                                         + "to generate it anew");
+        throw JobFailure.failed(problem, lostResultStep(job, attempts));
     }
 
     public void downloadWritten(Exchange exchange) {
         exchange.getProperty(DOWNLOAD, DownloadAttempts.class).markWritten();
     }
 
-    /** The connection broke before or while the content arrived: a partial file was never moved into place. */
+    /**
+     * The connection broke before or while the content arrived, or the disk refused the file: a partial file was
+     * never moved into place. A result refused by the disk was produced and paid for, so it is downloaded again for as
+     * long as the provider serves it (at once where the outbox failed: it is kept in the state directory then).
+     */
     public void downloadInterrupted(Exchange exchange) {
         Job job = job(exchange);
         DownloadAttempts attempts = exchange.getProperty(DOWNLOAD, DownloadAttempts.class);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         // the broken stream must not stay on the message
         exchange.getMessage().setBody(null);
+        if (cause instanceof dev.promptrelay.output.AtomicFiles.WriteFailed refused) {
+            attempts.diskRefused();
+            LOG.warn("{}: the result of task {} could not be written ({}); downloading it again in {} ms", job.label(),
+                    job.taskId(), refused.getMessage(), attempts.getWaitMillis());
+            return;
+        }
         String problem = "the download of a result of task " + job.taskId() + " broke off ("
                          + JobFailure.describe(cause) + ")";
         if (attempts.retryLater()) {
@@ -363,8 +372,17 @@ public class TaskProtocol {
             LOG.warn("{}: {}; trying again in {} ms", job.label(), problem, attempts.getWaitMillis());
             return;
         }
-        throw JobFailure.failed(problem + " after " + attempts.getAttempts() + " tries",
-                "result links expire soon after a task ends; drop the prompt file again to generate it anew");
+        throw JobFailure.failed(problem + " after " + attempts.getAttempts() + " tries", lostResultStep(job, attempts));
+    }
+
+    /** What to do about a result the provider made but that could not be downloaded. */
+    private String lostResultStep(Job job, DownloadAttempts attempts) {
+        if (attempts.wasDiskRefused()) {
+            return "the result was made (and paid for) as task " + job.taskId() + " at "
+                   + mapping(job).displayName() + ", but the disk could not take it before its link expired: look for "
+                   + "it in your account there, and free space in the outbox and the state directory";
+        }
+        return "result links expire soon after a task ends; drop the prompt file again to generate it anew";
     }
 
     /** At most a few KB of an error answer, and the connection released: such bodies are never worth more. */
