@@ -126,6 +126,40 @@ class DropFolderTest {
     }
 
     @Test
+    void promptFilesNamedLikeSummariesOrAlikeNeverShareAFile() throws Exception {
+        folders.drop("cat.txt", "a cat\n");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(folders.archive.resolve("cat.txt")));
+        folders.drop("cat.summary.json.txt", "a summary cat\n");
+        folders.drop("dog.summary.json.txt", "a summary dog\n");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(folders.archive.resolve("cat.summary.json.txt"))
+                                                            && Files.exists(folders.archive.resolve("dog.summary.json.txt")));
+        folders.drop("dog.txt", "a dog\n");
+        folders.drop("fox.txt", "a fox\n");
+        folders.drop("fox.json", "{\"prompt\": \"a fox from json\"}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(folders.archive.resolve("dog.txt"))
+                                                            && Files.exists(folders.archive.resolve("fox.txt"))
+                                                            && Files.exists(folders.archive.resolve("fox.json")));
+
+        for (String animal : List.of("cat", "dog")) {
+            assertThat(folders.json(folders.outbox.resolve(animal + ".summary.json")).path("file").asText())
+                    .isEqualTo(animal + ".txt");
+            assertThat(folders.outbox.resolve(animal).resolve("001-1.png")).exists();
+            assertThat(folders.outbox.resolve(animal + ".summary.json-outputs").resolve("001-1.png")).exists();
+            assertThat(folders.json(folders.outbox.resolve(animal + ".summary.json-outputs.summary.json"))
+                    .path("file").asText()).isEqualTo(animal + ".summary.json.txt");
+        }
+        assertThat(folders.files(folders.outbox.resolve("fox"), "*.png")).hasSize(2);
+        assertThat(folders.files(folders.outbox.resolve("fox"), "*.png.json").stream()
+                .map(p -> { try { return folders.json(p).path("source_file").asText(); } catch (IOException e) { throw new java.io.UncheckedIOException(e); } }))
+                .containsExactlyInAnyOrder("fox.txt", "fox.json");
+        assertThat(List.of(folders.json(folders.outbox.resolve("fox.summary.json")).path("file").asText(),
+                folders.json(folders.outbox.resolve("fox-2.summary.json")).path("file").asText()))
+                .containsExactlyInAnyOrder("fox.txt", "fox.json");
+        assertThat(folders.files(folders.failed, "*.error.json")).noneMatch(p -> p.getFileName().toString()
+                .matches("(cat|dog|fox).*"));
+    }
+
+    @Test
     void everyProviderRunsInTheSandboxWithoutAKey() throws Exception {
         folders.drop("lantern.json", """
                 {"provider": "modellix", "model": "alibaba/qwen-image-plus", "type": "text-to-image",

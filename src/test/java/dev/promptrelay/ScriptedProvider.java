@@ -32,8 +32,15 @@ final class ScriptedProvider implements AutoCloseable {
         }
     }
 
-    /** One scripted answer; {@code hangUp} closes the connection without answering, as a crashed gateway does. */
-    record Answer(int status, Map<String, String> headers, byte[] body, boolean hangUp) {
+    /**
+     * One scripted answer; {@code hangUp} closes the connection without answering, as a crashed gateway does;
+     * {@code stall} sends the headers and half the body, then waits until {@link #releaseStalled()} (a transfer that
+     * hangs mid-way).
+     */
+    record Answer(int status, Map<String, String> headers, byte[] body, boolean hangUp, boolean stall) {
+        Answer(int status, Map<String, String> headers, byte[] body, boolean hangUp) {
+            this(status, headers, body, hangUp, false);
+        }
     }
 
     /** The scripted answers of one job. */
@@ -66,6 +73,7 @@ final class ScriptedProvider implements AutoCloseable {
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
     private final List<Script> scripts = new CopyOnWriteArrayList<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
 
     ScriptedProvider() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
@@ -104,6 +112,15 @@ final class ScriptedProvider implements AutoCloseable {
 
     static Answer bytes(String contentType, byte[] content) {
         return new Answer(200, Map.of("Content-Type", contentType), content, false);
+    }
+
+    static Answer stalled(Answer answer) {
+        return new Answer(answer.status(), answer.headers(), answer.body(), false, true);
+    }
+
+    /** Lets every stalled transfer finish (or fail, when its client is gone). */
+    void releaseStalled() {
+        stalled.countDown();
     }
 
     static Answer hangUp() {
@@ -160,6 +177,20 @@ final class ScriptedProvider implements AutoCloseable {
         answer.headers().forEach((k, v) -> exchange.getResponseHeaders().set(k, v));
         exchange.sendResponseHeaders(answer.status(), body.length == 0 ? -1 : body.length);
         try (OutputStream out = exchange.getResponseBody()) {
+            if (answer.stall()) {
+                out.write(body, 0, body.length / 2);
+                out.flush();
+                try {
+                    if (!stalled.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                        return;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                out.write(body, body.length / 2, body.length - body.length / 2);
+                return;
+            }
             out.write(body);
         }
     }

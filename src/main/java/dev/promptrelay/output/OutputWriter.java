@@ -90,16 +90,25 @@ public class OutputWriter {
         Path destination = intoOutbox ? stored.target() : stored.staged();
         AtomicFiles.removeStaleTemps(destination);
         try (InputStream download = exchange.getMessage().getMandatoryBody(InputStream.class);
-             InputStream content = output.extension().equals("png")
-                     ? PngParameters.insert(download, parameters(job)) : download) {
-            stored.written(AtomicFiles.publish(destination, content));
+             CountingInputStream content = new CountingInputStream(output.extension().equals("png")
+                     ? PngParameters.insert(download, parameters(job)) : download)) {
+            try {
+                stored.written(AtomicFiles.publish(destination, content));
+            } catch (AtomicFiles.WriteFailed e) {
+                if (!intoOutbox) {
+                    throw e;
+                }
+                outbox.refused(e);
+                if (content.count() > 0) {
+                    // part of the download went into the failed file: it is fetched again, into the state directory
+                    throw e;
+                }
+                intoOutbox = false;
+                AtomicFiles.removeStaleTemps(stored.staged());
+                stored.written(AtomicFiles.publish(stored.staged(), content));
+            }
         } catch (org.apache.camel.InvalidPayloadException e) {
             throw new IOException("the download of " + job.label() + " had no content", e);
-        } catch (AtomicFiles.WriteFailed e) {
-            if (intoOutbox) {
-                outbox.refused(e);
-            }
-            throw e;
         } finally {
             // the download's stream is used up or broken: the next step must not read it
             exchange.getMessage().setBody(null);
@@ -152,6 +161,33 @@ public class OutputWriter {
         } catch (AtomicFiles.WriteFailed e) {
             outbox.refused(e);
             stored.waitForOutbox();
+        }
+    }
+
+    /** How many bytes were read through it: none means the content can still go elsewhere whole. */
+    private static final class CountingInputStream extends java.io.FilterInputStream {
+        private long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count += b < 0 ? 0 : 1;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            int n = super.read(buffer, offset, length);
+            count += Math.max(0, n);
+            return n;
+        }
+
+        long count() {
+            return count;
         }
     }
 
