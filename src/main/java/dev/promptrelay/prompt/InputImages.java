@@ -61,10 +61,15 @@ public class InputImages {
 
     /** What a provider receives for a job's picture: a URL or data URI as is, a kept picture as a data URI. */
     public JobSpec asSent(JobSpec job) {
-        if (job.keptImage() == null) {
+        String keptName = job.keptImage();
+        if (keptName == null && job.image() != null && !isRemote(job.image()) && Path.of(job.image()).isAbsolute()) {
+            // journaled by an earlier version, as the copy's absolute path
+            keptName = Path.of(job.image()).getFileName().toString();
+        }
+        if (keptName == null) {
             return job;
         }
-        Path copy = kept.resolve(Path.of(job.keptImage()).getFileName());
+        Path copy = kept.resolve(Path.of(keptName).getFileName());
         try {
             byte[] content = Files.readAllBytes(copy);
             String type = PictureType.of(content);
