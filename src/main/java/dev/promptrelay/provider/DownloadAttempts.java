@@ -88,6 +88,13 @@ public class DownloadAttempts {
         return diskRefusals > 0;
     }
 
+    /** The provider redirected the request: it goes to the new address at once, not counted as a try. */
+    void askAgainNow() {
+        attempts--;
+        again = true;
+        waitMillis = 0;
+    }
+
     /** A transient failure; returns false when no try is left. */
     boolean retryLater() {
         if (attempts > maxRetries) {

@@ -27,6 +27,10 @@ public class TaskProtocol {
     static final String SUBMIT_ANSWERED_AT = "submitAnsweredAt";
     public static final String OUTPUT = "output";
     public static final String DOWNLOAD = "download";
+    /** The call just sent, so a redirect can be followed from it; and that redirect, with its hop count. */
+    private static final String SENT = "providerCallSent";
+    private static final String REDIRECT = "providerRedirect";
+    private static final String REDIRECT_HOPS = "providerRedirectHops";
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskProtocol.class);
     private static final long MIN_POLL_STEP_MILLIS = 25;
@@ -115,6 +119,14 @@ public class TaskProtocol {
             throw JobFailure.failed(refusal + " (gave up after " + attempts.getAttempts() + " tries)",
                     "nothing was charged for this job; drop the prompt file into the inbox again later");
         }
+        if (Redirects.isRedirect(status)) {
+            // a redirect is an answer in itself: the provider created nothing at this address
+            String location = answer.header("Location");
+            throw JobFailure.failed(mapping.displayName() + " answered the submit with HTTP " + status
+                                    + (location == null ? "" : " to " + location) + " instead of taking it",
+                    "nothing was charged; point promptrelay." + mapping.id() + ".base-url at the provider's current "
+                    + "address, then drop the prompt file again");
+        }
         if (status >= 400 && status < 500) {
             String advice = mapping.adviceFor(status);
             if (advice == null) {
@@ -196,7 +208,8 @@ public class TaskProtocol {
 
     public void pollRequest(Exchange exchange) {
         Job job = job(exchange);
-        send(exchange, mapping(job).pollCall(job.taskId()));
+        ProviderCall redirected = takeRedirect(exchange);
+        send(exchange, redirected != null ? redirected : mapping(job).pollCall(job.taskId()));
     }
 
     public void pollAnswer(Exchange exchange) {
@@ -206,6 +219,16 @@ public class TaskProtocol {
         HttpAnswer answer = mapping.interpret(answer(exchange));
         int status = answer.status();
         metrics.polled(job.provider(), status);
+        if (Redirects.isRedirect(status)) {
+            if (followRedirect(exchange, answer, mapping)) {
+                watch.askAgainNow();
+            } else {
+                // a redirect that cannot be followed says nothing about the task: ask again later
+                LOG.info("{}: poll answered HTTP {} without a usable Location; polling again later", job.label(), status);
+                watch.unanswered();
+            }
+            return;
+        }
         if (answer.ok()) {
             TaskReport report = mapping.readPoll(answer);
             if (report.status() == TaskStatus.UNKNOWN && watch.report().status() != TaskStatus.UNKNOWN) {
@@ -279,7 +302,8 @@ public class TaskProtocol {
     public void linkRequest(Exchange exchange) {
         Job job = job(exchange);
         TaskOutput output = exchange.getProperty(OUTPUT, TaskOutput.class);
-        send(exchange, mapping(job).linkCall(output));
+        ProviderCall redirected = takeRedirect(exchange);
+        send(exchange, redirected != null ? redirected : mapping(job).linkCall(output));
     }
 
     public void linkAnswer(Exchange exchange) {
@@ -288,6 +312,10 @@ public class TaskProtocol {
         TaskOutput output = exchange.getProperty(OUTPUT, TaskOutput.class);
         DownloadAttempts attempts = exchange.getProperty(DOWNLOAD, DownloadAttempts.class);
         HttpAnswer answer = mapping.interpret(answer(exchange));
+        if (Redirects.isRedirect(answer.status()) && followRedirect(exchange, answer, mapping)) {
+            attempts.askAgainNow();
+            return;
+        }
         TaskOutput linked = answer.ok() ? mapping.linked(output, answer) : null;
         if (linked != null) {
             exchange.setProperty(OUTPUT, linked);
@@ -297,7 +325,8 @@ public class TaskProtocol {
         String problem = mapping.displayName() + " did not give a download link for output " + output.reference()
                          + " of task " + job.taskId() + " (HTTP " + answer.status() + ": "
                          + mapping.errorMessage(answer) + ")";
-        if ((answer.ok() || answer.status() == 429 || answer.status() >= 500) && attempts.retryLater()) {
+        if ((answer.ok() || answer.status() == 429 || answer.status() >= 300 && answer.status() < 400
+             || answer.status() >= 500) && attempts.retryLater()) {
             LOG.warn("{}: {}; trying again in {} ms", job.label(), problem, attempts.getWaitMillis());
             return;
         }
@@ -308,7 +337,8 @@ public class TaskProtocol {
     public void downloadRequest(Exchange exchange) {
         Job job = job(exchange);
         TaskOutput output = exchange.getProperty(OUTPUT, TaskOutput.class);
-        send(exchange, mapping(job).downloadCall(output));
+        ProviderCall redirected = takeRedirect(exchange);
+        send(exchange, redirected != null ? redirected : mapping(job).downloadCall(output));
     }
 
     /** A 2xx leaves the content streaming on the message; a refusal gets a fresh link once, or a later try. */
@@ -324,6 +354,15 @@ public class TaskProtocol {
             return;
         }
         String body = errorBody(message);
+        if (status != null && Redirects.isRedirect(status)) {
+            message.removeHeader("Authorization");
+            Map<String, String> headers = new LinkedHashMap<>();
+            message.getHeaders().forEach((k, v) -> headers.put(k, String.valueOf(v)));
+            if (followRedirect(exchange, new HttpAnswer(status, headers, body), mapping)) {
+                attempts.askAgainNow();
+                return;
+            }
+        }
         String problem = "the download of output " + (output.index() + 1) + " of task " + job.taskId()
                          + " answered HTTP " + status + " (" + ProviderJson.shortBody(body) + ")";
         if (status != null && status >= 400 && status < 500 && status != 429 && output.reference() != null
@@ -331,7 +370,7 @@ public class TaskProtocol {
             LOG.info("{}: {}; asking {} for a fresh link", job.label(), problem, mapping.displayName());
             return;
         }
-        if ((status == null || status == 429 || status >= 500) && attempts.retryLater()) {
+        if ((status == null || status == 429 || status >= 500 || Redirects.isRedirect(status)) && attempts.retryLater()) {
             metrics.retried(job.provider(), "download");
             LOG.warn("{}: {}; trying again in {} ms", job.label(), problem, attempts.getWaitMillis());
             return;
@@ -411,8 +450,40 @@ public class TaskProtocol {
         return exchange.getProperty(JOB, Job.class);
     }
 
+    /**
+     * Follows a redirect from the call just sent: the next request of this step goes to its Location (credentials
+     * only where that is the provider's own host), a few hops at most.
+     *
+     * @return false when the redirect cannot be followed: no usable Location, or too many hops
+     */
+    private boolean followRedirect(Exchange exchange, HttpAnswer answer, ProviderMapping mapping) {
+        ProviderCall sent = exchange.getProperty(SENT, ProviderCall.class);
+        int hops = exchange.getProperty(REDIRECT_HOPS, 0, Integer.class);
+        ProviderCall next = sent == null || hops >= Redirects.MAX_HOPS ? null
+                : Redirects.follow(sent, answer, mapping.settings().baseUrl());
+        if (next == null) {
+            exchange.removeProperty(REDIRECT_HOPS);
+            return false;
+        }
+        LOG.debug("{}: HTTP {} to {}; following", job(exchange).label(), answer.status(), next.url());
+        exchange.setProperty(REDIRECT, next);
+        exchange.setProperty(REDIRECT_HOPS, hops + 1);
+        return true;
+    }
+
+    /** The redirect to follow with the next request, if the last answer was one; null otherwise. */
+    private static ProviderCall takeRedirect(Exchange exchange) {
+        ProviderCall next = exchange.getProperty(REDIRECT, ProviderCall.class);
+        exchange.removeProperty(REDIRECT);
+        if (next == null) {
+            exchange.removeProperty(REDIRECT_HOPS);
+        }
+        return next;
+    }
+
     /** Puts a call on the message for the camel-http endpoint: method, URL, headers and body, nothing else. */
     private static void send(Exchange exchange, ProviderCall call) {
+        exchange.setProperty(SENT, call);
         Message message = exchange.getMessage();
         message.getHeaders().clear();
         message.setHeader(Exchange.HTTP_METHOD, call.method());

@@ -178,6 +178,12 @@ public class TaskWatch {
         backOff();
     }
 
+    /** The provider redirected the poll: it goes to the new address at once, without changing the plan. */
+    void askAgainNow() {
+        statusChanged = false;
+        heldOff = true;
+    }
+
     void waitAtLeast(Duration wait) {
         nextDelayMillis = Math.max(nextDelayMillis, wait.toMillis());
     }
