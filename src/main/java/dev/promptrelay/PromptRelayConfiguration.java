@@ -19,6 +19,8 @@ import dev.promptrelay.output.Outbox;
 import dev.promptrelay.observe.ProviderHealthCheck;
 import dev.promptrelay.journal.DispatchWakeUp;
 import dev.promptrelay.journal.JobJournal;
+import dev.promptrelay.journal.JournalFile;
+import dev.promptrelay.journal.JournalWatermark;
 import dev.promptrelay.output.OutputWriter;
 import dev.promptrelay.prompt.InboxEntries;
 import dev.promptrelay.prompt.InputImages;
@@ -177,19 +179,31 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         ProviderCatalog providers = new ProviderCatalog(mappings);
         providers.require(defaultProvider, "application.properties", null);
 
+        // the embedded journal is checked on a copy first: a damaged one is never opened, nor changed by a failed start
+        JournalFile journalFile = null;
+        if (journalUrl.isBlank()) {
+            journalFile = new JournalFile(stateDirPath, journalUser, journalPassword);
+            try {
+                journalFile.checkBeforeOpening();
+            } catch (JournalFile.JournalDamaged e) {
+                LOG.error("promptrelay does not start: {}", e.getMessage());
+                throw e;
+            }
+        }
         HikariConfig poolConfig = new HikariConfig();
         poolConfig.setPoolName("journal");
-        // H2 writes each commit through at once, so a kill -9 loses nothing that was journaled
-        poolConfig.setJdbcUrl(journalUrl.isBlank()
-                ? "jdbc:h2:file:" + stateDirPath.resolve("journal") + ";WRITE_DELAY=0" : journalUrl);
+        poolConfig.setJdbcUrl(journalFile != null ? journalFile.url() : journalUrl);
         poolConfig.setUsername(journalUser);
         poolConfig.setPassword(journalPassword);
         poolConfig.setMaximumPoolSize(10);
         HikariDataSource pool = new HikariDataSource(poolConfig);
-        context.addService(new JournalPoolLifecycle(pool));
+        context.addService(new JournalPoolLifecycle(pool, journalFile));
         Map<String, Integer> caps = new LinkedHashMap<>();
         mappings.forEach(m -> caps.put(m.id(), m.settings().maxConcurrent()));
         JobJournal journal = new JobJournal(pool, caps);
+        JournalWatermark watermark = new JournalWatermark(journalFile, journal);
+        context.addService(watermark);
+        context.getRegistry().bind("journalWatermark", watermark);
 
         context.getRegistry().bind("providers", providers);
         context.getRegistry().bind("journal", journal);
@@ -302,17 +316,22 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         }
     }
 
-    /** Closes the journal's connections after the routes have stopped. */
+    /** Closes the journal's connections after the routes have stopped; the embedded journal is then backed up. */
     private static final class JournalPoolLifecycle extends ServiceSupport {
         private final HikariDataSource pool;
+        private final JournalFile file;
 
-        JournalPoolLifecycle(HikariDataSource pool) {
+        JournalPoolLifecycle(HikariDataSource pool, JournalFile file) {
             this.pool = pool;
+            this.file = file;
         }
 
         @Override
         protected void doStop() {
             pool.close();
+            if (file != null) {
+                file.backUpAfterClose();
+            }
         }
     }
 }

@@ -67,6 +67,19 @@ final class SeparateJvm implements AutoCloseable {
         return "log of the application:\n" + String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
+    /** The exit code once the process has ended by itself within the time given; fails the test otherwise. */
+    int exitCode(java.time.Duration within) throws InterruptedException, IOException {
+        if (!process.waitFor(within.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the application did not end within " + within + "\n" + logTail(30));
+        }
+        return process.exitValue();
+    }
+
+    /** Stops it as a user does (SIGTERM), and waits for it to end. */
+    void stop() throws InterruptedException {
+        close();
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

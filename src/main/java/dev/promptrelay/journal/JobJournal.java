@@ -356,6 +356,11 @@ public class JobJournal {
         });
     }
 
+    /** What the journal holds, in counts that only grow (the embedded journal's watermark). */
+    public JournalFile.JournalCounts counts() {
+        return inTransaction(JournalFile.JournalCounts::read);
+    }
+
     // --- plumbing ---
 
     /** A prompt file (or API request) by id, or null. */

@@ -30,6 +30,14 @@ final class JournalSchema {
 
     static void migrate(DataSource dataSource) {
         try (Connection c = dataSource.getConnection()) {
+            migrate(c);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot prepare the job journal: " + e.getMessage(), e);
+        }
+    }
+
+    static void migrate(Connection c) {
+        try {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE IF NOT EXISTS journal_schema (version INTEGER PRIMARY KEY, "

@@ -1,0 +1,251 @@
+package dev.promptrelay.journal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.Properties;
+
+import dev.promptrelay.output.AtomicFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded journal's file ({@code <state-dir>/journal.mv.db}), guarded. Before it is opened, a copy of it is
+ * opened and checked: its schema can be brought up to date, every row reads, and it holds no less than this
+ * installation last saw in it (the watermark, written once a second and at stop: a journal cut short by a damaged
+ * disk or a truncation would otherwise open quietly with its last changes gone, and jobs be paid for twice). A
+ * journal that fails is never opened, so a failed start leaves it exactly as it was; the copy that passed is kept as
+ * {@code journal-backup.mv.db}, the backup the error names.
+ */
+public final class JournalFile {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JournalFile.class);
+
+    private final Path stateDir;
+    private final String user;
+    private final String password;
+
+    public JournalFile(Path stateDir, String user, String password) {
+        this.stateDir = stateDir;
+        this.user = user;
+        this.password = password;
+    }
+
+    /** The journal's JDBC URL: each commit written through at once, so a kill -9 loses nothing journaled. */
+    public String url() {
+        return url("journal");
+    }
+
+    public Path file() {
+        return stateDir.resolve("journal.mv.db");
+    }
+
+    public Path backup() {
+        return stateDir.resolve("journal-backup.mv.db");
+    }
+
+    Path watermark() {
+        return stateDir.resolve("journal.watermark");
+    }
+
+    private Path check() {
+        return stateDir.resolve("journal-check.mv.db");
+    }
+
+    private String url(String name) {
+        return "jdbc:h2:file:" + stateDir.resolve(name) + ";WRITE_DELAY=0";
+    }
+
+    /** The copy under check leaves no trace file of its own behind. */
+    private String checkUrl() {
+        return url("journal-check") + ";TRACE_LEVEL_FILE=0";
+    }
+
+    /**
+     * Opens a copy of the journal and checks it; the journal itself is not touched.
+     *
+     * @throws JournalDamaged saying what is wrong, where the backup is and what to do
+     */
+    public void checkBeforeOpening() {
+        if (!Files.exists(file())) {
+            // a new installation, or a journal the user removed: held files it does not know are never paid again
+            deleteQuietly(watermark());
+            return;
+        }
+        try {
+            Files.copy(file(), check(), StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new JournalDamaged("the job journal " + file() + " could not be copied to be checked: " + e,
+                    "free space in " + stateDir + ", then start again", e);
+        }
+        try {
+            JournalCounts held;
+            try (Connection c = DriverManager.getConnection(checkUrl(), user, password)) {
+                JournalSchema.migrate(c);
+                held = readAll(c);
+            }
+            JournalCounts seen = readWatermark();
+            if (seen != null && !held.holdsAtLeast(seen)) {
+                throw new JournalDamaged("the job journal " + file() + " holds less than promptrelay last saw in it "
+                                         + "(" + held + ", where it saw " + seen + "): it was cut short or replaced by "
+                                         + "an older copy", whatToDo(true), null);
+            }
+            Files.move(check(), backup(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (JournalDamaged e) {
+            deleteQuietly(check());
+            throw e;
+        } catch (SQLException | IOException | RuntimeException e) {
+            deleteQuietly(check());
+            deleteQuietly(stateDir.resolve("journal-check.trace.db"));
+            throw new JournalDamaged("the job journal " + file() + " is damaged and was left as it was ("
+                                     + e.getMessage() + ")", whatToDo(false), e);
+        }
+    }
+
+    private String whatToDo(boolean older) {
+        String restore = Files.exists(backup())
+                ? "A backup of it from the last good start or stop is " + backup() + " (" + modified(backup()) + "). Stop "
+                  + "promptrelay, move " + file() + " aside, copy the backup to " + file() + ", delete " + watermark()
+                  + " and start again"
+                : "There is no backup of it yet. Stop promptrelay, move " + file() + " and " + watermark()
+                  + " aside and start again with an empty journal";
+        return restore + ". Prompt files in progress that the journal you start with does not know go to failed/ with "
+               + "an unknown outcome rather than being paid for again"
+               + (older ? "; if you put an older journal in place on purpose, delete " + watermark() + " and start again"
+                        : "");
+    }
+
+    /** Once the journal is closed at a clean stop, a copy of it is the backup a later damage falls back on. */
+    public void backUpAfterClose() {
+        try {
+            if (Files.exists(file())) {
+                Path temp = stateDir.resolve("journal-backup.mv.db.part");
+                Files.copy(file(), temp, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(temp, backup(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            LOG.warn("The journal could not be backed up at stop ({}); the backup from the last start stays", e.toString());
+        }
+    }
+
+    /** Writes what the journal holds now, once a second while running and at stop. */
+    public void recordWatermark(JournalCounts counts) throws IOException {
+        JournalCounts last = readWatermark();
+        if (counts.equals(last)) {
+            return;
+        }
+        Properties watermark = new Properties();
+        watermark.setProperty("prompt-files", String.valueOf(counts.promptFiles()));
+        watermark.setProperty("tasks", String.valueOf(counts.tasks()));
+        watermark.setProperty("ended", String.valueOf(counts.ended()));
+        watermark.setProperty("outputs", String.valueOf(counts.outputs()));
+        java.io.StringWriter text = new java.io.StringWriter();
+        watermark.store(text, "what promptrelay last saw in its journal; a journal holding less is not opened");
+        AtomicFiles.write(watermark(), text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private JournalCounts readWatermark() {
+        if (!Files.exists(watermark())) {
+            return null;
+        }
+        Properties watermark = new Properties();
+        try (InputStream in = Files.newInputStream(watermark())) {
+            watermark.load(in);
+            return new JournalCounts(Long.parseLong(watermark.getProperty("prompt-files", "0")),
+                    Long.parseLong(watermark.getProperty("tasks", "0")),
+                    Long.parseLong(watermark.getProperty("ended", "0")),
+                    Long.parseLong(watermark.getProperty("outputs", "0")));
+        } catch (IOException | NumberFormatException e) {
+            LOG.warn("The journal's watermark {} cannot be read ({}); the journal is checked without it", watermark(),
+                    e.toString());
+            return null;
+        }
+    }
+
+    /** Reads every row of every table: a damaged page fails here, not in the middle of a job. */
+    private static JournalCounts readAll(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String table : new String[] {"prompt_file", "job", "job_output", "schedule_fire"}) {
+                try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
+                    int columns = rs.getMetaData().getColumnCount();
+                    while (rs.next()) {
+                        for (int i = 1; i <= columns; i++) {
+                            rs.getObject(i);
+                        }
+                    }
+                }
+            }
+            return JournalCounts.read(c);
+        }
+    }
+
+    private static String modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant().toString();
+        } catch (IOException e) {
+            return "time unknown";
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.debug("{} stays: {}", file, e.toString());
+        }
+    }
+
+    /** A journal that must not be opened, with what to do about it. */
+    public static final class JournalDamaged extends IllegalStateException {
+        private final String whatToDo;
+
+        JournalDamaged(String problem, String whatToDo, Throwable cause) {
+            super(problem + ". " + whatToDo, cause);
+            this.whatToDo = whatToDo;
+        }
+
+        public String whatToDo() {
+            return whatToDo;
+        }
+    }
+
+    /**
+     * What a journal holds, in counts that only ever grow: prompt files, jobs given a task id, jobs ended, outputs.
+     */
+    public record JournalCounts(long promptFiles, long tasks, long ended, long outputs) {
+
+        static JournalCounts read(Connection c) throws SQLException {
+            return new JournalCounts(count(c, "SELECT COUNT(*) FROM prompt_file"),
+                    count(c, "SELECT COUNT(*) FROM job WHERE task_id IS NOT NULL"),
+                    count(c, "SELECT COUNT(*) FROM job WHERE ended_at IS NOT NULL"),
+                    count(c, "SELECT COUNT(*) FROM job_output"));
+        }
+
+        boolean holdsAtLeast(JournalCounts seen) {
+            return promptFiles >= seen.promptFiles && tasks >= seen.tasks && ended >= seen.ended
+                   && outputs >= seen.outputs;
+        }
+
+        @Override
+        public String toString() {
+            return promptFiles + " prompt file(s), " + tasks + " task(s), " + ended + " ended job(s), " + outputs
+                   + " output(s)";
+        }
+
+        private static long count(Connection c, String sql) throws SQLException {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.promptrelay.journal;
+
+import java.io.IOException;
+
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the embedded journal's watermark current: once a second (a timer route) and once more at stop. A journal on a
+ * database server of its own has none: that server answers for its data.
+ */
+public class JournalWatermark extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JournalWatermark.class);
+
+    private final JournalFile file;
+    private final JobJournal journal;
+
+    /** @param file the embedded journal's file, or null for a journal elsewhere */
+    public JournalWatermark(JournalFile file, JobJournal journal) {
+        this.file = file;
+        this.journal = journal;
+    }
+
+    public void record() throws IOException {
+        if (file != null) {
+            file.recordWatermark(journal.counts());
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        try {
+            record();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("The journal's watermark could not be written at stop: {}", e.toString());
+        }
+    }
+}
