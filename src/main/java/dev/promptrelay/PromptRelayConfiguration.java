@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
+import dev.promptrelay.api.ApiAccess;
 import dev.promptrelay.api.EmbeddedJobs;
 import dev.promptrelay.api.JobsApi;
 import dev.promptrelay.journal.JobOutcomes;
@@ -227,7 +228,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         PromptFiles promptFiles = new PromptFiles(folders, journal, inputImages, inboxSettleMillis, resubmitUnjournaled);
         context.getRegistry().bind("promptFiles", promptFiles);
         context.getRegistry().bind("inboxEntries", new InboxEntries(inboxDir, promptFiles, inboxSettleMillis));
-        context.getRegistry().bind("jobsApi", new JobsApi(promptFiles, reader, journal, folders, apiToken(context)));
+        context.getRegistry().bind("jobsApi", new JobsApi(promptFiles, reader, journal, folders, apiAccess(context)));
         context.getRegistry().bind("embeddedJobs", new EmbeddedJobs(promptFiles, reader, journal, folders));
         Map<String, Integer> requestsPerMinute = new LinkedHashMap<>();
         for (ProviderMapping mapping : mappings) {
@@ -268,19 +269,29 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         return new IllegalStateException("the setting " + setting + " is missing: add it to application.properties");
     }
 
-    /** The API token; the HTTP API may face beyond this machine only with one. */
-    private static String apiToken(CamelContext context) {
+    /**
+     * Who may call the HTTP API: beyond this machine (by what camel.server.host resolves to) only with a token. Health
+     * and metrics beyond this machine are allowed, with a warning: they carry no secrets, but say what runs where.
+     */
+    private static ApiAccess apiAccess(CamelContext context) {
         PropertiesComponent properties = context.getPropertiesComponent();
         String token = properties.resolveProperty("promptrelay.api.token").orElse("").strip();
         boolean enabled = Boolean.parseBoolean(properties.resolveProperty("camel.server.enabled").orElse("false").strip());
         String host = properties.resolveProperty("camel.server.host").orElse("0.0.0.0").strip();
-        boolean loopback = host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
-        if (enabled && !loopback && token.isEmpty()) {
-            throw new IllegalStateException("camel.server.host is " + host + ", beyond this machine, but "
-                                            + "promptrelay.api.token is empty: set a token (PROMPTRELAY_API_TOKEN) "
-                                            + "or bind to 127.0.0.1");
+        if (enabled && !ApiAccess.loopbackOnly(host) && token.isEmpty()) {
+            throw new IllegalStateException("camel.server.host is " + host + ", which is (or may be) reachable beyond "
+                                            + "this machine, but promptrelay.api.token is empty: set a token "
+                                            + "(PROMPTRELAY_API_TOKEN) or bind to 127.0.0.1");
         }
-        return token;
+        boolean management = Boolean.parseBoolean(
+                properties.resolveProperty("camel.management.enabled").orElse("false").strip());
+        String managementHost = properties.resolveProperty("camel.management.host").orElse("0.0.0.0").strip();
+        if (management && !ApiAccess.loopbackOnly(managementHost)) {
+            LOG.warn("camel.management.host is {}: /observe/health and /observe/metrics answer anyone who can reach it "
+                     + "(they carry no keys, but show provider addresses and job counts). Bind it to 127.0.0.1, or put "
+                     + "it behind a proxy that checks who asks", managementHost);
+        }
+        return new ApiAccess(token, host, properties.resolveProperty("promptrelay.api.allowed-hosts").orElse(""));
     }
 
     /** Users of the ModelScope image-gen scripts keep their key where it is. */

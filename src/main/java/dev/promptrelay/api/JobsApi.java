@@ -20,7 +20,7 @@ import org.apache.camel.Message;
 /**
  * The HTTP API: a job posted as JSON (the shape of a {@code .json} prompt file) is held and journaled like a dropped
  * file, and its state and outputs can be asked for. Bad JSON and invalid jobs answer 400 with the same messages as
- * file validation. With a token set, every call must carry it.
+ * file validation. Who may call it is {@link ApiAccess}'s to say.
  */
 public class JobsApi {
 
@@ -30,13 +30,13 @@ public class JobsApi {
     private final HeldRequests requests;
     private final JobJournal journal;
     private final Folders folders;
-    private final String token;
+    private final ApiAccess access;
 
-    public JobsApi(PromptFiles promptFiles, PromptFileReader reader, JobJournal journal, Folders folders, String token) {
+    public JobsApi(PromptFiles promptFiles, PromptFileReader reader, JobJournal journal, Folders folders, ApiAccess access) {
         this.requests = new HeldRequests(promptFiles, reader);
         this.journal = journal;
         this.folders = folders;
-        this.token = token == null ? "" : token.strip();
+        this.access = access;
     }
 
     /** POST /api/jobs: 202 with the request's id, or 400 naming what is wrong; nothing is paid for a bad request. */
@@ -98,15 +98,12 @@ public class JobsApi {
     }
 
     private boolean authorized(Exchange exchange) throws IOException {
-        if (token.isEmpty()) {
+        ApiAccess.Refusal refusal = access.check(exchange.getMessage().getHeader("Authorization", String.class),
+                exchange.getMessage().getHeader("Host", String.class));
+        if (refusal == null) {
             return true;
         }
-        String header = exchange.getMessage().getHeader("Authorization", String.class);
-        if (("Bearer " + token).equals(header)) {
-            return true;
-        }
-        respond(exchange, 401, Map.of("error", "missing or wrong token", "what_to_do",
-                "send Authorization: Bearer <promptrelay.api.token>"));
+        respond(exchange, refusal.status(), Map.of("error", refusal.error(), "what_to_do", refusal.whatToDo()));
         return false;
     }
 
