@@ -330,8 +330,9 @@ public class TaskProtocol {
             LOG.warn("{}: {}; trying again in {} ms", job.label(), problem, attempts.getWaitMillis());
             return;
         }
-        throw JobFailure.failed(problem, "the task's results may still be in your " + mapping.displayName()
-                                         + " account; drop the prompt file again to generate them anew");
+        throw JobFailure.failed(problem, "the task succeeded, so its results were made (and paid for): they are "
+                                         + output.reference() + " of task " + job.taskId() + " in your "
+                                         + mapping.displayName() + " account; download them there");
     }
 
     public void downloadRequest(Exchange exchange) {
@@ -377,8 +378,8 @@ public class TaskProtocol {
         }
         if (output.reference() != null) {
             throw JobFailure.failed(problem + ", even with a fresh link",
-                    "the result is still " + output.reference() + " in your " + mapping.displayName()
-                    + " account; download it there, or drop the prompt file again to generate it anew");
+                    "the result was made (and paid for) and is still " + output.reference() + " of task "
+                    + job.taskId() + " in your " + mapping.displayName() + " account; download it there");
         }
         throw JobFailure.failed(problem, lostResultStep(job, attempts));
     }
@@ -421,7 +422,9 @@ public class TaskProtocol {
                    + mapping(job).displayName() + ", but the disk could not take it before its link expired: look for "
                    + "it in your account there, and free space in the outbox and the state directory";
         }
-        return "result links expire soon after a task ends; drop the prompt file again to generate it anew";
+        return "the result was made (and paid for) as task " + job.taskId() + " at " + mapping(job).displayName()
+               + ", but its download failed (result links expire soon after a task ends): look for it in your account "
+               + "there before dropping the prompt file again";
     }
 
     /** At most a few KB of an error answer, and the connection released: such bodies are never worth more. */
