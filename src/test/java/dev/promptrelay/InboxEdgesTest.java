@@ -54,7 +54,7 @@ class InboxEdgesTest {
         Files.createSymbolicLink(folders.inbox.resolve("shadow.txt"), secret);
         Files.createSymbolicLink(folders.inbox.resolve("elsewhere"), outside);
         Files.createSymbolicLink(folders.inbox.resolve("gone.txt"), folders.root.resolve("no-such-file"));
-        run("mkfifo", folders.inbox.resolve("pipe.txt").toString());
+        Machine.run("mkfifo", folders.inbox.resolve("pipe.txt").toString());
 
         List<String> unread = List.of("shadow.txt", "elsewhere", "gone.txt", "pipe.txt");
         await().atMost(Duration.ofSeconds(30)).until(() -> unread.stream()
@@ -97,7 +97,7 @@ class InboxEdgesTest {
             folders.drop(long230, "a long fox\n");
             folders.drop(long250, "a longer fox\n");
             folders.drop(broken, "a fox with a broken name\n");
-            run("bash", "-c", "printf 'a fox\\n' > \"$1\"$'\\xff.txt'", "_", folders.inbox.resolve("bad").toString());
+            Machine.run("bash", "-c", "printf 'a fox\\n' > \"$1\"$'\\xff.txt'", "_", folders.inbox.resolve("bad").toString());
 
             await().atMost(Duration.ofSeconds(40)).until(() -> Files.exists(folders.failed.resolve("txt.error.json"))
                     && Files.exists(folders.failed.resolve("x.txt.error.json"))
@@ -220,11 +220,5 @@ class InboxEdgesTest {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static void run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
     }
 }

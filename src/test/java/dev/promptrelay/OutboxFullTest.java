@@ -28,14 +28,14 @@ class OutboxFullTest {
     static void start() throws IOException, InterruptedException {
         folders = TestFolders.create("outbox-full");
         Files.createDirectories(folders.outbox);
-        mounted = UnwritableFolders.mountSmallDisk(folders.outbox, 1024);
+        mounted = Machine.mountSmallDisk(folders.outbox, 1024);
         System.setProperty("promptrelay.sandbox.task-millis", "300");
     }
 
     @AfterAll
     static void stop() throws IOException, InterruptedException {
         if (mounted) {
-            UnwritableFolders.unmount(folders.outbox);
+            Machine.unmount(folders.outbox);
         }
         TestFolders.clear();
     }

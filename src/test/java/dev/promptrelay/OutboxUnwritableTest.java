@@ -41,7 +41,7 @@ class OutboxUnwritableTest {
 
     @AfterAll
     static void stop() throws IOException, InterruptedException {
-        UnwritableFolders.readOnly(folders.outbox, false);
+        Machine.readOnly(folders.outbox, false);
         TestFolders.clear();
     }
 
@@ -50,7 +50,7 @@ class OutboxUnwritableTest {
         long submitsBefore = folders.stats().get("submits");
         long downloadsBefore = folders.stats().get("downloads");
         Path staged = folders.root.resolve("state").resolve("staged");
-        UnwritableFolders.readOnly(folders.outbox, true);
+        Machine.readOnly(folders.outbox, true);
         try {
             folders.drop("kept.txt", "a fox\na hare\na lynx\n");
             await().atMost(Duration.ofSeconds(30)).until(() -> folders.files(staged, "*.png").size() == 3);
@@ -62,7 +62,7 @@ class OutboxUnwritableTest {
             assertThat(folders.archive.resolve("kept.txt")).doesNotExist();
             assertThat(folders.failed.resolve("kept.txt.error.json")).as("a paid result is never a failure").doesNotExist();
         } finally {
-            UnwritableFolders.readOnly(folders.outbox, false);
+            Machine.readOnly(folders.outbox, false);
         }
 
         await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(folders.archive.resolve("kept.txt")));

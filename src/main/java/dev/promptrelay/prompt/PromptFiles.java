@@ -220,10 +220,15 @@ public class PromptFiles {
                 LOG.info("{}: done, {} file(s) written for {} job(s); archived as {}", quoted(file.name()), outputs,
                         jobs.size(), quoted(destination.getFileName().toString()));
             } else if (changed != null) {
-                destination = moveToFailed(heldFile, file.name(), changedReport(file, changed, jobEntries));
+                destination = moveToFailed(heldFile, file.name(), jobsReport(file, changed, "the jobs below are "
+                        + "what ran, each with its line and outputs; drop a file holding only the prompts that did not "
+                        + "run. Write prompt files elsewhere and move them into the inbox when complete", jobEntries));
                 LOG.warn("{}: {}; see {}", quoted(file.name()), changed, quoted(destination + ".error.json"));
             } else {
-                destination = moveToFailed(heldFile, file.name(), failureReport(file, jobEntries, failedJobs));
+                destination = moveToFailed(heldFile, file.name(), jobsReport(file, failedJobs + " of " + jobs.size()
+                        + " job(s) did not produce their output", "read each failed job's error and next step below; "
+                        + "the jobs that succeeded have their files in the outbox, so to redo only the failed ones, "
+                        + "drop a file holding just their prompts", jobEntries));
                 LOG.warn("{}: {} of {} job(s) failed ({} file(s) written); see {}", quoted(file.name()),
                         failedJobs, jobs.size(), outputs, quoted(destination + ".error.json"));
             }
@@ -333,27 +338,13 @@ public class PromptFiles {
                + "last prompt that ran is on line " + lastLine + "), what was added or changed later did not run";
     }
 
-    private Map<String, Object> changedReport(PromptFileRecord file, String changed,
-                                              List<Map<String, Object>> jobEntries) {
+    /** The error file of a file whose jobs ran: what went wrong, what to do, and each job as it ended. */
+    private static Map<String, Object> jobsReport(PromptFileRecord file, String error, String whatToDo,
+                                                  List<Map<String, Object>> jobEntries) {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("file", file.name());
-        report.put("error", changed);
-        report.put("what_to_do", "the jobs below are what ran, each with its line and outputs; drop a file holding "
-                                 + "only the prompts that did not run. Write prompt files elsewhere and move them into "
-                                 + "the inbox when complete");
-        report.put("jobs", jobEntries);
-        report.put("failed_at", Instant.now().toString());
-        return report;
-    }
-
-    private Map<String, Object> failureReport(PromptFileRecord file, List<Map<String, Object>> jobEntries,
-                                              long failedJobs) {
-        Map<String, Object> report = new LinkedHashMap<>();
-        report.put("file", file.name());
-        report.put("error", failedJobs + " of " + jobEntries.size() + " job(s) did not produce their output");
-        report.put("what_to_do", "read each failed job's error and next step below; the jobs that succeeded have "
-                                 + "their files in the outbox, so to redo only the failed ones, drop a file holding "
-                                 + "just their prompts");
+        report.put("error", error);
+        report.put("what_to_do", whatToDo);
         report.put("jobs", jobEntries);
         report.put("failed_at", Instant.now().toString());
         return report;

@@ -7,12 +7,13 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Folders the application cannot write, the way a user's system makes them: read-only (the immutable flag when the
- * tests run as root, who ignores permissions; the permissions otherwise) or full (a small tmpfs, root only).
+ * What a test does to the machine the way a user's system would: folders made read-only (the immutable flag when the
+ * tests run as root, who ignores permissions; the permissions otherwise) or full (a small tmpfs, root only), and
+ * commands such as mkfifo.
  */
-final class UnwritableFolders {
+final class Machine {
 
-    private UnwritableFolders() {
+    private Machine() {
     }
 
     static boolean isRoot() {
@@ -42,7 +43,8 @@ final class UnwritableFolders {
         run("umount", folder.toString());
     }
 
-    private static void run(String... command) throws IOException, InterruptedException {
+    /** Runs a command of the system, as a user's shell would; fails the test when it fails. */
+    static void run(String... command) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as(String.join(" ", command) + ": " + output).isZero();
