@@ -22,7 +22,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * An outbox that cannot be written (read-only here): the results the provider made are downloaded once, kept in the
  * state directory, health says the outbox is not writable, nothing is failed and nothing is paid again; once the
- * outbox can take files, the kept results move in and the prompt file is archived.
+ * outbox can take files, the kept results move in and the prompt file is archived. A read-only archive keeps a done
+ * prompt file held, not failed, until it can take it.
  */
 @CamelMainTest(mainClass = Application.class)
 class OutboxUnwritableTest {
@@ -37,11 +38,13 @@ class OutboxUnwritableTest {
         System.setProperty("camel.management.enabled", "true");
         System.setProperty("camel.management.port", String.valueOf(port));
         Files.createDirectories(folders.outbox);
+        Files.createDirectories(folders.archive);
     }
 
     @AfterAll
     static void stop() throws IOException, InterruptedException {
         Machine.readOnly(folders.outbox, false);
+        Machine.readOnly(folders.archive, false);
         TestFolders.clear();
     }
 
@@ -75,6 +78,22 @@ class OutboxUnwritableTest {
         JsonNode summary = folders.json(folders.outbox.resolve("kept.summary.json"));
         assertThat(summary.path("outcome").asText()).isEqualTo("succeeded");
         await().atMost(Duration.ofSeconds(10)).until(() -> get("/observe/health").statusCode() == 200);
+    }
+
+    @Test
+    void aFileTheArchiveCannotTakeYetStaysHeldUntilItCan() throws Exception {
+        Machine.readOnly(folders.archive, true);
+        try {
+            folders.drop("held.txt", "a heron\n");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(folders.outbox.resolve("held.summary.json"))
+                    && folders.json(folders.outbox.resolve("held.summary.json")).path("outcome").asText().equals("succeeded"));
+            assertThat(folders.outbox.resolve("held").resolve("001-1.png")).exists();
+            assertThat(folders.failed.resolve("held.txt.error.json")).as("a done file is not a failure").doesNotExist();
+            assertThat(folders.inbox.resolve("held.txt")).doesNotExist();
+        } finally {
+            Machine.readOnly(folders.archive, false);
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(folders.archive.resolve("held.txt")));
     }
 
     private HttpResponse<String> get(String path) throws Exception {

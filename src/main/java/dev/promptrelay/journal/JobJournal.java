@@ -274,6 +274,11 @@ public class JobJournal {
         });
     }
 
+    /** A file being closed that could not be moved out: open again, so a later try can close it. */
+    public void reopenPromptFile(String promptFileId) {
+        write(c -> update(c, "UPDATE prompt_file SET state = 'open' WHERE id = ? AND state = 'closing'", promptFileId));
+    }
+
     /** @param outcome where the file went, relative to the archive or failed/; null when it was gone already */
     public void markPromptFileEnded(String promptFileId, String state, String outcome) {
         write(c -> update(c, "UPDATE prompt_file SET state = ?, ended_at = ?, outcome_path = ? WHERE id = ?",

@@ -65,6 +65,8 @@ public class PromptFiles {
     private final Map<String, Instant> lastProgressLine = new ConcurrentHashMap<>();
     /** One writer at a time per file: an in-progress summary must never overwrite the final one. */
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** Files whose jobs all ended but that the archive or failed/ could not take yet. */
+    private final Set<String> unclosed = ConcurrentHashMap.newKeySet();
     /** Problems already logged, so a file that stays stuck is reported once, not at every poll. */
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
@@ -209,29 +211,44 @@ public class PromptFiles {
                     changed);
             Path destination = null;
             String state = failedJobs == 0 && changed == null ? "archived" : "failed";
-            if (!Files.exists(heldFile, LinkOption.NOFOLLOW_LINKS)) {
-                // moved out just before a stop, before the journal heard of it
-                LOG.warn("{}: done, but the held file {} is gone; see the archive and failed/", quoted(file.name()),
-                        quoted(heldFile.toString()));
-            } else if (state.equals("archived")) {
-                String name = FileNames.fitting(file.name(), 4);
-                destination = AtomicFiles.unusedPath(folders.archive(), FileNames.base(name), FileNames.extension(name));
-                AtomicFiles.move(heldFile, destination);
-                LOG.info("{}: done, {} file(s) written for {} job(s); archived as {}", quoted(file.name()), outputs,
-                        jobs.size(), quoted(destination.getFileName().toString()));
-            } else if (changed != null) {
-                destination = moveToFailed(heldFile, file.name(), jobsReport(file, changed, "the jobs below are "
-                        + "what ran, each with its line and outputs; drop a file holding only the prompts that did not "
-                        + "run. Write prompt files elsewhere and move them into the inbox when complete", jobEntries));
-                LOG.warn("{}: {}; see {}", quoted(file.name()), changed, quoted(destination + ".error.json"));
-            } else {
-                destination = moveToFailed(heldFile, file.name(), jobsReport(file, failedJobs + " of " + jobs.size()
-                        + " job(s) did not produce their output", "read each failed job's error and next step below; "
-                        + "the jobs that succeeded have their files in the outbox, so to redo only the failed ones, "
-                        + "drop a file holding just their prompts", jobEntries));
-                LOG.warn("{}: {} of {} job(s) failed ({} file(s) written); see {}", quoted(file.name()),
-                        failedJobs, jobs.size(), outputs, quoted(destination + ".error.json"));
+            try {
+                if (!Files.exists(heldFile, LinkOption.NOFOLLOW_LINKS)) {
+                    // moved out just before a stop, before the journal heard of it
+                    LOG.warn("{}: done, but the held file {} is gone; see the archive and failed/", quoted(file.name()),
+                            quoted(heldFile.toString()));
+                } else if (state.equals("archived")) {
+                    String name = FileNames.fitting(file.name(), 4);
+                    destination = AtomicFiles.unusedPath(folders.archive(), FileNames.base(name),
+                            FileNames.extension(name));
+                    AtomicFiles.move(heldFile, destination);
+                    LOG.info("{}: done, {} file(s) written for {} job(s); archived as {}", quoted(file.name()), outputs,
+                            jobs.size(), quoted(destination.getFileName().toString()));
+                } else if (changed != null) {
+                    destination = moveToFailed(heldFile, file.name(), jobsReport(file, changed, "the jobs below are "
+                            + "what ran, each with its line and outputs; drop a file holding only the prompts that did "
+                            + "not run. Write prompt files elsewhere and move them into the inbox when complete",
+                            jobEntries));
+                    LOG.warn("{}: {}; see {}", quoted(file.name()), changed, quoted(destination + ".error.json"));
+                } else {
+                    destination = moveToFailed(heldFile, file.name(), jobsReport(file, failedJobs + " of " + jobs.size()
+                            + " job(s) did not produce their output", "read each failed job's error and next step "
+                            + "below; the jobs that succeeded have their files in the outbox, so to redo only the failed "
+                            + "ones, drop a file holding just their prompts", jobEntries));
+                    LOG.warn("{}: {} of {} job(s) failed ({} file(s) written); see {}", quoted(file.name()),
+                            failedJobs, jobs.size(), outputs, quoted(destination + ".error.json"));
+                }
+            } catch (IOException e) {
+                // the archive or failed/ cannot take it now: it stays held, and is moved once the folder can take it
+                journal.reopenPromptFile(promptFileId);
+                unclosed.add(promptFileId);
+                if (reported.add("close:" + promptFileId)) {
+                    LOG.warn("{}: done, but it cannot be moved to {} ({}); it stays in {} and is moved once that folder "
+                             + "takes files", quoted(file.name()), state.equals("archived") ? folders.archive()
+                                     : folders.failed(), e.toString(), quoted(heldFile.toString()));
+                }
+                return null;
             }
+            reported.remove("close:" + promptFileId);
             removeEmptyFolderOf(heldFile);
             journal.markPromptFileEnded(promptFileId, state,
                     destination == null ? null : destination.getFileName().toString());
@@ -379,9 +396,13 @@ public class PromptFiles {
 
     /**
      * Rewrites the summary of every file with jobs ended since the last call and others still running: a big file
-     * is summed up once a second, not once per job.
+     * is summed up once a second, not once per job. Files done that could not be moved out are tried again.
      */
-    public void refreshSummaries() {
+    public void refreshSummaries() throws IOException {
+        for (String promptFileId : List.copyOf(unclosed)) {
+            unclosed.remove(promptFileId);
+            closeIfDone(promptFileId);
+        }
         for (String promptFileId : List.copyOf(inProgress)) {
             synchronized (lockOf(promptFileId)) {
                 if (!inProgress.remove(promptFileId)) {
@@ -475,7 +496,12 @@ public class PromptFiles {
             target = folders.failed().resolve(base + "-" + n + (extension.isEmpty() ? "" : "." + extension));
         }
         AtomicFiles.write(errorFileOf(target), JSON.writeValueAsBytes(report));
-        AtomicFiles.move(source, target);
+        try {
+            AtomicFiles.move(source, target);
+        } catch (IOException e) {
+            Files.deleteIfExists(errorFileOf(target));
+            throw e;
+        }
         return target;
     }
 
