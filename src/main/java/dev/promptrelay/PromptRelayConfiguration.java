@@ -43,13 +43,14 @@ import dev.promptrelay.sandbox.SandboxFaults;
 import dev.promptrelay.sandbox.SandboxServer;
 import com.zaxxer.hikari.HikariConfig;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.spi.Resource;
+import org.apache.camel.support.PluginHelper;
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
-import org.apache.camel.PropertyInject;
 import org.apache.camel.health.HealthCheckRegistry;
-import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,10 @@ import org.slf4j.LoggerFactory;
 @Configuration
 public class PromptRelayConfiguration implements CamelConfiguration {
 
+    /** The registry name of promptrelay's settings, bound once it is configured in a Camel context. */
+    public static final String SETTINGS = "promptrelaySettings";
+    /** The component of every provider call: promptrelay's own HTTP client. */
+    public static final String PROVIDER_HTTP = "promptrelay-http";
     /** The thread pool profile the routes' delays name: waits scheduled without bound, run by a few threads. */
     public static final String WAITS_POOL = "promptrelayWaits";
     private static final int WAITS_THREADS = 16;
@@ -68,74 +73,46 @@ public class PromptRelayConfiguration implements CamelConfiguration {
     private static final Map<String, String> KEY_VARIABLES = Map.of("modelscope", "MODELSCOPE_API_KEY", "modellix",
             "MODELLIX_API_KEY", "scenario", "SCENARIO_API_KEY and SCENARIO_API_SECRET");
 
-    @PropertyInject("promptrelay.inbox")
-    String inbox;
-    @PropertyInject(value = "promptrelay.inbox.enabled", defaultValue = "true")
-    boolean inboxEnabled;
-    @PropertyInject(value = "promptrelay.inbox.settle-millis", defaultValue = "1000")
-    long inboxSettleMillis;
-    @PropertyInject(value = "promptrelay.resubmit-unjournaled", defaultValue = "false")
-    boolean resubmitUnjournaled;
-    @PropertyInject("promptrelay.outbox")
-    String outbox;
-    @PropertyInject("promptrelay.archive")
-    String archive;
-    @PropertyInject("promptrelay.failed")
-    String failed;
-    @PropertyInject("promptrelay.state-dir")
-    String stateDir;
-    @PropertyInject("promptrelay.provider")
-    String defaultProvider;
-    @PropertyInject("promptrelay.journal.url")
-    String journalUrl;
-    @PropertyInject("promptrelay.journal.user")
-    String journalUser;
-    @PropertyInject("promptrelay.journal.password")
-    String journalPassword;
-    @PropertyInject(value = "promptrelay.max-prompt-file-bytes", defaultValue = "1048576")
-    long maxPromptFileBytes;
-    @PropertyInject(value = "promptrelay.max-input-image-bytes", defaultValue = "10485760")
-    long maxInputImageBytes;
-    @PropertyInject(value = "promptrelay.max-jobs-per-file", defaultValue = "1000")
-    int maxJobsPerFile;
-    @PropertyInject(value = "promptrelay.submit.max-attempts", defaultValue = "5")
-    int maxSubmitAttempts;
-    @PropertyInject(value = "promptrelay.retry-ambiguous-submit", defaultValue = "false")
-    boolean retryAmbiguousSubmit;
-    @PropertyInject(value = "promptrelay.poll.timeout-seconds", defaultValue = "600")
-    long pollTimeoutSeconds;
-    @PropertyInject(value = "promptrelay.poll.video-timeout-seconds", defaultValue = "1800")
-    long videoPollTimeoutSeconds;
-    @PropertyInject(value = "promptrelay.poll.first-delay-millis", defaultValue = "1000")
-    long firstPollDelayMillis;
-    @PropertyInject(value = "promptrelay.poll.max-delay-millis", defaultValue = "10000")
-    long maxPollDelayMillis;
-    @PropertyInject(value = "promptrelay.poll.not-found-grace-seconds", defaultValue = "30")
-    long notFoundGraceSeconds;
-    @PropertyInject(value = "promptrelay.sandbox.port", defaultValue = "0")
-    int sandboxPort;
-    @PropertyInject(value = "promptrelay.sandbox.task-millis", defaultValue = "2000")
-    long sandboxTaskMillis;
-    @PropertyInject(value = "promptrelay.sandbox.refuse-marker", defaultValue = SandboxBehaviour.DEFAULT_REFUSE_MARKER)
-    String sandboxRefuseMarker;
-    @PropertyInject(value = "promptrelay.sandbox.throttle-every", defaultValue = "0")
-    int sandboxThrottleEvery;
-    @PropertyInject(value = "promptrelay.sandbox.fail-polls-percent", defaultValue = "0")
-    int sandboxFailPollsPercent;
-    @PropertyInject(value = "promptrelay.sandbox.refuse-every", defaultValue = "0")
-    int sandboxRefuseEvery;
-    @PropertyInject(value = "promptrelay.sandbox.video-bytes", defaultValue = "1048576")
-    long sandboxVideoBytes;
-
-    @PropertyInject(value = "promptrelay.download.max-retries", defaultValue = "3")
-    int downloadMaxRetries;
-    @PropertyInject("promptrelay.modelscope.scripts-config-file")
-    String modelScopeScriptsConfigFile;
-    @PropertyInject(value = "promptrelay.modellix.submit-path", defaultValue = "/{provider}/{model_id}")
-    String modellixSubmitPath;
-
     @Override
     public void configure(CamelContext context) throws Exception {
+        // Camel Main may hand the same configuration over twice (as given and from its registry): once is enough
+        if (context.getRegistry().lookupByName(SETTINGS) != null) {
+            return;
+        }
+        PromptRelaySettings settings = PromptRelaySettings.of(context);
+        context.getRegistry().bind(SETTINGS, settings);
+        String inbox = settings.text("promptrelay.inbox");
+        boolean inboxEnabled = settings.bool("promptrelay.inbox.enabled");
+        long inboxSettleMillis = settings.number("promptrelay.inbox.settle-millis");
+        boolean resubmitUnjournaled = settings.bool("promptrelay.resubmit-unjournaled");
+        String outbox = settings.text("promptrelay.outbox");
+        String archive = settings.text("promptrelay.archive");
+        String failed = settings.text("promptrelay.failed");
+        String stateDir = settings.text("promptrelay.state-dir");
+        String defaultProvider = settings.text("promptrelay.provider");
+        String journalUrl = settings.text("promptrelay.journal.url");
+        String journalUser = settings.text("promptrelay.journal.user");
+        String journalPassword = settings.text("promptrelay.journal.password");
+        long maxPromptFileBytes = settings.number("promptrelay.max-prompt-file-bytes");
+        long maxInputImageBytes = settings.number("promptrelay.max-input-image-bytes");
+        int maxJobsPerFile = settings.integer("promptrelay.max-jobs-per-file");
+        int maxSubmitAttempts = settings.integer("promptrelay.submit.max-attempts");
+        boolean retryAmbiguousSubmit = settings.bool("promptrelay.retry-ambiguous-submit");
+        long pollTimeoutSeconds = settings.number("promptrelay.poll.timeout-seconds");
+        long videoPollTimeoutSeconds = settings.number("promptrelay.poll.video-timeout-seconds");
+        long firstPollDelayMillis = settings.number("promptrelay.poll.first-delay-millis");
+        long maxPollDelayMillis = settings.number("promptrelay.poll.max-delay-millis");
+        long notFoundGraceSeconds = settings.number("promptrelay.poll.not-found-grace-seconds");
+        int sandboxPort = settings.integer("promptrelay.sandbox.port");
+        long sandboxTaskMillis = settings.number("promptrelay.sandbox.task-millis");
+        String sandboxRefuseMarker = settings.text("promptrelay.sandbox.refuse-marker");
+        int sandboxThrottleEvery = settings.integer("promptrelay.sandbox.throttle-every");
+        int sandboxFailPollsPercent = settings.integer("promptrelay.sandbox.fail-polls-percent");
+        int sandboxRefuseEvery = settings.integer("promptrelay.sandbox.refuse-every");
+        long sandboxVideoBytes = settings.number("promptrelay.sandbox.video-bytes");
+        int downloadMaxRetries = settings.integer("promptrelay.download.max-retries");
+        String modelScopeScriptsConfigFile = settings.text("promptrelay.modelscope.scripts-config-file");
+        String modellixSubmitPath = settings.text("promptrelay.modellix.submit-path");
         // the routes' waits (before polls, submits, downloads) hold no thread while they wait, and thousands of tasks
         // may wait at once: Camel's default pool lets 1000 wait, then makes the caller sleep, which stalls a route
         context.getExecutorServiceManager().registerThreadPoolProfile(new ThreadPoolProfileBuilder(WAITS_POOL)
@@ -145,9 +122,10 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         Path inboxDir = folders.inbox();
         Path stateDirPath = folders.stateDir();
 
-        ProviderSettings modelScope = withScriptsConfig(providerSettings(context, "modelscope"));
-        ProviderSettings modellix = providerSettings(context, "modellix");
-        ProviderSettings scenario = providerSettings(context, "scenario");
+        ProviderSettings modelScope = withScriptsConfig(providerSettings(settings, "modelscope"),
+                modelScopeScriptsConfigFile);
+        ProviderSettings modellix = providerSettings(settings, "modellix");
+        ProviderSettings scenario = providerSettings(settings, "scenario");
         if (scenario.hasKey() && scenario.apiSecret().isEmpty()) {
             throw new IllegalStateException("promptrelay.scenario.api-key is set but promptrelay.scenario.api-secret is "
                                             + "not: set SCENARIO_API_SECRET too (Scenario signs in with the key pair)");
@@ -228,12 +206,11 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         PromptFiles promptFiles = new PromptFiles(folders, journal, inputImages, inboxSettleMillis, resubmitUnjournaled);
         context.getRegistry().bind("promptFiles", promptFiles);
         context.getRegistry().bind("inboxEntries", new InboxEntries(inboxDir, promptFiles, inboxSettleMillis));
-        context.getRegistry().bind("jobsApi", new JobsApi(promptFiles, reader, journal, folders, apiAccess(context)));
+        context.getRegistry().bind("jobsApi", new JobsApi(promptFiles, reader, journal, folders, apiAccess(settings)));
         context.getRegistry().bind("embeddedJobs", new EmbeddedJobs(promptFiles, reader, journal, folders));
         Map<String, Integer> requestsPerMinute = new LinkedHashMap<>();
         for (ProviderMapping mapping : mappings) {
-            requestsPerMinute.put(mapping.id(), Integer.parseInt(context.getPropertiesComponent()
-                    .resolveProperty("promptrelay." + mapping.id() + ".requests-per-minute").orElse("0").strip()));
+            requestsPerMinute.put(mapping.id(), settings.integer("promptrelay." + mapping.id() + ".requests-per-minute"));
         }
         ProviderPacing pacing = new ProviderPacing(requestsPerMinute);
         context.getRegistry().bind("pacing", pacing);
@@ -252,50 +229,75 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("schedules", schedules);
         context.addStartupListener(schedules);
         context.getRegistry().bind("outputWriter", new OutputWriter(folders, resultsOutbox, journal, providers, metrics));
+        context.addComponent(PROVIDER_HTTP, providerHttp(settings));
+        loadRoutes(context, settings.text("promptrelay.routes"));
+    }
+
+    /**
+     * The HTTP client of every provider call, promptrelay's own (an embedding application's http component stays as
+     * it configured it): explicit timeouts, and none of HttpClient's own retries or redirects, which would resend a
+     * paid submit or carry the key to another host; the routes decide both.
+     */
+    private static HttpComponent providerHttp(PromptRelaySettings settings) {
+        HttpComponent http = new HttpComponent();
+        http.setConnectTimeout(settings.number("promptrelay.http.connect-timeout"));
+        http.setConnectionRequestTimeout(settings.number("promptrelay.http.connection-request-timeout"));
+        http.setResponseTimeout(settings.number("promptrelay.http.response-timeout"));
+        http.setSoTimeout(settings.number("promptrelay.http.so-timeout"));
+        http.setMaxTotalConnections(settings.integer("promptrelay.http.max-total-connections"));
+        http.setConnectionsPerRoute(settings.integer("promptrelay.http.connections-per-route"));
+        http.setAutomaticRetriesDisabled(true);
+        http.setRedirectHandlingDisabled(true);
+        return http;
+    }
+
+    /** promptrelay's routes: loaded here, so an application that embeds promptrelay keeps its own routes pattern. */
+    private static void loadRoutes(CamelContext context, String locations) throws Exception {
+        List<Resource> resources = new java.util.ArrayList<>();
+        for (String location : locations.split(",")) {
+            if (!location.isBlank()) {
+                resources.addAll(PluginHelper.getPackageScanResourceResolver(context).findResources(location.strip()));
+            }
+        }
+        if (resources.isEmpty()) {
+            throw new IllegalStateException("no routes found at " + locations + " (promptrelay.routes)");
+        }
+        PluginHelper.getRoutesLoader(context).loadRoutes(resources);
     }
 
     /** promptrelay.<id>.base-url, .api-key, .api-secret, .model and .max-concurrent. */
-    private static ProviderSettings providerSettings(CamelContext context, String id) {
-        PropertiesComponent properties = context.getPropertiesComponent();
+    private static ProviderSettings providerSettings(PromptRelaySettings settings, String id) {
         String prefix = "promptrelay." + id + ".";
-        return new ProviderSettings(id, properties.resolveProperty(prefix + "base-url").orElseThrow(() -> missing(prefix + "base-url")),
-                properties.resolveProperty(prefix + "api-key").orElse(""),
-                properties.resolveProperty(prefix + "api-secret").orElse(""),
-                properties.resolveProperty(prefix + "model").orElseThrow(() -> missing(prefix + "model")), false,
-                Integer.parseInt(properties.resolveProperty(prefix + "max-concurrent").orElse("1").strip()));
-    }
-
-    private static IllegalStateException missing(String setting) {
-        return new IllegalStateException("the setting " + setting + " is missing: add it to application.properties");
+        return new ProviderSettings(id, settings.text(prefix + "base-url"), settings.text(prefix + "api-key", ""),
+                settings.text(prefix + "api-secret", ""), settings.text(prefix + "model"), false,
+                settings.integer(prefix + "max-concurrent"));
     }
 
     /**
      * Who may call the HTTP API: beyond this machine (by what camel.server.host resolves to) only with a token. Health
      * and metrics beyond this machine are allowed, with a warning: they carry no secrets, but say what runs where.
      */
-    private static ApiAccess apiAccess(CamelContext context) {
-        PropertiesComponent properties = context.getPropertiesComponent();
-        String token = properties.resolveProperty("promptrelay.api.token").orElse("").strip();
-        boolean enabled = Boolean.parseBoolean(properties.resolveProperty("camel.server.enabled").orElse("false").strip());
-        String host = properties.resolveProperty("camel.server.host").orElse("0.0.0.0").strip();
+    private static ApiAccess apiAccess(PromptRelaySettings settings) {
+        String token = settings.text("promptrelay.api.token");
+        boolean enabled = settings.bool("promptrelay.api.enabled");
+        String host = settings.text("camel.server.host", "0.0.0.0");
         if (enabled && !ApiAccess.loopbackOnly(host) && token.isEmpty()) {
             throw new IllegalStateException("camel.server.host is " + host + ", which is (or may be) reachable beyond "
                                             + "this machine, but promptrelay.api.token is empty: set a token "
                                             + "(PROMPTRELAY_API_TOKEN) or bind to 127.0.0.1");
         }
-        boolean management = Boolean.parseBoolean(
-                properties.resolveProperty("camel.management.enabled").orElse("false").strip());
-        String managementHost = properties.resolveProperty("camel.management.host").orElse("0.0.0.0").strip();
-        if (management && !ApiAccess.loopbackOnly(managementHost)) {
+        boolean management = Boolean.parseBoolean(settings.text("camel.management.enabled", "false"));
+        String managementHost = settings.text("camel.management.host", "0.0.0.0");
+        if (enabled && management && !ApiAccess.loopbackOnly(managementHost)) {
             LOG.warn("camel.management.host is {}: /observe/health and /observe/metrics answer anyone who can reach it "
                      + "(they carry no keys, but show provider addresses and job counts). Bind it to 127.0.0.1, or put "
                      + "it behind a proxy that checks who asks", managementHost);
         }
-        return new ApiAccess(token, host, properties.resolveProperty("promptrelay.api.allowed-hosts").orElse(""));
+        return new ApiAccess(token, host, settings.text("promptrelay.api.allowed-hosts"));
     }
 
     /** Users of the ModelScope image-gen scripts keep their key where it is. */
-    private ProviderSettings withScriptsConfig(ProviderSettings modelScope) {
+    private static ProviderSettings withScriptsConfig(ProviderSettings modelScope, String modelScopeScriptsConfigFile) {
         if (modelScope.hasKey() || modelScopeScriptsConfigFile.isBlank()) {
             return modelScope;
         }

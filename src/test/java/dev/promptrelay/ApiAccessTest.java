@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * request must name the server in its Host header (a page elsewhere reaching it through a DNS name of its own is
  * refused).
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class ApiAccessTest {
 
     static TestFolders folders;

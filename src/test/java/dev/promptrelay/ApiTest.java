@@ -22,7 +22,7 @@ import static org.awaitility.Awaitility.await;
  * The HTTP API on Camel's embedded server: a posted job is followed to its files; bad requests get the same messages
  * as bad prompt files and cost nothing; with a token set, calls without it are refused.
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class ApiTest {
 
     static final String TOKEN = "api-token-for-tests";

@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
  * A table of bad prompt files (input pictures reached through links to elsewhere among them): each lands in failed/ with a message naming what is wrong (and where), nothing reaches
  * the provider, nothing is written outside the outbox, and a good file dropped after them is still processed.
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class BadPromptFilesTest {
 
     static TestFolders folders;

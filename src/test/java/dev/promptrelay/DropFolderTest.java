@@ -22,7 +22,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The drop-folder service on the embedded sandbox, driven only through its folders and the sandbox's HTTP counters.
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class DropFolderTest {
 
     static TestFolders folders;

@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
  * answered 503, every 5th task refused by moderation. Three jobs run at once, so a Retry-After must hold off all of
  * them, not only the job that got it.
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class FaultsTest {
 
     static TestFolders folders;

@@ -29,7 +29,7 @@ import static org.awaitility.Awaitility.await;
  * changes after its jobs were queued. Nothing outside the inbox is read, nothing waits in the inbox unexplained,
  * and no prompt is silently dropped.
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class InboxEdgesTest {
 
     static TestFolders folders;

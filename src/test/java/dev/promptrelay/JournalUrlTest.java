@@ -20,7 +20,7 @@ import static org.awaitility.Awaitility.await;
  * PostgreSQL's dialect (H2 in its PostgreSQL mode, as no PostgreSQL server runs in the build), which the schema and
  * every query must work on unchanged.
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class JournalUrlTest {
 
     static TestFolders folders;

@@ -19,7 +19,7 @@ import static org.awaitility.Awaitility.await;
  * With a key set the app runs live: no embedded sandbox, calls go to the configured base URL. A separately started
  * sandbox stands in for ModelScope there and counts what it receives.
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class LiveProviderTest {
 
     static final String KEY = TestKeys.MODELSCOPE;

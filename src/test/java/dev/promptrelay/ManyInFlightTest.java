@@ -18,7 +18,7 @@ import static org.awaitility.Awaitility.await;
  * without holding a thread. With the default pool, waits beyond 1000 sleep on the route's own threads and the
  * submits stall at 16 + 1000 + 1000 + 16 (threads asleep, waits, the poll queue, submit threads blocked on it).
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class ManyInFlightTest {
 
     static final int TASKS = 2100;

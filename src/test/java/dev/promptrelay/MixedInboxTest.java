@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
  * All three providers at once, live: keys set, base URLs pointing at a separately started stand-in that speaks each
  * provider's protocol. Each job goes to the provider its prompt file names.
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class MixedInboxTest {
 
     static final String MODELSCOPE_KEY = TestKeys.MODELSCOPE;

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every ModelScope answer shape in PROVIDERS.md, scripted over loopback HTTP and driven through the real routes: each
  * variant reaches the right outcome, and no job is submitted twice.
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class ModelScopeContractTest {
 
     static TestFolders folders;

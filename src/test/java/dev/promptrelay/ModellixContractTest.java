@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * envelope, ids as text or number, every status word, images and videos as resources, errors in
  * {@code Category: detail} form, 402 as a permanent refusal.
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class ModellixContractTest {
 
     static final String QWEN = "/api/v1/alibaba/qwen-image-plus";

@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
  * Operations without reading logs: /observe/health with a check per provider and for the journal, /observe/metrics
  * with promptrelay's counters and timers per provider, on Camel's management server.
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class ObserveTest {
 
     static TestFolders folders;

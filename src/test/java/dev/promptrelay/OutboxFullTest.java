@@ -18,7 +18,7 @@ import static org.awaitility.Awaitility.await;
  * A full disk under the outbox (a 1 MB tmpfs, filled): writes break off mid-file, the results are downloaded again
  * into the state directory and kept there, nothing is failed or paid again; once space is freed they move in.
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class OutboxFullTest {
 
     static TestFolders folders;

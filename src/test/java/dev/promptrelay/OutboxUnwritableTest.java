@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  * outbox can take files, the kept results move in and the prompt file is archived. A read-only archive keeps a done
  * prompt file held, not failed, until it can take it.
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class OutboxUnwritableTest {
 
     static TestFolders folders;

@@ -17,7 +17,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * While a prompt file's jobs run, its summary file is kept current; at the end the same file holds the outcome.
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class ProgressTest {
 
     static TestFolders folders;

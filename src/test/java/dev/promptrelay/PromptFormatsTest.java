@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
  * Every prompt file format in one inbox, on the embedded sandbox: the options each format allows reach the provider,
  * the sidecars and the PNGs' parameters chunk record them, and each file gets its summary.
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class PromptFormatsTest {
 
     static TestFolders folders;

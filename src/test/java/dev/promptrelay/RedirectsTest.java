@@ -19,7 +19,7 @@ import static org.awaitility.Awaitility.await;
  * followed, with the key only on the provider's own host; a 3xx with nowhere to go is asked again later, never taken
  * as the end of a paid task; a submit answered with a redirect was not taken and costs nothing.
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class RedirectsTest {
 
     static TestFolders folders;

@@ -20,7 +20,7 @@ import static org.awaitility.Awaitility.await;
  * The application is stopped while a task runs at the provider and started again on the same state directory: the
  * task resumes polling and is never submitted a second time. Each test method runs its own application.
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RestartTest {
 

@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
  * garbled polls are simply repeated; the 500 and the endless task end their jobs with an explanation, and nothing is
  * submitted twice.
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class SandboxFaultsTest {
 
     static TestFolders folders;

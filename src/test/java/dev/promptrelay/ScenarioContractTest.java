@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * as jobId or id, every status word, assets resolved right before download and once more when a link is refused,
  * errors read from reason, then message, then the raw body.
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class ScenarioContractTest {
 
     static final String SUBMIT = "/v1/generate/custom/flux.1-dev";

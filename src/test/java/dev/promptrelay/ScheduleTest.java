@@ -20,7 +20,7 @@ import static org.awaitility.Awaitility.await;
  * Schedules declared in settings make images on their own: one with an inline prompt, one with a prompt file, both
  * with variables filled in.
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class ScheduleTest {
 
     static TestFolders folders;

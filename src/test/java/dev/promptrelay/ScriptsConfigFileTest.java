@@ -18,7 +18,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * With no key set, the key and default model of the ModelScope image-gen scripts' settings file take the app live.
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class ScriptsConfigFileTest {
 
     static TestFolders folders;

@@ -16,7 +16,7 @@ import static org.awaitility.Awaitility.await;
  * A submit refused with 429 was not taken by the provider: it is tried again after Retry-After, and every job is
  * paid for exactly once.
  */
-@CamelMainTest(mainClass = Application.class)
+@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 class ThrottledSubmitTest {
 
     static TestFolders folders;

@@ -63,7 +63,7 @@ final class JournalSchema {
 
     private static void apply(Connection c, int version, String name) throws SQLException, IOException {
         String sql;
-        try (InputStream in = JournalSchema.class.getResourceAsStream("/db/migration/" + name)) {
+        try (InputStream in = JournalSchema.class.getResourceAsStream("/promptrelay/db/migration/" + name)) {
             if (in == null) {
                 throw new IOException("migration " + name + " is missing from the classpath");
             }
