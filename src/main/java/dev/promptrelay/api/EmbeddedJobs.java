@@ -43,7 +43,9 @@ public class EmbeddedJobs {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("prompt", message.getBody(String.class));
         message.getHeaders().forEach((name, value) -> {
-            if (name.startsWith(HEADER_PREFIX) && JobFields.NAMES.contains(name.substring(HEADER_PREFIX.length()))) {
+            // a blank option (a Kamelet parameter left empty) means the default
+            if (name.startsWith(HEADER_PREFIX) && JobFields.NAMES.contains(name.substring(HEADER_PREFIX.length()))
+                && value != null && !value.toString().isBlank()) {
                 fields.put(name.substring(HEADER_PREFIX.length()), value);
             }
         });
