@@ -40,6 +40,9 @@ class EmbedInTest {
             @SuppressWarnings("unchecked")
             Map<String, Object> reply = template.requestBody("direct:promptrelay-generate", "a paper lantern", Map.class);
             assertThat(reply.get("state")).as(String.valueOf(reply)).isEqualTo("succeeded");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> job = ((List<Map<String, Object>>) reply.get("jobs")).get(0);
+        assertThat(job.get("model")).as("the host's own setting wins over promptrelay's default").isEqualTo("Qwen/Qwen-Image");
             @SuppressWarnings("unchecked")
             List<String> outputs = (List<String>) reply.get("outputs");
             assertThat(Path.of(outputs.get(0))).exists();

@@ -33,6 +33,10 @@ class KameletTest {
             Map<String, Object> reply = poster.requestBody(endpoint, "a poster of a lighthouse", Map.class);
             assertThat(reply.get("state")).as(endpoint + ": " + reply).isEqualTo("succeeded");
             @SuppressWarnings("unchecked")
+            Map<String, Object> job = ((List<Map<String, Object>>) reply.get("jobs")).get(0);
+            assertThat(job.get("model")).as(endpoint).isEqualTo(endpoint.equals("direct:poster")
+                    ? "Qwen/Qwen-Image" : "alibaba/qwen-image-plus");
+            @SuppressWarnings("unchecked")
             List<String> outputs = (List<String>) reply.get("outputs");
             assertThat(Path.of(outputs.get(0))).as(endpoint).exists();
         }

@@ -35,6 +35,9 @@ class SettingsOptInTest {
                 "promptrelay.seed", "3");
         assertThat(reply.get("state")).as(String.valueOf(reply)).isEqualTo("succeeded");
         @SuppressWarnings("unchecked")
+        Map<String, Object> job = ((List<Map<String, Object>>) reply.get("jobs")).get(0);
+        assertThat(job.get("model")).as("the host's own setting wins over promptrelay's default").isEqualTo("Qwen/Qwen-Image");
+        @SuppressWarnings("unchecked")
         List<String> outputs = (List<String>) reply.get("outputs");
         assertThat(outputs).hasSize(1);
         assertThat(Path.of(outputs.get(0))).exists();
