@@ -160,6 +160,24 @@ class DropFolderTest {
     }
 
     @Test
+    void aSeedWithACountGivesEachImageItsOwnSeed() throws Exception {
+        folders.drop("seeded.txt", "a seeded fox --count 3 --seed 7\n");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(folders.archive.resolve("seeded.txt")));
+
+        List<Path> images = folders.files(folders.outbox.resolve("seeded"), "*.png");
+        assertThat(images).hasSize(3);
+        List<Long> seeds = new java.util.ArrayList<>();
+        java.util.Set<String> contents = new java.util.HashSet<>();
+        for (Path image : images) {
+            seeds.add(folders.json(image.resolveSibling(image.getFileName() + ".json")).path("parameters").path("seed").asLong());
+            contents.add(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(image))));
+            assertThat(PngChunks.texts(image).get("parameters")).contains("Seed: " + seeds.get(seeds.size() - 1));
+        }
+        assertThat(seeds).containsExactly(7L, 8L, 9L);
+        assertThat(contents).as("three different pictures, none paid for twice").hasSize(3);
+    }
+
+    @Test
     void everyProviderRunsInTheSandboxWithoutAKey() throws Exception {
         folders.drop("lantern.json", """
                 {"provider": "modellix", "model": "alibaba/qwen-image-plus", "type": "text-to-image",

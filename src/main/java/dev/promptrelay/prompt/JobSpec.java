@@ -48,6 +48,11 @@ public record JobSpec(
                 guidance, newCount, loras, image, name, extra, line, keptImage);
     }
 
+    public JobSpec withSeed(Long newSeed) {
+        return new JobSpec(prompt, negativePrompt, provider, model, type, width, height, aspectRatio, newSeed, steps,
+                guidance, count, loras, image, name, extra, line, keptImage);
+    }
+
     /** The job with its local input picture kept under this name in the state directory. */
     public JobSpec withKeptImage(String kept) {
         return new JobSpec(prompt, negativePrompt, provider, model, type, width, height, aspectRatio, seed, steps,

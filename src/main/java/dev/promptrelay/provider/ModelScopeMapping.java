@@ -58,9 +58,13 @@ public class ModelScopeMapping implements ProviderMapping {
                                                                   + " cannot make " + job.size(),
                     "use a size from 64x64 to " + maxSide + "x" + maxSide + " for this model");
         }
-        if (job.seed() != null && (job.seed() < 0 || job.seed() > Integer.MAX_VALUE)) {
-            throw new PromptFileException(fileName, line, "seed", "seed " + job.seed() + " is out of range",
-                    "use a seed from 0 to " + Integer.MAX_VALUE + ", or leave it out for a random one");
+        long lastSeed = job.seed() == null ? 0 : job.seed() + Math.max(0, (job.count() == null ? 1 : job.count()) - 1);
+        if (job.seed() != null && (job.seed() < 0 || lastSeed > Integer.MAX_VALUE)) {
+            throw new PromptFileException(fileName, line, "seed", "seed " + job.seed() + " is out of range"
+                                                              + (lastSeed != job.seed() ? " for " + job.count()
+                                                                 + " images (seed, seed+1, ...)" : ""),
+                    "use a seed from 0 to " + Integer.MAX_VALUE + " (each further image takes the next one), or "
+                    + "leave it out for a random one");
         }
         if (job.steps() != null && (job.steps() < 1 || job.steps() > 100)) {
             throw new PromptFileException(fileName, line, "steps", "steps " + job.steps() + " is out of range",

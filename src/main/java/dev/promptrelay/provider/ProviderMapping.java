@@ -35,7 +35,12 @@ public interface ProviderMapping {
         if (job.count() == null || job.count() <= 1) {
             return List.of(job);
         }
-        return java.util.Collections.nCopies(job.count(), job.withCount(1));
+        // a seed with a count means seed, seed+1, ...: the same seed would pay for the same picture again
+        List<JobSpec> tasks = new java.util.ArrayList<>(job.count());
+        for (int i = 0; i < job.count(); i++) {
+            tasks.add(job.withCount(1).withSeed(job.seed() == null ? null : job.seed() + i));
+        }
+        return tasks;
     }
 
     ProviderCall submitCall(Job job);
