@@ -70,8 +70,6 @@ public class PromptRelayConfiguration implements CamelConfiguration {
     private static final int WAITS_THREADS = 16;
 
     private static final Logger LOG = LoggerFactory.getLogger(PromptRelayConfiguration.class);
-    private static final Map<String, String> KEY_VARIABLES = Map.of("modelscope", "MODELSCOPE_API_KEY", "modellix",
-            "MODELLIX_API_KEY", "scenario", "SCENARIO_API_KEY and SCENARIO_API_SECRET");
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -132,31 +130,54 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         }
         List<ProviderSettings> configured = List.of(modelScope, modellix, scenario);
         List<ProviderSettings> keyless = configured.stream().filter(p -> !p.hasKey()).toList();
+        String sandboxMode = settings.text("promptrelay.sandbox.enabled");
+        boolean anyKey = keyless.size() < configured.size();
+        boolean useSandbox = switch (sandboxMode) {
+            case "true" -> true;
+            case "false" -> false;
+            case "auto" -> !anyKey;
+            default -> throw new IllegalStateException("the setting promptrelay.sandbox.enabled is '" + sandboxMode
+                                                       + "': it must be auto, true or false");
+        };
+        String sandboxRule = sandboxMode.equals("auto")
+                ? "with promptrelay.sandbox.enabled=auto it answers only when no provider has a key"
+                : "promptrelay.sandbox.enabled is false";
         SandboxServer sandbox = null;
-        if (!keyless.isEmpty()) {
+        if (useSandbox && !keyless.isEmpty()) {
             SandboxFaults faults = new SandboxFaults(sandboxThrottleEvery, 0, sandboxFailPollsPercent, 0, 0,
                     sandboxRefuseEvery, 0, 0);
+            // its tasks are kept in the state dir: a restart resumes them as it would a live provider's
             sandbox = new SandboxServer(new SandboxBehaviour(sandboxTaskMillis, sandboxRefuseMarker, sandboxVideoBytes,
-                    SandboxBehaviour.DEFAULT_LINK_MILLIS, faults))
+                    SandboxBehaviour.DEFAULT_LINK_MILLIS, faults), stateDirPath.resolve("sandbox-tasks.jsonl"))
                     .start(sandboxPort);
             context.addService(new SandboxLifecycle(sandbox));
             LOG.warn("SANDBOX MODE for {}: no API key is set, so the built-in sandbox at {} answers for {} and their "
                      + "images are placeholders. To go live, set {} and restart.",
                     keyless.stream().map(ProviderSettings::id).toList(), sandbox.baseUrl(),
                     keyless.size() == 1 ? "it" : "them",
-                    String.join(", ", keyless.stream().map(p -> KEY_VARIABLES.get(p.id())).toList()));
+                    String.join(", ", keyless.stream().map(ProviderSettings::keyVariables).toList()));
+        } else if (!keyless.isEmpty()) {
+            LOG.info("{} {} no API key and no sandbox ({}): jobs for {} are rejected before anything is submitted. "
+                     + "To use {}, set {} and restart.", keyless.stream().map(ProviderSettings::id).toList(),
+                    keyless.size() == 1 ? "has" : "have", sandboxRule, keyless.size() == 1 ? "it" : "them",
+                    keyless.size() == 1 ? "it" : "them",
+                    String.join(", ", keyless.stream().map(ProviderSettings::keyVariables).toList()));
         }
         for (ProviderSettings p : configured) {
             if (p.hasKey()) {
                 LOG.info("{} at {} with default model {}", p.id(), p.baseUrl(), p.model());
             }
         }
+        SandboxServer sandboxServer = sandbox;
         List<ProviderMapping> mappings = List.of(
-                new ModelScopeMapping(inSandboxIfKeyless(modelScope, sandbox)),
-                new ModellixMapping(inSandboxIfKeyless(modellix, sandbox), modellixSubmitPath),
-                new ScenarioMapping(inSandboxIfKeyless(scenario, sandbox)));
-        ProviderCatalog providers = new ProviderCatalog(mappings);
-        providers.require(defaultProvider, "application.properties", null);
+                new ModelScopeMapping(inSandboxIfKeyless(modelScope, sandboxServer)),
+                new ModellixMapping(inSandboxIfKeyless(modellix, sandboxServer), modellixSubmitPath),
+                new ScenarioMapping(inSandboxIfKeyless(scenario, sandboxServer)));
+        ProviderCatalog providers = new ProviderCatalog(mappings, sandboxRule);
+        if (!mappings.stream().map(ProviderMapping::id).toList().contains(defaultProvider)) {
+            throw new IllegalStateException("the setting promptrelay.provider is '" + defaultProvider + "': it must be one "
+                                            + "of " + String.join(", ", mappings.stream().map(ProviderMapping::id).toList()));
+        }
 
         // the embedded journal is checked on a copy first: a damaged one is never opened, nor changed by a failed start
         JournalFile journalFile = null;
@@ -311,8 +332,9 @@ public class PromptRelayConfiguration implements CamelConfiguration {
                 found.get().model() != null ? found.get().model() : modelScope.model());
     }
 
+    /** A keyless provider answered by the sandbox when there is one; otherwise it stays keyless, and unusable. */
     private static ProviderSettings inSandboxIfKeyless(ProviderSettings settings, SandboxServer sandbox) {
-        return settings.hasKey() ? settings : settings.inSandbox(sandbox.baseUrlFor(settings.id()));
+        return settings.hasKey() || sandbox == null ? settings : settings.inSandbox(sandbox.baseUrlFor(settings.id()));
     }
 
     /** Stops the embedded sandbox with Camel. */

@@ -27,6 +27,8 @@ final class JobReports {
         answer.put("id", record.id());
         answer.put("name", record.name());
         answer.put("state", overall(jobs));
+        // placeholders from the built-in sandbox, not a provider's work
+        answer.put("sandbox", jobs.stream().anyMatch(Job::sandbox));
         answer.put("received_at", String.valueOf(record.receivedAt()));
         Map<String, List<String>> outputPaths = new java.util.LinkedHashMap<>();
         journal.outputPathsOf(record.id()).forEach((job, journaled) ->

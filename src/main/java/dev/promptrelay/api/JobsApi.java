@@ -99,12 +99,26 @@ public class JobsApi {
 
     private boolean authorized(Exchange exchange) throws IOException {
         ApiAccess.Refusal refusal = access.check(exchange.getMessage().getHeader("Authorization", String.class),
-                exchange.getMessage().getHeader("Host", String.class));
+                requestedHost(exchange.getMessage()));
         if (refusal == null) {
             return true;
         }
         respond(exchange, refusal.status(), Map.of("error", refusal.error(), "what_to_do", refusal.whatToDo()));
         return false;
+    }
+
+    /** The host the request names: its Host header, or over HTTP/2 (no Host header) the authority of its URL. */
+    private static String requestedHost(Message message) {
+        String host = message.getHeader("Host", String.class);
+        if (host != null && !host.isBlank()) {
+            return host;
+        }
+        String url = message.getHeader(Exchange.HTTP_URL, String.class);
+        try {
+            return url == null ? null : java.net.URI.create(url).getRawAuthority();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static void respond(Exchange exchange, int status, Object body) throws IOException {

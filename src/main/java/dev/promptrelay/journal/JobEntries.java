@@ -26,6 +26,7 @@ public final class JobEntries {
             entry.put("model", job.model());
             entry.put("state", job.state().word());
             entry.put("task_id", job.taskId());
+            entry.put("sandbox", job.sandbox());
             if (job.state().ended() && job.state() != JobState.SUCCEEDED) {
                 entry.put("error", job.error());
                 entry.put("next_step", journal.nextStepOf(job.id()));

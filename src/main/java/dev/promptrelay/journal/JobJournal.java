@@ -30,7 +30,7 @@ public class JobJournal {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JOB_COLUMNS = "j.id, j.prompt_file_id, f.name, j.seq, f.job_count, j.provider, "
-                                              + "j.model, j.spec, j.state, j.task_id, j.created_at, j.submitted_at, j.error";
+                                              + "j.model, j.spec, j.state, j.task_id, j.created_at, j.submitted_at, j.error, j.sandbox";
     /** Jobs claimed per provider in one go, however much room its cap leaves. */
     public static final int MAX_CLAIM = 100;
     private static final String IN_FLIGHT = "('dispatched','submitting','running')";
@@ -128,10 +128,11 @@ public class JobJournal {
         write(c -> update(c, "UPDATE job SET state = 'dispatched', updated_at = ? WHERE id = ?", now(), jobId));
     }
 
-    public void markSubmitted(String jobId, String taskId) {
+    /** @param sandbox the built-in sandbox took the task: its results are placeholders */
+    public void markSubmitted(String jobId, String taskId, boolean sandbox) {
         OffsetDateTime now = now();
-        write(c -> update(c,
-                "UPDATE job SET state = 'running', task_id = ?, updated_at = ? WHERE id = ?", taskId, now, jobId));
+        write(c -> update(c, "UPDATE job SET state = 'running', task_id = ?, sandbox = ?, updated_at = ? WHERE id = ?",
+                taskId, sandbox, now, jobId));
     }
 
     /** The provider's word for the task and the polls so far, when the word changes (not at every poll). */
@@ -452,7 +453,7 @@ public class JobJournal {
                 while (rs.next()) {
                     jobs.add(new Job(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5),
                             rs.getString(6), rs.getString(7), readSpec(rs.getString(8)), JobState.of(rs.getString(9)),
-                            rs.getString(10), instant(rs, 11), instant(rs, 12), rs.getString(13)));
+                            rs.getString(10), instant(rs, 11), instant(rs, 12), rs.getString(13), rs.getBoolean(14)));
                 }
             }
         }

@@ -274,6 +274,9 @@ public class OutputWriter {
         settings.add("Model: " + job.model());
         settings.add("Provider: " + job.provider());
         settings.add("Task id: " + job.taskId());
+        if (job.sandbox()) {
+            settings.add("Sandbox: placeholder, not a provider's work");
+        }
         return text.append('\n').append(String.join(", ", settings)).toString();
     }
 
@@ -301,7 +304,7 @@ public class OutputWriter {
         }
         sidecar.put("provider", job.provider());
         sidecar.put("model", job.model());
-        sidecar.put("sandbox", providers.mapping(job.provider()).settings().sandbox());
+        sidecar.put("sandbox", job.sandbox());
         sidecar.put("task_id", job.taskId());
         sidecar.put("parameters", job.spec());
         sidecar.put("source_file", job.promptFileName());

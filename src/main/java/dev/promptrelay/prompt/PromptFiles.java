@@ -441,6 +441,7 @@ public class PromptFiles {
         summary.put("file", file.name());
         summary.put("id", file.id());
         summary.put("outcome", outcome);
+        summary.put("sandbox", jobEntries.stream().anyMatch(e -> Boolean.TRUE.equals(e.get("sandbox"))));
         if (error != null) {
             summary.put("error", error);
         }

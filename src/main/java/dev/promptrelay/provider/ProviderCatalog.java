@@ -2,6 +2,7 @@ package dev.promptrelay.provider;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import dev.promptrelay.prompt.PromptFileException;
@@ -12,9 +13,16 @@ import dev.promptrelay.prompt.PromptFileException;
 public class ProviderCatalog {
 
     private final Map<String, ProviderMapping> mappings = new LinkedHashMap<>();
+    private final String sandboxRule;
 
     public ProviderCatalog(Collection<ProviderMapping> mappings) {
+        this(mappings, "promptrelay.sandbox.enabled");
+    }
+
+    /** @param sandboxRule why a keyless provider gets no sandbox, for the rejection message */
+    public ProviderCatalog(Collection<ProviderMapping> mappings, String sandboxRule) {
         mappings.forEach(m -> this.mappings.put(m.id(), m));
+        this.sandboxRule = sandboxRule;
     }
 
     public ProviderMapping mapping(String id) {
@@ -25,12 +33,34 @@ public class ProviderCatalog {
         return mapping;
     }
 
-    /** The provider id as given, or a rejection naming the file and line that asked for it. */
+    /**
+     * The provider id as given, or a rejection naming the file and line that asked for it: an unknown provider, or
+     * one without a key while the sandbox does not answer for it. Nothing is submitted for a rejected job.
+     */
     public String require(String id, String fileName, Integer line) {
         if (!mappings.containsKey(id)) {
             throw new PromptFileException(fileName, line, "provider", "unknown provider '" + id + "'",
                     "use one of " + String.join(", ", mappings.keySet()));
         }
+        ProviderSettings settings = mappings.get(id).settings();
+        if (!settings.hasKey()) {
+            List<String> live = mappings.values().stream().filter(m -> m.settings().hasKey()).map(ProviderMapping::id)
+                    .toList();
+            throw new PromptFileException(fileName, line, "provider", id + " has no API key, and the sandbox does not "
+                                                                        + "answer for it (" + sandboxRule + ")",
+                    "set " + settings.keyVariables() + " and restart"
+                    + (live.isEmpty() ? "" : ", or name a provider that has a key: " + String.join(", ", live)));
+        }
         return id;
+    }
+
+    /** Whether the built-in sandbox answers for this provider (it has no key of its own). */
+    public boolean isSandbox(String id) {
+        return mapping(id).settings().sandbox();
+    }
+
+    /** {@code modelscope}, or {@code modelscope (sandbox)} where the built-in sandbox answers: for log lines. */
+    public String describe(String id) {
+        return isSandbox(id) ? id + " (sandbox)" : id;
     }
 }

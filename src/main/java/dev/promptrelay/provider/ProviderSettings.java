@@ -25,6 +25,16 @@ public record ProviderSettings(String id, String baseUrl, String apiKey, String 
         return !apiKey.isEmpty();
     }
 
+    /** Where users put this provider's key: the environment variables its settings read. */
+    public String keyVariables() {
+        return switch (id) {
+            case "modelscope" -> "MODELSCOPE_API_KEY";
+            case "modellix" -> "MODELLIX_API_KEY";
+            case "scenario" -> "SCENARIO_API_KEY and SCENARIO_API_SECRET";
+            default -> "promptrelay." + id + ".api-key";
+        };
+    }
+
     @Override
     public String toString() {
         // keys and secrets stay out of every log line and message

@@ -47,6 +47,15 @@ class ModelScopeSandbox {
 
     ModelScopeSandbox(SandboxServer server) {
         this.server = server;
+        for (Map<String, Object> t : server.store().load("modelscope")) {
+            Task task = new Task(SandboxStore.text(t, "id"), SandboxStore.text(t, "model"), SandboxStore.text(t, "prompt"),
+                    SandboxStore.number(t, "seed"), (int) SandboxStore.number(t, "width"),
+                    (int) SandboxStore.number(t, "height"), SandboxStore.number(t, "createdAt"),
+                    SandboxStore.number(t, "durationMillis"), new java.util.concurrent.atomic.AtomicInteger(),
+                    new java.util.concurrent.atomic.AtomicBoolean());
+            tasks.put(task.id(), task);
+            nextId.set(Math.max(nextId.get(), Long.parseLong(task.id()) + 1));
+        }
     }
 
     void handle(HttpExchange exchange) throws IOException {
@@ -138,8 +147,11 @@ class ModelScopeSandbox {
         synchronized (durations) {
             duration = server.behaviour().drawTaskMillis(durations);
         }
-        tasks.put(id, new Task(id, model, prompt, seed, width, height, now, duration,
-                new java.util.concurrent.atomic.AtomicInteger(), new java.util.concurrent.atomic.AtomicBoolean()));
+        Task created = new Task(id, model, prompt, seed, width, height, now, duration,
+                new java.util.concurrent.atomic.AtomicInteger(), new java.util.concurrent.atomic.AtomicBoolean());
+        server.store().append("modelscope", Map.of("id", id, "model", model, "prompt", prompt, "seed", seed,
+                "width", width, "height", height, "createdAt", now, "durationMillis", duration));
+        tasks.put(id, created);
         server.increment("modelscope", "submits");
         if (SandboxFaults.every(faults.submitErrorEvery(), request)) {
             // the task exists and will be charged, but the client never learns its id

@@ -38,6 +38,13 @@ class ModellixSandbox {
 
     ModellixSandbox(SandboxServer server) {
         this.server = server;
+        for (Map<String, Object> t : server.store().load("modellix")) {
+            Task task = new Task(SandboxStore.text(t, "id"), SandboxStore.text(t, "vendor"), SandboxStore.text(t, "modelId"),
+                    SandboxStore.text(t, "prompt"), SandboxStore.number(t, "seed"), (int) SandboxStore.number(t, "width"),
+                    (int) SandboxStore.number(t, "height"), Boolean.TRUE.equals(t.get("video")),
+                    SandboxStore.number(t, "createdAt"));
+            tasks.put(task.id(), task);
+        }
     }
 
     void handle(HttpExchange exchange) throws IOException {
@@ -95,7 +102,19 @@ class ModellixSandbox {
                 : modelId.matches(".*(t2v|i2v|video).*");
         long seed = body.hasNonNull("seed") ? body.get("seed").asLong() : Math.abs((long) prompt.hashCode());
         String id = "task-" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        tasks.put(id, new Task(id, vendor, modelId, prompt, seed, width, height, video, System.currentTimeMillis()));
+        Task created = new Task(id, vendor, modelId, prompt, seed, width, height, video, System.currentTimeMillis());
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("id", id);
+        record.put("vendor", vendor);
+        record.put("modelId", modelId);
+        record.put("prompt", prompt);
+        record.put("seed", seed);
+        record.put("width", width);
+        record.put("height", height);
+        record.put("video", video);
+        record.put("createdAt", created.createdAt());
+        server.store().append("modellix", record);
+        tasks.put(id, created);
         server.increment("modellix", "submits");
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("status", "pending");

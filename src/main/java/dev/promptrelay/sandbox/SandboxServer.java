@@ -35,10 +35,17 @@ public class SandboxServer implements AutoCloseable {
     private volatile SandboxBehaviour behaviour;
     private final SandboxTimings timings = new SandboxTimings();
     private final Map<String, AtomicLong> counters = new ConcurrentHashMap<>();
+    private final SandboxStore store;
     private HttpServer server;
     private ExecutorService executor;
 
     public SandboxServer(SandboxBehaviour behaviour) {
+        this(behaviour, null);
+    }
+
+    /** @param tasksFile where the sandbox keeps its tasks across restarts; null: in memory only */
+    public SandboxServer(SandboxBehaviour behaviour, java.nio.file.Path tasksFile) {
+        this.store = new SandboxStore(tasksFile);
         this.behaviour = behaviour;
         for (String name : new String[] {"submits", "polls", "downloads", "rejected", "throttled", "early"}) {
             counters.put(name, new AtomicLong());
@@ -88,6 +95,10 @@ public class SandboxServer implements AutoCloseable {
 
     SandboxBehaviour behaviour() {
         return behaviour;
+    }
+
+    SandboxStore store() {
+        return store;
     }
 
     /** Switches injected faults on or off while running: {@code POST /_sandbox/faults} with any of the fields. */

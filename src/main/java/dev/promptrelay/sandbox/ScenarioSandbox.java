@@ -51,6 +51,15 @@ class ScenarioSandbox {
     ScenarioSandbox(SandboxServer server) {
         this.server = server;
         new SecureRandom().nextBytes(signingKey);
+        for (Map<String, Object> t : server.store().load("scenario")) {
+            @SuppressWarnings("unchecked")
+            List<String> assets = (List<String>) t.get("assetIds");
+            Job job = new Job(SandboxStore.text(t, "id"), SandboxStore.text(t, "modelId"), SandboxStore.text(t, "prompt"),
+                    SandboxStore.number(t, "seed"), (int) SandboxStore.number(t, "width"),
+                    (int) SandboxStore.number(t, "height"), List.copyOf(assets), SandboxStore.number(t, "createdAt"));
+            jobs.put(job.id(), job);
+            assets.forEach(a -> jobsByAsset.put(a, job));
+        }
     }
 
     void handle(HttpExchange exchange) throws IOException {
@@ -125,6 +134,16 @@ class ScenarioSandbox {
             assetIds.add("asset_" + token());
         }
         Job job = new Job(id, modelId, prompt, seed, width, height, assetIds, System.currentTimeMillis());
+        Map<String, Object> record = new java.util.LinkedHashMap<>();
+        record.put("id", id);
+        record.put("modelId", modelId);
+        record.put("prompt", prompt);
+        record.put("seed", seed);
+        record.put("width", width);
+        record.put("height", height);
+        record.put("assetIds", assetIds);
+        record.put("createdAt", job.createdAt());
+        server.store().append("scenario", record);
         jobs.put(id, job);
         assetIds.forEach(a -> jobsByAsset.put(a, job));
         server.increment("scenario", "submits");
