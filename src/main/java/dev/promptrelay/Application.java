@@ -1,9 +1,13 @@
 package dev.promptrelay;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.apache.camel.main.Main;
 
 /**
- * Starts promptrelay: the routes in routes/ and the beans of {@link PromptRelayConfiguration}.
+ * Starts promptrelay: the routes and the beans of {@link PromptRelayConfiguration}, as a service, or with
+ * {@code --once} for what is in the inbox now.
  */
 public final class Application {
 
@@ -11,11 +15,24 @@ public final class Application {
     }
 
     public static void main(String[] args) throws Exception {
+        List<String> arguments = new ArrayList<>(List.of(args));
+        if (arguments.contains("--help") || arguments.contains("-h")) {
+            System.out.println(Usage.TEXT);
+            System.exit(0);
+        }
+        boolean once = arguments.remove("--once");
         Main main = new Main(Application.class);
         WorkingDirectory.applyTo(main);
         int code;
         try {
-            code = main.run(args);
+            if (once) {
+                OnceRun.prepare(main);
+                main.start();
+                code = OnceRun.awaitOutcome(main);
+                main.stop();
+            } else {
+                code = main.run(arguments.toArray(String[]::new));
+            }
         } catch (Exception e) {
             // a start that failed must end the process, even with servers started before the failure
             System.err.println("promptrelay could not start: " + e.getMessage());

@@ -63,6 +63,8 @@ public class PromptRelayConfiguration implements CamelConfiguration {
 
     /** The registry name of promptrelay's settings, bound once it is configured in a Camel context. */
     public static final String SETTINGS = "promptrelaySettings";
+    /** The registry name of promptrelay's folders. */
+    public static final String FOLDERS = "promptrelayFolders";
     /** The component of every provider call: promptrelay's own HTTP client. */
     public static final String PROVIDER_HTTP = "promptrelay-http";
     /** The thread pool profile the routes' delays name: waits scheduled without bound, run by a few threads. */
@@ -117,6 +119,14 @@ public class PromptRelayConfiguration implements CamelConfiguration {
                 .poolSize(WAITS_THREADS).maxPoolSize(WAITS_THREADS).maxQueueSize(-1).build());
         // an application without a drop folder gets no inbox folder either
         Folders folders = Folders.of(inbox, outbox, archive, failed, stateDir).create(inboxEnabled);
+        context.addService(StateDirectoryLock.acquire(folders.stateDir()));
+        context.getRegistry().bind(FOLDERS, folders);
+        boolean runsTheApi = settings.bool("promptrelay.api.enabled");
+        if (runsTheApi) {
+            // the servers are promptrelay's own only where it runs the API (an embedding application's are its own)
+            Servers.checkPorts(settings);
+            Servers.logWhereTheyAnswer(context, settings);
+        }
         Path inboxDir = folders.inbox();
         Path stateDirPath = folders.stateDir();
 
@@ -243,8 +253,9 @@ public class PromptRelayConfiguration implements CamelConfiguration {
                 retryAmbiguousSubmit, downloadMaxRetries));
         // from application.properties, then -D options, which win as they do for every setting
         Properties scheduleSettings = context.getPropertiesComponent()
-                .loadProperties(key -> key.startsWith("promptrelay.schedules."));
+                .loadProperties(key -> key.startsWith("promptrelay.schedules.") && settings.bool("promptrelay.schedules.enabled"));
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("promptrelay.schedules."))
+                .filter(k -> settings.bool("promptrelay.schedules.enabled"))
                 .forEach(k -> scheduleSettings.setProperty(k, System.getProperty(k)));
         Schedules schedules = new Schedules(Schedules.fromSettings(scheduleSettings), inboxDir, journal);
         context.getRegistry().bind("schedules", schedules);

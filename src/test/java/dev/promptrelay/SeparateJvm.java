@@ -26,6 +26,12 @@ final class SeparateJvm implements AutoCloseable {
 
     static SeparateJvm start(Path workingDir, String mainClass, List<String> jvmOptions, Map<String, String> settings)
             throws IOException {
+        return start(workingDir, mainClass, jvmOptions, settings, List.of());
+    }
+
+    /** With command-line arguments after the main class, as {@code java -jar promptrelay.jar --once} gives them. */
+    static SeparateJvm start(Path workingDir, String mainClass, List<String> jvmOptions, Map<String, String> settings,
+                             List<String> arguments) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -33,6 +39,7 @@ final class SeparateJvm implements AutoCloseable {
         command.add(System.getProperty("java.class.path"));
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add(mainClass);
+        command.addAll(arguments);
         Path log = workingDir.resolve("app.log");
         // appended, so a restarted application keeps one log with both runs
         Process process = new ProcessBuilder(command).directory(workingDir.toFile()).redirectErrorStream(true)
@@ -78,6 +85,10 @@ final class SeparateJvm implements AutoCloseable {
     /** Stops it as a user does (SIGTERM), and waits for it to end. */
     void stop() throws InterruptedException {
         close();
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     boolean isAlive() {

@@ -67,8 +67,18 @@ public class PromptFiles {
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** Files whose jobs all ended but that the archive or failed/ could not take yet. */
     private final Set<String> unclosed = ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.atomic.AtomicInteger archivedSinceStart = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger failedSinceStart = new java.util.concurrent.atomic.AtomicInteger();
     /** Problems already logged, so a file that stays stuck is reported once, not at every poll. */
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
+
+    /** How the prompt files that ended since this process started ended. */
+    public record Outcomes(int archived, int failed) {
+    }
+
+    public Outcomes outcomesSinceStart() {
+        return new Outcomes(archivedSinceStart.get(), failedSinceStart.get());
+    }
 
     public PromptFiles(Folders folders, JobJournal journal, InputImages images, long settleMillis,
                        boolean resubmitUnjournaled) {
@@ -221,6 +231,7 @@ public class PromptFiles {
                     destination = AtomicFiles.unusedPath(folders.archive(), FileNames.base(name),
                             FileNames.extension(name));
                     AtomicFiles.move(heldFile, destination);
+                    archivedSinceStart.incrementAndGet();
                     LOG.info("{}: done, {} file(s) written for {} job(s); archived as {}", quoted(file.name()), outputs,
                             jobs.size(), quoted(destination.getFileName().toString()));
                 } else if (changed != null) {
@@ -503,6 +514,7 @@ public class PromptFiles {
             Files.deleteIfExists(errorFileOf(target));
             throw e;
         }
+        failedSinceStart.incrementAndGet();
         return target;
     }
 
