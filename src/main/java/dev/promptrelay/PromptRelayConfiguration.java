@@ -121,6 +121,8 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         Folders folders = Folders.of(inbox, outbox, archive, failed, stateDir).create(inboxEnabled);
         context.addService(StateDirectoryLock.acquire(folders.stateDir()));
         context.getRegistry().bind(FOLDERS, folders);
+        // who may call the API is settled first: an address beyond this machine without a token is the first thing to say
+        ApiAccess access = apiAccess(settings);
         boolean runsTheApi = settings.bool("promptrelay.api.enabled");
         if (runsTheApi) {
             // the servers are promptrelay's own only where it runs the API (an embedding application's are its own)
@@ -237,7 +239,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         PromptFiles promptFiles = new PromptFiles(folders, journal, inputImages, inboxSettleMillis, resubmitUnjournaled);
         context.getRegistry().bind("promptFiles", promptFiles);
         context.getRegistry().bind("inboxEntries", new InboxEntries(inboxDir, promptFiles, inboxSettleMillis));
-        context.getRegistry().bind("jobsApi", new JobsApi(promptFiles, reader, journal, folders, apiAccess(settings)));
+        context.getRegistry().bind("jobsApi", new JobsApi(promptFiles, reader, journal, folders, access));
         context.getRegistry().bind("embeddedJobs", new EmbeddedJobs(promptFiles, reader, journal, folders));
         Map<String, Integer> requestsPerMinute = new LinkedHashMap<>();
         for (ProviderMapping mapping : mappings) {

@@ -26,7 +26,8 @@ final class JobReports {
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("id", record.id());
         answer.put("name", record.name());
-        answer.put("state", overall(jobs));
+        answer.put("state", "rejected".equals(record.state()) ? "rejected" : overall(jobs));
+        answer.putAll(journal.rejection(record.id()));
         // placeholders from the built-in sandbox, not a provider's work
         answer.put("sandbox", jobs.stream().anyMatch(Job::sandbox));
         answer.put("received_at", String.valueOf(record.receivedAt()));
@@ -36,17 +37,33 @@ final class JobReports {
         List<String> outputs = new ArrayList<>();
         jobs.forEach(job -> outputs.addAll(outputPaths.getOrDefault(job.id(), List.of())));
         answer.put("outputs", outputs);
+        // the same files over HTTP, under the same token rules, for callers that do not share the disk
+        List<String> urls = new ArrayList<>();
+        for (int n = 1; n <= outputs.size(); n++) {
+            urls.add("/api/jobs/" + record.id() + "/outputs/" + n);
+        }
+        answer.put("output_urls", urls);
         if (withJobs) {
             answer.put("jobs", JobEntries.of(journal, jobs, outputPaths));
         }
         return answer;
     }
 
-    /** One word for a request: queued until a job is under way, running until all ended, then the outcome. */
+    /** The state words a request can have, as GET /api/jobs?state= takes them. */
+    static final List<String> STATES = List.of("queued", "running", "succeeded", "failed", "cancelled", "rejected");
+
+    /**
+     * One word for a request: queued until a job is under way, running until all ended, then the outcome: succeeded,
+     * cancelled (when what did not succeed was cancelled), or failed.
+     */
     static String overall(List<Job> jobs) {
         boolean allEnded = jobs.stream().allMatch(j -> j.state().ended());
         if (allEnded) {
-            return jobs.stream().allMatch(j -> j.state() == JobState.SUCCEEDED) ? "succeeded" : "failed";
+            if (jobs.stream().allMatch(j -> j.state() == JobState.SUCCEEDED)) {
+                return "succeeded";
+            }
+            return jobs.stream().allMatch(j -> j.state() == JobState.SUCCEEDED || j.state() == JobState.CANCELLED)
+                    ? "cancelled" : "failed";
         }
         return jobs.stream().allMatch(j -> j.state() == JobState.QUEUED) ? "queued" : "running";
     }

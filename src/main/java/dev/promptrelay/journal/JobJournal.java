@@ -34,6 +34,7 @@ public class JobJournal {
     /** Jobs claimed per provider in one go, however much room its cap leaves. */
     public static final int MAX_CLAIM = 100;
     private static final String IN_FLIGHT = "('dispatched','submitting','running')";
+    private static final String ENDED = "('succeeded','failed','submit-unknown','cancelled')";
 
     private final DataSource dataSource;
     private final Map<String, Integer> maxConcurrentByProvider;
@@ -269,7 +270,7 @@ public class JobJournal {
         return write(c -> {
             int closed = update(c, "UPDATE prompt_file SET state = 'closing' WHERE id = ? AND state = 'open' AND NOT EXISTS "
                                    + "(SELECT 1 FROM job WHERE prompt_file_id = ? AND state NOT IN "
-                                   + "('succeeded','failed','submit-unknown'))",
+                                   + ENDED + ")",
                     promptFileId, promptFileId);
             return closed == 1 ? promptFile(c, promptFileId) : null;
         });
@@ -284,6 +285,126 @@ public class JobJournal {
     public void markPromptFileEnded(String promptFileId, String state, String outcome) {
         write(c -> update(c, "UPDATE prompt_file SET state = ?, ended_at = ?, outcome_path = ? WHERE id = ?",
                 state, now(), outcome, promptFileId));
+    }
+
+    // --- a caller's cancel and retry ---
+
+    /** Jobs cancelled while this process runs: their submits and polls stop at the next step. */
+    private final Set<String> cancelled = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Tasks no longer polled: a retried job gets a task of its own, never a poll of the old one. */
+    private final Set<String> cancelledTasks = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** What a cancel did: jobs that were never submitted, and tasks that were running and are no longer polled. */
+    public record Cancellation(int notSubmitted, List<String> stillRunningTasks) {
+    }
+
+    /**
+     * Cancels a request's jobs that have not ended: queued ones are never submitted, running ones no longer polled.
+     * A submit on the wire at this moment is left to end as it does (its outcome decides).
+     */
+    public Cancellation cancel(String promptFileId) {
+        return write(c -> {
+            List<Job> open = jobs(c, "WHERE j.prompt_file_id = ? AND j.state IN ('queued','dispatched','running')",
+                    promptFileId);
+            OffsetDateTime now = now();
+            int notSubmitted = 0;
+            List<String> running = new ArrayList<>();
+            for (Job job : open) {
+                boolean wasRunning = job.state() == JobState.RUNNING;
+                update(c, "UPDATE job SET state = 'cancelled', error = ?, next_step = ?, ended_at = ?, updated_at = ? "
+                          + "WHERE id = ?", wasRunning
+                                 ? "cancelled while task " + job.taskId() + " ran at " + job.provider()
+                                   + ": it may still finish there, and be charged, but is no longer polled"
+                                 : "cancelled before it was submitted: nothing was charged",
+                        "POST /api/jobs/" + promptFileId + "/retry runs it after all", now, now, job.id());
+                cancelled.add(job.id());
+                if (wasRunning) {
+                    running.add(job.taskId());
+                    cancelledTasks.add(job.taskId());
+                } else {
+                    notSubmitted++;
+                }
+            }
+            return new Cancellation(notSubmitted, running);
+        });
+    }
+
+    public boolean isCancelled(String jobId) {
+        return cancelled.contains(jobId);
+    }
+
+    /** Whether this task of this job is no longer to be polled. */
+    public boolean isCancelled(String jobId, String taskId) {
+        return cancelled.contains(jobId) || taskId != null && cancelledTasks.contains(taskId);
+    }
+
+    /**
+     * Queues a request's failed and cancelled jobs again (and those whose submit outcome is unknown, when asked,
+     * since that may pay twice); outputs already written are kept. The prompt file is open again.
+     *
+     * @return how many jobs were queued again
+     */
+    public int retry(String promptFileId, boolean includeUnknown) {
+        return write(c -> {
+            String states = includeUnknown ? "('failed','cancelled','submit-unknown')" : "('failed','cancelled')";
+            // a retried job is no longer cancelled: its submit and polls go ahead
+            jobs(c, "WHERE j.prompt_file_id = ? AND j.state IN " + states, promptFileId)
+                    .forEach(job -> cancelled.remove(job.id()));
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM job_output WHERE state = 'reserved' AND job_id IN "
+                                                          + "(SELECT id FROM job WHERE prompt_file_id = ? AND state IN "
+                                                          + states + ")")) {
+                bind(p, promptFileId);
+                p.executeUpdate();
+            }
+            int requeued = update(c, "UPDATE job SET state = 'queued', task_id = NULL, error = NULL, next_step = NULL, "
+                                     + "provider_status = NULL, polls = 0, submitted_at = NULL, completed_at = NULL, "
+                                     + "ended_at = NULL, sandbox = FALSE, updated_at = ? WHERE prompt_file_id = ? "
+                                     + "AND state IN " + states, now(), promptFileId);
+            if (requeued > 0) {
+                update(c, "UPDATE prompt_file SET state = 'open', ended_at = NULL WHERE id = ?", promptFileId);
+            }
+            return requeued;
+        });
+    }
+
+    /** A request that failed validation: listed like the others, with why, and no job. */
+    public PromptFileRecord recordRejectedRequest(String name, String error, String whatToDo) {
+        String id = UUID.randomUUID().toString();
+        OffsetDateTime now = now();
+        write(c -> update(c, "INSERT INTO prompt_file (id, name, held_path, sha256, state, job_count, received_at, "
+                             + "ended_at, error, what_to_do) VALUES (?, ?, '', '', 'rejected', 0, ?, ?, ?, ?)",
+                id, name, now, now, error, whatToDo));
+        return new PromptFileRecord(id, name, "", "", "rejected", 0, now.toInstant());
+    }
+
+    /** Why a request was rejected, and what to do: {error, what_to_do}; empty for others. */
+    public Map<String, String> rejection(String promptFileId) {
+        return inTransaction(c -> {
+            Map<String, String> rejection = new java.util.LinkedHashMap<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT error, what_to_do FROM prompt_file WHERE id = ? "
+                                                          + "AND state = 'rejected'")) {
+                bind(p, promptFileId);
+                try (ResultSet rs = p.executeQuery()) {
+                    if (rs.next()) {
+                        rejection.put("error", rs.getString(1));
+                        rejection.put("what_to_do", rs.getString(2));
+                    }
+                }
+            }
+            return rejection;
+        });
+    }
+
+    /** Where a closed prompt file went, relative to the archive or failed/ (null while it is held). */
+    public String outcomeOf(String promptFileId) {
+        return inTransaction(c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT outcome_path FROM prompt_file WHERE id = ?")) {
+                bind(p, promptFileId);
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
     }
 
     // --- recovery at start ---
@@ -311,7 +432,7 @@ public class JobJournal {
             List<String> ids = new ArrayList<>();
             try (PreparedStatement p = c.prepareStatement("SELECT f.id FROM prompt_file f WHERE f.state = 'open' AND NOT EXISTS "
                                                           + "(SELECT 1 FROM job WHERE prompt_file_id = f.id AND state NOT IN "
-                                                          + "('succeeded','failed','submit-unknown'))");
+                                                          + ENDED + ")");
                  ResultSet rs = p.executeQuery()) {
                 while (rs.next()) {
                     ids.add(rs.getString(1));

@@ -15,7 +15,9 @@ public enum JobState {
     SUCCEEDED("succeeded"),
     FAILED("failed"),
     /** The provider may have accepted the submit; never resubmitted automatically. */
-    SUBMIT_UNKNOWN("submit-unknown");
+    SUBMIT_UNKNOWN("submit-unknown"),
+    /** Stopped by its caller (DELETE /api/jobs/{id}): never submitted, or no longer polled. */
+    CANCELLED("cancelled");
 
     private final String word;
 
@@ -28,7 +30,7 @@ public enum JobState {
     }
 
     public boolean ended() {
-        return this == SUCCEEDED || this == FAILED || this == SUBMIT_UNKNOWN;
+        return this == SUCCEEDED || this == FAILED || this == SUBMIT_UNKNOWN || this == CANCELLED;
     }
 
     public static JobState of(String word) {

@@ -23,7 +23,8 @@ final class JournalSchema {
 
     private static final Logger LOG = LoggerFactory.getLogger(JournalSchema.class);
     static final List<String> MIGRATIONS = List.of("V1__journal.sql", "V2__schedules.sql", "V3__indexes.sql",
-            "V4__output_names.sql", "V5__sandbox.sql");
+            "V4__output_names.sql", "V5__sandbox.sql",
+            "V6__rejected_requests.sql");
 
     private JournalSchema() {
     }

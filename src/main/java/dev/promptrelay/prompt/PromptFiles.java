@@ -240,6 +240,13 @@ public class PromptFiles {
                             + "not run. Write prompt files elsewhere and move them into the inbox when complete",
                             jobEntries));
                     LOG.warn("{}: {}; see {}", quoted(file.name()), changed, quoted(destination + ".error.json"));
+                } else if (jobs.stream().allMatch(j -> j.state() == JobState.SUCCEEDED
+                                                        || j.state() == JobState.CANCELLED)) {
+                    destination = moveToFailed(heldFile, file.name(), jobsReport(file, failedJobs + " of " + jobs.size()
+                            + " job(s) were cancelled through the HTTP API", "POST /api/jobs/" + file.id() + "/retry "
+                            + "runs them after all; each job below says whether it had been submitted", jobEntries));
+                    LOG.warn("{}: {} of {} job(s) cancelled; see {}", quoted(file.name()), failedJobs, jobs.size(),
+                            quoted(destination + ".error.json"));
                 } else {
                     destination = moveToFailed(heldFile, file.name(), jobsReport(file, failedJobs + " of " + jobs.size()
                             + " job(s) did not produce their output", "read each failed job's error and next step "
@@ -267,6 +274,28 @@ public class PromptFiles {
             lastProgressLine.remove(promptFileId);
             locks.remove(promptFileId);
             return destination;
+        }
+    }
+
+    /**
+     * A request whose jobs run again (a retry): its prompt file comes back from the archive or failed/ (its error
+     * file, which described the old outcome, goes) to be held until they end.
+     *
+     * @param outcome where it went, as journaled; null while it was still held
+     */
+    public void reopen(PromptFileRecord file, String outcome) throws IOException {
+        if (outcome == null) {
+            return;
+        }
+        Path held = folders.held(file.held());
+        for (Path folder : List.of(folders.failed(), folders.archive())) {
+            Path moved = folder.resolve(outcome);
+            if (Files.exists(moved, LinkOption.NOFOLLOW_LINKS) && !Files.exists(held, LinkOption.NOFOLLOW_LINKS)) {
+                AtomicFiles.move(moved, held);
+                Files.deleteIfExists(errorFileOf(moved));
+                LOG.info("{}: its failed jobs run again; the file is held until they end", quoted(file.name()));
+                return;
+            }
         }
     }
 
