@@ -259,7 +259,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("promptrelay.schedules."))
                 .filter(k -> settings.bool("promptrelay.schedules.enabled"))
                 .forEach(k -> scheduleSettings.setProperty(k, System.getProperty(k)));
-        Schedules schedules = new Schedules(Schedules.fromSettings(scheduleSettings), inboxDir, journal);
+        Schedules schedules = new Schedules(Schedules.fromSettings(scheduleSettings), promptFiles, reader, journal);
         context.getRegistry().bind("schedules", schedules);
         context.addStartupListener(schedules);
         context.getRegistry().bind("outputWriter", new OutputWriter(folders, resultsOutbox, journal, providers, metrics));

@@ -45,21 +45,28 @@ class ScheduleTest {
     }
 
     @Test
-    void imagesAppearOnTheirOwnWithVariablesFilledIn() throws Exception {
-        await().atMost(Duration.ofSeconds(40)).until(() -> !folders.files(folders.archive, "banner-*.txt").isEmpty()
-                                                            && !folders.files(folders.archive, "night-*.yaml").isEmpty());
+    void imagesAppearOnTheirOwnInTheSchedulesFolderWithVariablesFilledIn() throws Exception {
+        Path bannerArchive = folders.archive.resolve("banner");
+        Path nightArchive = folders.archive.resolve("nightly");
+        await().atMost(Duration.ofSeconds(40)).until(() -> folders.files(bannerArchive, "banner-*.txt").size() >= 2
+                                                            && !folders.files(nightArchive, "night-*.yaml").isEmpty());
 
         String today = LocalDate.now().toString();
-        Path banner = folders.files(folders.archive, "banner-*.txt").get(0);
+        Path banner = folders.files(bannerArchive, "banner-*.txt").get(0);
         assertThat(banner.getFileName().toString()).startsWith("banner-" + today + "-");
-        Path image = folders.outbox.resolve(banner.getFileName().toString().replace(".txt", "")).resolve("001-1.png");
-        JsonNode sidecar = folders.json(image.resolveSibling("001-1.png.json"));
+        String fire = banner.getFileName().toString().replace(".txt", "");
+        Path image = folders.outbox.resolve("banner").resolve(fire + "-001-1.png");
+        JsonNode sidecar = folders.json(image.resolveSibling(image.getFileName() + ".json"));
         assertThat(sidecar.path("prompt").asText()).isEqualTo("a banner for " + today);
         assertThat(sidecar.path("parameters").path("seed").asLong()).isEqualTo(7);
+        assertThat(folders.outbox.resolve("banner").resolve(fire + ".summary.json")).exists();
+        assertThat(folders.files(folders.outbox.resolve("banner"), "banner-*-001-1.png"))
+                .as("every fire in the schedule's one folder").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(folders.files(folders.outbox, "banner-*")).as("no folder or summary per fire at the top").isEmpty();
+        assertThat(folders.files(folders.archive, "banner-*")).isEmpty();
 
-        Path night = folders.files(folders.archive, "night-*.yaml").get(0);
-        JsonNode nightSidecar = folders.json(folders.outbox.resolve(night.getFileName().toString().replace(".yaml", ""))
-                .resolve("001-1.png.json"));
+        String night = folders.files(nightArchive, "night-*.yaml").get(0).getFileName().toString().replace(".yaml", "");
+        JsonNode nightSidecar = folders.json(folders.outbox.resolve("nightly").resolve(night + "-001-1.png.json"));
         assertThat(nightSidecar.path("prompt").asText()).isEqualTo("the nightly sky on " + today);
         assertThat(folders.files(folders.failed, "*")).isEmpty();
     }

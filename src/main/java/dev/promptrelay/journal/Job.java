@@ -8,11 +8,12 @@ import dev.promptrelay.prompt.JobSpec;
  * One job as the journal knows it.
  *
  * @param seq     1-based position of the job in its prompt file
- * @param sandbox the built-in sandbox took its task: its results are placeholders
+ * @param sandbox      the built-in sandbox took its task: its results are placeholders
+ * @param outputFolder the outbox folder its prompt file shares with others (a schedule's), or null
  */
 public record Job(String id, String promptFileId, String promptFileName, int seq, int jobCount, String provider,
         String model, JobSpec spec, JobState state, String taskId, Instant createdAt, Instant submittedAt,
-        String error, boolean sandbox) {
+        String error, boolean sandbox, String outputFolder) {
 
     /** How the job is named in logs: {@code "cat.txt" #2}, the name quoted so it cannot forge a line. */
     public String label() {
@@ -22,6 +23,6 @@ public record Job(String id, String promptFileId, String promptFileName, int seq
     /** The same job asking for this spec (the picture as sent, say). */
     public Job withSpec(JobSpec newSpec) {
         return new Job(id, promptFileId, promptFileName, seq, jobCount, provider, model, newSpec, state, taskId,
-                createdAt, submittedAt, error, sandbox);
+                createdAt, submittedAt, error, sandbox, outputFolder);
     }
 }

@@ -30,7 +30,7 @@ public class JobJournal {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JOB_COLUMNS = "j.id, j.prompt_file_id, f.name, j.seq, f.job_count, j.provider, "
-                                              + "j.model, j.spec, j.state, j.task_id, j.created_at, j.submitted_at, j.error, j.sandbox";
+                                              + "j.model, j.spec, j.state, j.task_id, j.created_at, j.submitted_at, j.error, j.sandbox, f.output_folder";
     /** Jobs claimed per provider in one go, however much room its cap leaves. */
     public static final int MAX_CLAIM = 100;
     private static final String IN_FLIGHT = "('dispatched','submitting','running')";
@@ -54,17 +54,24 @@ public class JobJournal {
      * @param sha256 of the content its jobs were read from
      */
     public PromptFileRecord acceptPromptFile(String name, String held, String sha256, List<JobSpec> jobs) {
+        return acceptPromptFile(name, held, sha256, jobs, null);
+    }
+
+    /** @param outputFolder the outbox folder its outputs and summary share with others (a schedule's), or null */
+    public PromptFileRecord acceptPromptFile(String name, String held, String sha256, List<JobSpec> jobs,
+                                             String outputFolder) {
         String fileId = UUID.randomUUID().toString();
         OffsetDateTime now = now();
         write(c -> {
             try (PreparedStatement p = c.prepareStatement("INSERT INTO prompt_file (id, name, held_path, sha256, state, "
-                                                          + "job_count, received_at) VALUES (?, ?, ?, ?, 'open', ?, ?)")) {
+                                                          + "job_count, received_at, output_folder) VALUES (?, ?, ?, ?, 'open', ?, ?, ?)")) {
                 p.setString(1, fileId);
                 p.setString(2, name);
                 p.setString(3, held);
                 p.setString(4, sha256);
                 p.setInt(5, jobs.size());
                 p.setObject(6, now);
+                p.setString(7, outputFolder);
                 p.executeUpdate();
             }
             try (PreparedStatement p = c.prepareStatement("INSERT INTO job (id, prompt_file_id, seq, provider, model, spec, "
@@ -85,7 +92,7 @@ public class JobJournal {
             }
             return null;
         });
-        return new PromptFileRecord(fileId, name, held, sha256, "open", jobs.size(), now.toInstant());
+        return new PromptFileRecord(fileId, name, held, sha256, "open", jobs.size(), now.toInstant(), outputFolder);
     }
 
     /**
@@ -374,7 +381,7 @@ public class JobJournal {
         write(c -> update(c, "INSERT INTO prompt_file (id, name, held_path, sha256, state, job_count, received_at, "
                              + "ended_at, error, what_to_do) VALUES (?, ?, '', '', 'rejected', 0, ?, ?, ?, ?)",
                 id, name, now, now, error, whatToDo));
-        return new PromptFileRecord(id, name, "", "", "rejected", 0, now.toInstant());
+        return new PromptFileRecord(id, name, "", "", "rejected", 0, now.toInstant(), null);
     }
 
     /** Why a request was rejected, and what to do: {error, what_to_do}; empty for others. */
@@ -553,14 +560,14 @@ public class JobJournal {
 
     private PromptFileRecord promptFile(Connection c, String id) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(
-                "SELECT id, name, held_path, sha256, state, job_count, received_at FROM prompt_file WHERE id = ?")) {
+                "SELECT id, name, held_path, sha256, state, job_count, received_at, output_folder FROM prompt_file WHERE id = ?")) {
             p.setString(1, id);
             try (ResultSet rs = p.executeQuery()) {
                 if (!rs.next()) {
                     throw new SQLException("no prompt file " + id);
                 }
                 return new PromptFileRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getInt(6), instant(rs, 7));
+                        rs.getString(5), rs.getInt(6), instant(rs, 7), rs.getString(8));
             }
         }
     }
@@ -574,7 +581,8 @@ public class JobJournal {
                 while (rs.next()) {
                     jobs.add(new Job(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5),
                             rs.getString(6), rs.getString(7), readSpec(rs.getString(8)), JobState.of(rs.getString(9)),
-                            rs.getString(10), instant(rs, 11), instant(rs, 12), rs.getString(13), rs.getBoolean(14)));
+                            rs.getString(10), instant(rs, 11), instant(rs, 12), rs.getString(13), rs.getBoolean(14),
+                            rs.getString(15)));
                 }
             }
         }

@@ -24,7 +24,7 @@ final class JournalSchema {
     private static final Logger LOG = LoggerFactory.getLogger(JournalSchema.class);
     static final List<String> MIGRATIONS = List.of("V1__journal.sql", "V2__schedules.sql", "V3__indexes.sql",
             "V4__output_names.sql", "V5__sandbox.sql",
-            "V6__rejected_requests.sql");
+            "V6__rejected_requests.sql", "V7__output_folder.sql");
 
     private JournalSchema() {
     }

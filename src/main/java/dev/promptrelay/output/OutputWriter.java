@@ -62,9 +62,12 @@ public class OutputWriter {
     public void reserve(Exchange exchange) {
         Job job = exchange.getProperty(TaskProtocol.JOB, Job.class);
         TaskOutput output = exchange.getProperty(TaskProtocol.OUTPUT, TaskOutput.class);
-        String base = FileNames.safe(job.spec().name() != null ? job.spec().name() : jobNumber(job), "job")
+        // in a folder shared by several prompt files (a schedule's fires), each file's outputs carry its name
+        String prefix = job.outputFolder() != null ? folderFor(job.promptFileName()) + "-" : "";
+        String base = prefix + FileNames.safe(job.spec().name() != null ? job.spec().name() : jobNumber(job), "job")
                       + "-" + (output.index() + 1);
-        JobJournal.OutputName name = journal.reserveOutput(job.id(), output.index(), folderFor(job.promptFileName()),
+        String folder = job.outputFolder() != null ? job.outputFolder() : folderFor(job.promptFileName());
+        JobJournal.OutputName name = journal.reserveOutput(job.id(), output.index(), folder,
                 base, output.extension(), journaled -> {
                     Path taken = folders.output(journaled);
                     return Files.exists(taken, LinkOption.NOFOLLOW_LINKS)

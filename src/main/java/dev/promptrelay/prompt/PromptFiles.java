@@ -137,14 +137,50 @@ public class PromptFiles {
      * restart.
      */
     public PromptFileRecord accept(Path heldFile, String name, String sha256, List<JobSpec> jobs) throws IOException {
+        return accept(heldFile, name, sha256, jobs, null);
+    }
+
+    private PromptFileRecord accept(Path heldFile, String name, String sha256, List<JobSpec> jobs, String outputFolder)
+            throws IOException {
         List<JobSpec> kept = images.keep(jobs, name);
-        PromptFileRecord record = journal.acceptPromptFile(name, folders.heldName(heldFile), sha256, kept);
+        PromptFileRecord record = journal.acceptPromptFile(name, folders.heldName(heldFile), sha256, kept, outputFolder);
         Path folder = heldFile.getParent();
         if (folder.startsWith(folders.incoming())) {
             AtomicFiles.move(folder, folders.held().resolve(folder.getFileName()));
         }
         LOG.info("{}: {} job(s) queued", quoted(name), jobs.size());
         return record;
+    }
+
+    /**
+     * A prompt file made by promptrelay itself (a schedule's fire): held and journaled at once, its outputs, summary
+     * and archived copy in the folder it shares with the other fires; one that cannot become jobs goes to that folder
+     * in failed/ with its error file, as a dropped file would.
+     *
+     * @return the journaled file, or null when it was rejected
+     */
+    public PromptFileRecord acceptMade(String name, byte[] content, String outputFolder, PromptFileReader reader)
+            throws IOException {
+        Path heldFile = hold(name, content);
+        try {
+            List<JobSpec> jobs = reader.parse(content, content.length, name);
+            return accept(heldFile, name, AtomicFiles.sha256Of(new java.io.ByteArrayInputStream(content)), jobs,
+                    outputFolder);
+        } catch (PromptFileException bad) {
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("file", name);
+            report.put("error", bad.getMessage());
+            report.put("line", bad.line());
+            report.put("field", bad.field());
+            report.put("what_to_do", bad.fix());
+            report.put("jobs_submitted", 0);
+            report.put("rejected_at", Instant.now().toString());
+            Path target = moveToFailed(heldFile, name, folders.failed().resolve(outputFolder), report);
+            removeEmptyFolderOf(heldFile);
+            LOG.warn("{} rejected, nothing submitted: {} at {} ({}); see {}", quoted(name), bad.getMessage(),
+                    bad.location(), bad.fix(), quoted(target + ".error.json"));
+            return null;
+        }
     }
 
     /** A file that could not become jobs: to failed/ with the reason, nothing submitted. */
@@ -228,27 +264,27 @@ public class PromptFiles {
                             quoted(heldFile.toString()));
                 } else if (state.equals("archived")) {
                     String name = FileNames.fitting(file.name(), 4);
-                    destination = AtomicFiles.unusedPath(folders.archive(), FileNames.base(name),
+                    destination = AtomicFiles.unusedPath(within(folders.archive(), file), FileNames.base(name),
                             FileNames.extension(name));
                     AtomicFiles.move(heldFile, destination);
                     archivedSinceStart.incrementAndGet();
                     LOG.info("{}: done, {} file(s) written for {} job(s); archived as {}", quoted(file.name()), outputs,
                             jobs.size(), quoted(destination.getFileName().toString()));
                 } else if (changed != null) {
-                    destination = moveToFailed(heldFile, file.name(), jobsReport(file, changed, "the jobs below are "
+                    destination = moveToFailed(heldFile, file.name(), within(folders.failed(), file), jobsReport(file, changed, "the jobs below are "
                             + "what ran, each with its line and outputs; drop a file holding only the prompts that did "
                             + "not run. Write prompt files elsewhere and move them into the inbox when complete",
                             jobEntries));
                     LOG.warn("{}: {}; see {}", quoted(file.name()), changed, quoted(destination + ".error.json"));
                 } else if (jobs.stream().allMatch(j -> j.state() == JobState.SUCCEEDED
                                                         || j.state() == JobState.CANCELLED)) {
-                    destination = moveToFailed(heldFile, file.name(), jobsReport(file, failedJobs + " of " + jobs.size()
+                    destination = moveToFailed(heldFile, file.name(), within(folders.failed(), file), jobsReport(file, failedJobs + " of " + jobs.size()
                             + " job(s) were cancelled through the HTTP API", "POST /api/jobs/" + file.id() + "/retry "
                             + "runs them after all; each job below says whether it had been submitted", jobEntries));
                     LOG.warn("{}: {} of {} job(s) cancelled; see {}", quoted(file.name()), failedJobs, jobs.size(),
                             quoted(destination + ".error.json"));
                 } else {
-                    destination = moveToFailed(heldFile, file.name(), jobsReport(file, failedJobs + " of " + jobs.size()
+                    destination = moveToFailed(heldFile, file.name(), within(folders.failed(), file), jobsReport(file, failedJobs + " of " + jobs.size()
                             + " job(s) did not produce their output", "read each failed job's error and next step "
                             + "below; the jobs that succeeded have their files in the outbox, so to redo only the failed "
                             + "ones, drop a file holding just their prompts", jobEntries));
@@ -268,8 +304,8 @@ public class PromptFiles {
             }
             reported.remove("close:" + promptFileId);
             removeEmptyFolderOf(heldFile);
-            journal.markPromptFileEnded(promptFileId, state,
-                    destination == null ? null : destination.getFileName().toString());
+            journal.markPromptFileEnded(promptFileId, state, destination == null ? null
+                    : (state.equals("archived") ? folders.archive() : folders.failed()).relativize(destination).toString());
             summaryPaths.remove(promptFileId);
             lastProgressLine.remove(promptFileId);
             locks.remove(promptFileId);
@@ -515,8 +551,9 @@ public class PromptFiles {
     /** The summary file of this prompt file: the one already written for it, or a name no other file took. */
     private Path summaryPath(PromptFileRecord file) throws IOException {
         String base = OutputWriter.folderFor(file.name());
+        Path dir = file.outputFolder() == null ? folders.outbox() : folders.outbox().resolve(file.outputFolder());
         for (int n = 1; ; n++) {
-            Path candidate = folders.outbox().resolve(base + (n == 1 ? "" : "-" + n) + ".summary.json");
+            Path candidate = dir.resolve(base + (n == 1 ? "" : "-" + n) + ".summary.json");
             if (!Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
                 return candidate;
             }
@@ -529,12 +566,16 @@ public class PromptFiles {
 
     /** To failed/ under its name (shortened where it would not fit), or with -2, -3... when taken. */
     private Path moveToFailed(Path source, String name, Map<String, Object> report) throws IOException {
+        return moveToFailed(source, name, folders.failed(), report);
+    }
+
+    private Path moveToFailed(Path source, String name, Path dir, Map<String, Object> report) throws IOException {
         String fitted = FileNames.fitting(name, FAILED_SUFFIX_BYTES);
         String base = FileNames.base(fitted);
         String extension = FileNames.extension(fitted);
-        Path target = folders.failed().resolve(fitted);
+        Path target = dir.resolve(fitted);
         for (int n = 2; Files.exists(target, LinkOption.NOFOLLOW_LINKS) || Files.exists(errorFileOf(target)); n++) {
-            target = folders.failed().resolve(base + "-" + n + (extension.isEmpty() ? "" : "." + extension));
+            target = dir.resolve(base + "-" + n + (extension.isEmpty() ? "" : "." + extension));
         }
         AtomicFiles.write(errorFileOf(target), JSON.writeValueAsBytes(report));
         try {
@@ -545,6 +586,11 @@ public class PromptFiles {
         }
         failedSinceStart.incrementAndGet();
         return target;
+    }
+
+    /** The archive or failed/, or the folder a group of prompt files (a schedule's fires) shares in it. */
+    private static Path within(Path folder, PromptFileRecord file) {
+        return file.outputFolder() == null ? folder : folder.resolve(file.outputFolder());
     }
 
     private static Path errorFileOf(Path file) {

@@ -17,9 +17,9 @@ import java.util.Properties;
 import java.util.TreeSet;
 
 import dev.promptrelay.journal.JobJournal;
-import dev.promptrelay.output.AtomicFiles;
 import dev.promptrelay.output.FileNames;
 import dev.promptrelay.prompt.PromptFileReader;
+import dev.promptrelay.prompt.PromptFiles;
 import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.quartz.CronExpression;
@@ -27,8 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scheduled generation. Each fire drops a prompt file into the inbox, so a scheduled job is journaled, checked,
- * retried and reported exactly like a dropped one. A route per schedule comes from the {@code scheduled-prompt}
+ * Scheduled generation. Each fire becomes a prompt file, held and journaled at once, so a scheduled job is
+ * checked, retried and reported exactly like a dropped one; a schedule's fires share one folder in the outbox, the
+ * archive and failed/. A route per schedule comes from the {@code scheduled-prompt}
  * template once Camel has started; a fire missed while promptrelay was down is made up once, not once per miss.
  */
 public class Schedules implements StartupListener {
@@ -39,12 +40,14 @@ public class Schedules implements StartupListener {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH-mm-ss");
 
     private final List<Schedule> schedules;
-    private final Path inbox;
+    private final PromptFiles promptFiles;
+    private final PromptFileReader reader;
     private final JobJournal journal;
 
-    public Schedules(List<Schedule> schedules, Path inbox, JobJournal journal) {
+    public Schedules(List<Schedule> schedules, PromptFiles promptFiles, PromptFileReader reader, JobJournal journal) {
         this.schedules = schedules;
-        this.inbox = inbox;
+        this.promptFiles = promptFiles;
+        this.reader = reader;
         this.journal = journal;
     }
 
@@ -95,8 +98,11 @@ public class Schedules implements StartupListener {
         return schedules;
     }
 
-    /** One fire: the schedule's prompts, variables filled in, dropped into the inbox as a prompt file. */
-    public Path fire(String name) throws IOException {
+    /**
+     * One fire: the schedule's prompts, variables filled in, held and journaled as a prompt file of its own whose
+     * outputs, summary and archived copy go to the schedule's folder ({@code outbox/<schedule>/}, ...).
+     */
+    public String fire(String name) throws IOException {
         Schedule schedule = schedules.stream().filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no schedule " + name));
         ZonedDateTime now = ZonedDateTime.now();
@@ -113,12 +119,11 @@ public class Schedules implements StartupListener {
             content = Files.readString(schedule.promptFile(), StandardCharsets.UTF_8);
             extension = FileNames.lowerCaseExtension(schedule.promptFile().getFileName().toString());
         }
-        String base = FileNames.safe(fill(schedule.outputName(), name, now), name);
-        Path target = AtomicFiles.unusedPath(inbox, base, extension);
-        AtomicFiles.write(target, fill(content, name, now).getBytes(StandardCharsets.UTF_8));
+        String fileName = FileNames.safe(fill(schedule.outputName(), name, now), name) + "." + extension;
+        promptFiles.acceptMade(fileName, fill(content, name, now).getBytes(StandardCharsets.UTF_8), name, reader);
         journal.recordFire(name, now.toInstant());
-        LOG.info("schedule {}: {} dropped into the inbox", name, target.getFileName());
-        return target;
+        LOG.info("schedule {}: {} taken in; its outputs go to the schedule's folder", name, fileName);
+        return fileName;
     }
 
     /** {schedule}, {date} and {time} in a prompt or a name. */
