@@ -40,7 +40,8 @@ public final class PlaceholderImage {
             g.setColor(Color.WHITE);
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, unit));
             g.drawString("SANDBOX PLACEHOLDER", unit / 2, unit * 3 / 2);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, Math.max(9, unit * 3 / 4)));
+            // a prompt in Chinese or any other script is drawn with a font that has its glyphs, not as boxes
+            g.setFont(fontFor(prompt + model, Font.PLAIN, Math.max(9, unit * 3 / 4)));
             FontMetrics metrics = g.getFontMetrics();
             int y = unit * 3 + metrics.getAscent();
             for (String line : wrap(prompt, metrics, width - unit)) {
@@ -64,16 +65,50 @@ public final class PlaceholderImage {
         return out.toByteArray();
     }
 
+    /** The sans-serif font when it has every glyph of the text, else the first installed family that has them. */
+    static Font fontFor(String text, int style, int size) {
+        Font sans = new Font(Font.SANS_SERIF, style, size);
+        if (sans.canDisplayUpTo(text) == -1) {
+            return sans;
+        }
+        for (String family : Families.ALL) {
+            Font font = new Font(family, style, size);
+            if (font.canDisplayUpTo(text) == -1) {
+                return font;
+            }
+        }
+        return sans;
+    }
+
+    /** The installed font families, looked up once. */
+    private static final class Families {
+        static final String[] ALL = java.awt.GraphicsEnvironment.getLocalGraphicsEnvironment()
+                .getAvailableFontFamilyNames();
+    }
+
+    /** Lines that fit: broken between words, and inside a word (CJK text has no spaces) that is wider than a line. */
     private static List<String> wrap(String text, FontMetrics metrics, int maxWidth) {
         List<String> lines = new ArrayList<>();
         StringBuilder line = new StringBuilder();
         for (String word : text.split("\\s+")) {
             String candidate = line.isEmpty() ? word : line + " " + word;
-            if (metrics.stringWidth(candidate) > maxWidth && !line.isEmpty()) {
-                lines.add(line.toString());
-                line = new StringBuilder(word);
-            } else {
+            if (metrics.stringWidth(candidate) <= maxWidth) {
                 line = new StringBuilder(candidate);
+                continue;
+            }
+            if (!line.isEmpty()) {
+                lines.add(line.toString());
+                line = new StringBuilder();
+            }
+            for (int i = 0; i < word.length(); ) {
+                int codePoint = word.codePointAt(i);
+                String next = new String(Character.toChars(codePoint));
+                if (!line.isEmpty() && metrics.stringWidth(line + next) > maxWidth) {
+                    lines.add(line.toString());
+                    line = new StringBuilder();
+                }
+                line.append(next);
+                i += Character.charCount(codePoint);
             }
         }
         if (!line.isEmpty()) {
