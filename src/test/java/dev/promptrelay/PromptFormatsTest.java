@@ -86,7 +86,7 @@ class PromptFormatsTest {
         assertThat(foxImage.getWidth()).isEqualTo(768);
         assertThat(PngChunks.texts(fox).get("parameters")).isEqualTo("a red fox in snow\nNegative prompt: blurry, low quality\n"
                 + "Seed: 42, Size: 768x512, Model: Tongyi-MAI/Z-Image-Turbo, Provider: modelscope, Task id: "
-                + foxSidecar.path("task_id").asText());
+                + foxSidecar.path("task_id").asText() + ", Sandbox: placeholder, not a provider's work");
         assertThat(folders.outbox.resolve("lines").resolve("map-1.png")).as("the name option").exists();
 
         List<Path> poem = folders.files(folders.outbox.resolve("poem"), "*.png");
