@@ -50,6 +50,11 @@ final class GcLog {
                 Math.max(0, window.stream().mapToDouble(Collection::afterMb).max().orElse(0) - before), before);
     }
 
+    /** How many collections the log shows after an uptime. */
+    static long collectionsAfter(Path log, double uptime) throws IOException {
+        return collections(log).stream().filter(c -> c.uptime() > uptime).count();
+    }
+
     private static List<Collection> collections(Path log) throws IOException {
         List<Collection> collections = new ArrayList<>();
         if (!Files.exists(log)) {

@@ -28,7 +28,7 @@ import dev.promptrelay.sandbox.SandboxServer;
  * Runs the real application (a JVM of its own) against the sandbox with a given task latency L, concurrency limit C
  * and job count N, and reports what the provider side saw: efficiency (N*L/C over the wall time), polls per task,
  * mean and p95 delay between a task's end and its detection, CPU milliseconds per job and the peak of used heap.
- * {@code java -cp target/promptrelay.jar dev.promptrelay.bench.Benchmark [--write BENCHMARKS.md]}.
+ * {@code mvn -q -Pbenchmark test-compile} (arguments in {@code -Dbenchmark.args}, default {@code --write BENCHMARKS.md}).
  */
 public final class Benchmark {
 
@@ -211,17 +211,14 @@ public final class Benchmark {
         long start = System.nanoTime();
         double from = uptimeSeconds(app);
         Files.move(temp, inbox.resolve("inflight.txt"));
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(12);
         // L outlasts the run: every task accepted is still running
-        while (provider.count("submits") < scenario.jobs()) {
-            if (!app.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("not all tasks got under way; see " + dir.resolve("app.log"));
-            }
-            Thread.sleep(100);
-        }
+        awaitCondition(Duration.ofMinutes(12), Duration.ofMillis(100), app, dir, "not all tasks got under way",
+                () -> provider.count("submits") >= scenario.jobs());
         double wall = (System.nanoTime() - start) / 1e9;
-        // a while with every task in flight: what they hold at rest shows after the next collections
-        Thread.sleep(10_000);
+        // with every task in flight: what they hold at rest shows in the collections that follow
+        double allInFlight = uptimeSeconds(app);
+        awaitCondition(Duration.ofMinutes(2), Duration.ofMillis(500), app, dir, "the heap was never collected",
+                () -> GcLog.collectionsAfter(dir.resolve("gc.log"), allInFlight) >= 3);
         return new Result(scenario, wall, Double.NaN, scenario.jobs() / wall, Double.NaN, -1, -1,
                 (cpuMillis(app) - cpuBefore) / (double) scenario.jobs(),
                 GcLog.heap(dir.resolve("gc.log"), from, uptimeSeconds(app)));
@@ -237,12 +234,12 @@ public final class Benchmark {
         double from = uptimeSeconds(app);
         Files.move(temp, inbox.resolve("video.json"));
         Path archived = dir.resolve("archive").resolve("video.json");
-        while (!Files.exists(archived)) {
-            if (Files.exists(dir.resolve("failed").resolve("video.json")) || !app.isAlive()) {
-                throw new IllegalStateException("the video did not arrive; see " + dir.resolve("app.log"));
+        awaitCondition(Duration.ofMinutes(10), Duration.ofMillis(100), app, dir, "the video did not arrive", () -> {
+            if (Files.exists(dir.resolve("failed").resolve("video.json"))) {
+                throw new IllegalStateException("the video failed; see " + dir.resolve("app.log"));
             }
-            Thread.sleep(100);
-        }
+            return Files.exists(archived);
+        });
         double wall = (System.nanoTime() - start) / 1e9;
         double to = uptimeSeconds(app);
         long written = Files.size(dir.resolve("outbox").resolve("video").resolve("001-1.mp4"));
@@ -253,12 +250,26 @@ public final class Benchmark {
                 GcLog.growth(dir.resolve("gc.log"), from, to));
     }
 
-    private static void awaitStarted(Process app, int management) throws InterruptedException {
-        while (usedHeapMb(management) == 0) {
-            if (!app.isAlive()) {
-                throw new IllegalStateException("the application did not start");
-            }
-            Thread.sleep(100);
+    private static void awaitStarted(Process app, int management) {
+        awaitCondition(Duration.ofMinutes(2), Duration.ofMillis(100), app, null, "the application did not start",
+                () -> usedHeapMb(management) > 0);
+    }
+
+    /** Waits until the condition holds, looking every interval; a dead application or the time up ends it. */
+    private static void awaitCondition(Duration atMost, Duration every, Process app, Path dir, String failure,
+                                       java.util.concurrent.Callable<Boolean> condition) {
+        try {
+            org.awaitility.Awaitility.await().atMost(atMost).pollInterval(every).pollDelay(Duration.ZERO)
+                    .until(() -> {
+                        if (!app.isAlive()) {
+                            throw new IllegalStateException(failure + ": the application ended"
+                                                            + (dir == null ? "" : "; see " + dir.resolve("app.log")));
+                        }
+                        return condition.call();
+                    });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new IllegalStateException(failure + " within " + atMost
+                                            + (dir == null ? "" : "; see " + dir.resolve("app.log")), e);
         }
     }
 
@@ -284,12 +295,12 @@ public final class Benchmark {
         Files.move(temp, inbox.resolve(name + ".txt"));
         Path archived = dir.resolve("archive").resolve(name + ".txt");
         Path failed = dir.resolve("failed").resolve(name + ".txt");
-        while (!Files.exists(archived)) {
-            if (Files.exists(failed) || !app.isAlive()) {
-                throw new IllegalStateException(name + " did not succeed; see " + dir.resolve("app.log"));
+        awaitCondition(Duration.ofMinutes(15), Duration.ofMillis(20), app, dir, name + " did not succeed", () -> {
+            if (Files.exists(failed)) {
+                throw new IllegalStateException(name + " failed; see " + dir.resolve("app.log"));
             }
-            Thread.sleep(20);
-        }
+            return Files.exists(archived);
+        });
         if (window != null) {
             window[0] = from;
             window[1] = uptimeSeconds(app);
@@ -344,7 +355,7 @@ public final class Benchmark {
 
     private static String report(String table) {
         return "# Benchmarks\n\n"
-               + "Measured with `java -cp target/promptrelay.jar dev.promptrelay.bench.Benchmark --write BENCHMARKS.md` on "
+               + "Measured with `mvn -q -Pbenchmark test-compile` on "
                + LocalDate.now() + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java "
                + System.getProperty("java.version") + ", " + System.getProperty("os.name") + ".\n\n"
                + "The application runs with its default settings (except C as `promptrelay.modelscope.max-concurrent`, "
