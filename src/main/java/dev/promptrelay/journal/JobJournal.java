@@ -43,7 +43,7 @@ public class JobJournal {
     public JobJournal(DataSource dataSource, Map<String, Integer> maxConcurrentByProvider) {
         this.dataSource = dataSource;
         this.maxConcurrentByProvider = Map.copyOf(maxConcurrentByProvider);
-        JournalSchema.migrate(dataSource);
+        JournalMigrations.migrate(dataSource);
         this.writes = new GroupCommit(dataSource);
     }
 

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -89,8 +88,13 @@ public final class JournalFile {
         }
         try {
             JournalCounts held;
-            try (Connection c = DriverManager.getConnection(checkUrl(), user, password)) {
-                JournalSchema.migrate(c);
+            org.h2.jdbcx.JdbcDataSource copy = new org.h2.jdbcx.JdbcDataSource();
+            copy.setURL(checkUrl());
+            copy.setUser(user);
+            copy.setPassword(password);
+            // kept open while Flyway works, so the copy stays one open database
+            try (Connection c = copy.getConnection()) {
+                JournalMigrations.migrate(copy);
                 held = readAll(c);
             }
             JournalCounts seen = readWatermark();
