@@ -20,11 +20,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PollPlanTest {
 
+    final TestClock clock = new TestClock(Instant.parse("2026-11-30T09:00:00Z"));
+
+    private TaskWatch watch(Duration sinceSubmit, PollPlan plan) {
+        return new TaskWatch(clock.instant().minus(sinceSubmit), Duration.ofMinutes(1), Duration.ofSeconds(30), 1000,
+                10_000, plan, clock);
+    }
+
     @Test
     void nothingKnownUntilAFewTasksHaveBeenSeen() {
         assertThat(PollPlan.from(List.of(2000L, 2100L), 100, 10_000).known()).isFalse();
-        TaskWatch watch = new TaskWatch(Instant.now(), Duration.ofMinutes(1), Duration.ofSeconds(30), 1000, 10_000,
-                PollPlan.UNKNOWN);
+        TaskWatch watch = watch(Duration.ZERO, PollPlan.UNKNOWN);
         assertThat(watch.getNextDelayMillis()).isEqualTo(1000);
         TaskWatchTestAccess.polled(watch, "{\"task_status\": \"RUNNING\"}");
         assertThat(watch.getNextDelayMillis()).as("backing off").isBetween(1350L, 1650L);
@@ -37,11 +43,10 @@ class PollPlanTest {
         assertThat(plan.firstPollMillis()).isEqualTo(3980);
         assertThat(plan.nextPollMillis(3980)).isEqualTo(4020);
         assertThat(plan.nextPollMillis(4020)).as("slower than every task seen").isEqualTo(-1);
-        TaskWatch watch = new TaskWatch(Instant.now(), Duration.ofMinutes(1), Duration.ofSeconds(30), 1000, 10_000, plan);
-        assertThat(watch.getNextDelayMillis()).isBetween(3950L, 3980L);
+        TaskWatch watch = watch(Duration.ZERO, plan);
+        assertThat(watch.getNextDelayMillis()).isEqualTo(3980);
         // a first poll that came a little late finds the task just past every one seen: the smallest step, not a back-off
-        TaskWatch late = new TaskWatch(Instant.now().minusMillis(4030), Duration.ofMinutes(1), Duration.ofSeconds(30),
-                1000, 10_000, plan);
+        TaskWatch late = watch(Duration.ofMillis(4030), plan);
         TaskWatchTestAccess.polled(late, "{\"task_status\": \"RUNNING\"}");
         assertThat(late.getNextDelayMillis()).isEqualTo(40);
         TaskWatchTestAccess.polled(late, "{\"task_status\": \"RUNNING\"}");
@@ -66,31 +71,26 @@ class PollPlanTest {
     void theDurationLearntWithoutTheProvidersFigureLiesBetweenThePolls() {
         String running = "{\"task_status\": \"RUNNING\"}";
         String ended = "{\"task_status\": \"SUCCEED\", \"output_images\": [\"https://x.invalid/a.png\"]}";
-        Instant submitted = Instant.now().minusMillis(2000);
-        TaskWatch bracketed = new TaskWatch(submitted, Duration.ofMinutes(1), Duration.ofSeconds(30), 1000, 10_000,
-                PollPlan.UNKNOWN);
+        TaskWatch bracketed = watch(Duration.ofMillis(2000), PollPlan.UNKNOWN);
         TaskWatchTestAccess.polled(bracketed, running);
+        clock.advance(Duration.ofMillis(400));
         TaskWatchTestAccess.polled(bracketed, ended);
-        long sinceSubmit = Duration.between(submitted, Instant.now()).toMillis();
-        assertThat(bracketed.getDurationMillis()).as("between the running poll and the ended one")
-                .isBetween(2000L, sinceSubmit);
-        // the first poll already saw the end: somewhere in that poll's second half, counted a little early
-        TaskWatch unbracketed = new TaskWatch(submitted, Duration.ofMinutes(1), Duration.ofSeconds(30), 1000, 10_000,
-                PollPlan.UNKNOWN);
+        assertThat(bracketed.getDurationMillis()).as("between the running poll (2.0 s) and the ended one (2.4 s)")
+                .isEqualTo(2200);
+        // the first poll already saw the end: in that poll's second half, counted a little early
+        TaskWatch unbracketed = watch(Duration.ofMillis(2400), PollPlan.UNKNOWN);
         TaskWatchTestAccess.polled(unbracketed, ended);
-        sinceSubmit = Duration.between(submitted, Instant.now()).toMillis();
-        assertThat(unbracketed.getDurationMillis()).isBetween(1500L, sinceSubmit * 3 / 4);
+        assertThat(unbracketed.getDurationMillis()).isEqualTo(1800);
     }
 
     @Test
     void theProvidersProgressSaysHowLongIsLeft() {
-        TaskWatch watch = new TaskWatch(Instant.now().minusSeconds(4), Duration.ofMinutes(1), Duration.ofSeconds(30),
-                1000, 10_000, PollPlan.UNKNOWN);
+        TaskWatch watch = watch(Duration.ofSeconds(4), PollPlan.UNKNOWN);
         ScenarioMapping scenario = new ScenarioMapping(new ProviderSettings("scenario", "https://example.invalid", "k",
                 "s", "m", false, 3));
         TaskWatchTestAccess.polled(watch, scenario.readPoll(new HttpAnswer(200, Map.of(),
                 "{\"job\": {\"status\": \"in-progress\", \"progress\": 0.5}}")));
-        // 4 s for half the work: about 4 s more, polled a little early
-        assertThat(watch.getNextDelayMillis()).isBetween(3400L, 3700L);
+        // 4 s for half the work: 4 s more, polled a little early (at 90 %)
+        assertThat(watch.getNextDelayMillis()).isEqualTo(3600);
     }
 }

@@ -1,5 +1,6 @@
 package dev.promptrelay.provider;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,8 +17,15 @@ public class ProviderPacing {
     private final Map<String, Long> blockedUntil = new HashMap<>();
     private final Map<String, Long> nextSlot = new HashMap<>();
 
+    private final Clock clock;
+
     /** @param requestsPerMinute per provider id; 0 or absent means no cap */
     public ProviderPacing(Map<String, Integer> requestsPerMinute) {
+        this(requestsPerMinute, Clock.systemUTC());
+    }
+
+    public ProviderPacing(Map<String, Integer> requestsPerMinute, Clock clock) {
+        this.clock = clock;
         this.intervalMillis = new HashMap<>();
         requestsPerMinute.forEach((provider, rpm) -> {
             if (rpm != null && rpm > 0) {
@@ -28,7 +36,7 @@ public class ProviderPacing {
 
     /** How long to wait before the next request to this provider, at least {@code ownMillis}; reserves its slot. */
     public synchronized long delayMillis(String provider, long ownMillis) {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         long at = Math.max(now + Math.max(0, ownMillis), blockedUntil.getOrDefault(provider, 0L));
         Long interval = intervalMillis.get(provider);
         if (interval != null) {
@@ -40,12 +48,12 @@ public class ProviderPacing {
 
     /** False while the provider has asked every job to hold off. */
     public synchronized boolean isOpen(String provider) {
-        return System.currentTimeMillis() >= blockedUntil.getOrDefault(provider, 0L);
+        return clock.millis() >= blockedUntil.getOrDefault(provider, 0L);
     }
 
     /** The provider answered 429 (or 503) with a wait: no job sends it anything before the wait has passed. */
     public synchronized void holdOff(String provider, Duration wait) {
-        long until = System.currentTimeMillis() + wait.toMillis();
+        long until = clock.millis() + wait.toMillis();
         blockedUntil.merge(provider, until, Math::max);
     }
 }

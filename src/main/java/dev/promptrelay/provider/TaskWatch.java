@@ -1,5 +1,6 @@
 package dev.promptrelay.provider;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,6 +17,7 @@ public class TaskWatch {
     private final long maxDelayMillis;
     private final Instant submittedAt;
     private final PollPlan plan;
+    private final Clock clock;
     private long nextDelayMillis;
     private TaskReport report = TaskReport.of(TaskStatus.SUBMITTED, "", List.of(), null);
     private Instant completedAt;
@@ -34,8 +36,15 @@ public class TaskWatch {
 
     public TaskWatch(Instant submittedAt, Duration timeout, Duration grace, long firstDelayMillis, long maxDelayMillis,
                      PollPlan plan) {
-        this.deadline = Instant.now().plus(timeout);
-        this.submittedAt = submittedAt != null ? submittedAt : Instant.now();
+        this(submittedAt, timeout, grace, firstDelayMillis, maxDelayMillis, plan, Clock.systemUTC());
+    }
+
+    /** @param clock the time polls are planned by (a test's own, where it must not depend on a busy machine) */
+    public TaskWatch(Instant submittedAt, Duration timeout, Duration grace, long firstDelayMillis, long maxDelayMillis,
+                     PollPlan plan, Clock clock) {
+        this.clock = clock;
+        this.deadline = clock.instant().plus(timeout);
+        this.submittedAt = submittedAt != null ? submittedAt : clock.instant();
         this.notFoundGraceEnds = this.submittedAt.plus(grace);
         this.maxDelayMillis = maxDelayMillis;
         this.plan = plan;
@@ -46,7 +55,7 @@ public class TaskWatch {
         if (isEnded()) {
             return false;
         }
-        if (Instant.now().isAfter(deadline)) {
+        if (clock.instant().isAfter(deadline)) {
             timedOut = true;
             return false;
         }
@@ -129,7 +138,7 @@ public class TaskWatch {
     void polled(TaskReport newReport) {
         polls++;
         String before = report.providerStatus();
-        if (newReport.notFoundYet() && Instant.now().isBefore(notFoundGraceEnds)) {
+        if (newReport.notFoundYet() && clock.instant().isBefore(notFoundGraceEnds)) {
             // the provider does not know a task it just accepted for a few seconds: believe it only after the grace
             report = TaskReport.of(TaskStatus.SUBMITTED, newReport.providerStatus(), List.of(), null);
         } else {
@@ -137,7 +146,7 @@ public class TaskWatch {
         }
         statusChanged = !Objects.equals(before, report.providerStatus()) || report.status().ended();
         if (report.status().ended()) {
-            completedAt = Instant.now();
+            completedAt = clock.instant();
         } else {
             lastRunningMillis = elapsedMillis();
         }
@@ -170,7 +179,7 @@ public class TaskWatch {
     }
 
     private long elapsedMillis() {
-        return Duration.between(submittedAt, Instant.now()).toMillis();
+        return Duration.between(submittedAt, clock.instant()).toMillis();
     }
 
     void unanswered() {
