@@ -50,7 +50,6 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
-import org.apache.camel.health.HealthCheckRegistry;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -223,15 +222,11 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         JobMetrics metrics = new JobMetrics(context);
         Outbox resultsOutbox = new Outbox(folders.outbox(), folders.staged(), java.time.Clock.systemUTC());
         context.getRegistry().bind("jobOutcomes", new JobOutcomes(journal, metrics));
-        // health checks once Camel's health check registry exists, that is once Camel starts
-        context.addStartupListener((ctx, alreadyStarted) -> {
-            HealthCheckRegistry health = HealthCheckRegistry.get(ctx);
-            if (health != null) {
-                mappings.forEach(m -> health.register(new ProviderHealthCheck(m.settings(), metrics)));
-                health.register(new JournalHealthCheck(pool));
-                health.register(new OutboxHealthCheck(resultsOutbox));
-            }
-        });
+        // health checks as registry beans: Camel's health check registry finds them there
+        mappings.forEach(m -> context.getRegistry().bind("health-provider-" + m.id(),
+                new ProviderHealthCheck(m.settings(), metrics)));
+        context.getRegistry().bind("health-journal", new JournalHealthCheck(pool));
+        context.getRegistry().bind("health-outbox", new OutboxHealthCheck(resultsOutbox));
         InputImages inputImages = new InputImages(inboxDir, folders.inputImages(), maxInputImageBytes);
         PromptFileReader reader = new PromptFileReader(providers, defaultProvider, maxPromptFileBytes, maxJobsPerFile,
                 inputImages);
