@@ -34,7 +34,10 @@ final class StateDirectoryLock extends ServiceSupport {
         try {
             lock = channel.tryLock();
         } catch (OverlappingFileLockException e) {
-            lock = null;
+            // this very process holds it already (a context that failed to start and was not stopped): the lock keeps
+            // other processes out, and is released when this one ends
+            channel.close();
+            return new StateDirectoryLock(null, null);
         }
         if (lock == null) {
             String holder = new String(java.nio.file.Files.readAllBytes(file), StandardCharsets.UTF_8).strip();
@@ -51,9 +54,11 @@ final class StateDirectoryLock extends ServiceSupport {
 
     @Override
     protected void doStop() throws IOException {
-        if (lock.isValid()) {
+        if (lock != null && lock.isValid()) {
             lock.release();
         }
-        channel.close();
+        if (channel != null) {
+            channel.close();
+        }
     }
 }
