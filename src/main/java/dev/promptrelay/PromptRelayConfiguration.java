@@ -31,18 +31,24 @@ import dev.promptrelay.provider.ModelScopeMapping;
 import dev.promptrelay.provider.ModelScopeScriptsConfig;
 import dev.promptrelay.provider.ModellixMapping;
 import dev.promptrelay.provider.ScenarioMapping;
+import dev.promptrelay.provider.ProviderAdvice;
+import dev.promptrelay.provider.ProviderAnswers;
+import dev.promptrelay.provider.ProviderCalls;
 import dev.promptrelay.provider.ProviderCatalog;
 import dev.promptrelay.provider.ProviderMapping;
 import dev.promptrelay.provider.ProviderPacing;
 import dev.promptrelay.provider.ProviderSettings;
 import dev.promptrelay.provider.TaskDurations;
-import dev.promptrelay.provider.TaskProtocol;
+import dev.promptrelay.provider.Downloads;
+import dev.promptrelay.provider.TaskWatches;
 import dev.promptrelay.sandbox.SandboxBehaviour;
 import dev.promptrelay.schedule.Schedules;
 import dev.promptrelay.sandbox.SandboxFaults;
 import dev.promptrelay.sandbox.SandboxServer;
 import com.zaxxer.hikari.HikariConfig;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
@@ -95,8 +101,6 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         long maxPromptFileBytes = settings.number("promptrelay.max-prompt-file-bytes");
         long maxInputImageBytes = settings.number("promptrelay.max-input-image-bytes");
         int maxJobsPerFile = settings.integer("promptrelay.max-jobs-per-file");
-        int maxSubmitAttempts = settings.integer("promptrelay.submit.max-attempts");
-        boolean retryAmbiguousSubmit = settings.bool("promptrelay.retry-ambiguous-submit");
         long pollTimeoutSeconds = settings.number("promptrelay.poll.timeout-seconds");
         long videoPollTimeoutSeconds = settings.number("promptrelay.poll.video-timeout-seconds");
         long firstPollDelayMillis = settings.number("promptrelay.poll.first-delay-millis");
@@ -223,8 +227,13 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         Outbox resultsOutbox = new Outbox(folders.outbox(), folders.staged(), java.time.Clock.systemUTC());
         context.getRegistry().bind("jobOutcomes", new JobOutcomes(journal, metrics));
         // health checks as registry beans: Camel's health check registry finds them there
-        mappings.forEach(m -> context.getRegistry().bind("health-provider-" + m.id(),
-                new ProviderHealthCheck(m.settings(), metrics)));
+        CircuitBreakerConfig breakerConfig = circuitBreakerConfig(settings);
+        for (ProviderMapping m : mappings) {
+            // the provider-call route of each provider names its breaker: <id>CircuitBreaker
+            CircuitBreaker breaker = CircuitBreaker.of(m.id(), breakerConfig);
+            context.getRegistry().bind(m.id() + "CircuitBreaker", breaker);
+            context.getRegistry().bind("health-provider-" + m.id(), new ProviderHealthCheck(m.settings(), breaker));
+        }
         context.getRegistry().bind("health-journal", new JournalHealthCheck(pool));
         context.getRegistry().bind("health-outbox", new OutboxHealthCheck(resultsOutbox));
         InputImages inputImages = new InputImages(inboxDir, folders.inputImages(), maxInputImageBytes);
@@ -240,14 +249,17 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         for (ProviderMapping mapping : mappings) {
             requestsPerMinute.put(mapping.id(), settings.integer("promptrelay." + mapping.id() + ".requests-per-minute"));
         }
-        ProviderPacing pacing = new ProviderPacing(requestsPerMinute);
-        context.getRegistry().bind("pacing", pacing);
-        context.getRegistry().bind("taskProtocol", new TaskProtocol(providers, pacing, metrics,
-                (provider, model) -> journal.recentTaskMillis(provider, model, TaskDurations.SAMPLES), inputImages,
-                maxSubmitAttempts,
+        context.getRegistry().bind("pacing", new ProviderPacing());
+        ProviderAdvice advice = new ProviderAdvice(providers, Duration.ofSeconds(pollTimeoutSeconds),
+                Duration.ofSeconds(videoPollTimeoutSeconds));
+        context.getRegistry().bind("providerAdvice", advice);
+        context.getRegistry().bind("providerAnswers", new ProviderAnswers(providers, advice));
+        context.getRegistry().bind("providerCalls", new ProviderCalls(providers, inputImages, requestsPerMinute));
+        context.getRegistry().bind("taskWatches", new TaskWatches(
+                (provider, model) -> journal.recentTaskMillis(provider, model, TaskDurations.SAMPLES), metrics,
                 Duration.ofSeconds(pollTimeoutSeconds), Duration.ofSeconds(videoPollTimeoutSeconds),
-                Duration.ofSeconds(notFoundGraceSeconds), firstPollDelayMillis, maxPollDelayMillis,
-                retryAmbiguousSubmit, downloadMaxRetries));
+                Duration.ofSeconds(notFoundGraceSeconds), firstPollDelayMillis, maxPollDelayMillis));
+        context.getRegistry().bind("downloads", new Downloads(downloadMaxRetries));
         // from application.properties, then -D options, which win as they do for every setting
         Properties scheduleSettings = context.getPropertiesComponent()
                 .loadProperties(key -> key.startsWith("promptrelay.schedules.") && settings.bool("promptrelay.schedules.enabled"));
@@ -278,6 +290,22 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         http.setAutomaticRetriesDisabled(true);
         http.setRedirectHandlingDisabled(true);
         return http;
+    }
+
+    /**
+     * Opens after {@code promptrelay.circuit-breaker.failures} requests in a row got no answer at all (an answer, even
+     * a refusal, is no failure: the routes send with throwExceptionOnFailure=false); stays open
+     * {@code open-seconds}, then lets one request try.
+     */
+    private static CircuitBreakerConfig circuitBreakerConfig(PromptRelaySettings settings) {
+        int failures = settings.integer("promptrelay.circuit-breaker.failures");
+        return CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(failures).minimumNumberOfCalls(failures).failureRateThreshold(100)
+                .waitDurationInOpenState(Duration.ofSeconds(settings.number("promptrelay.circuit-breaker.open-seconds")))
+                .permittedNumberOfCallsInHalfOpenState(1)
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                .build();
     }
 
     /** promptrelay's routes: loaded here, so an application that embeds promptrelay keeps its own routes pattern. */

@@ -54,8 +54,8 @@ class ObserveTest {
         String metrics = get("/observe/metrics").body();
         assertThat(metrics).contains("promptrelay_jobs_total{outcome=\"succeeded\",provider=\"modelscope\"} 1.0");
         assertThat(metrics).contains("promptrelay_jobs_total{outcome=\"failed\",provider=\"modelscope\"} 1.0");
-        assertThat(metrics).contains("promptrelay_submits_total{outcome=\"accepted\",provider=\"modelscope\"} 2.0");
-        assertThat(metrics).containsPattern("promptrelay_polls_total\\{provider=\"modelscope\",status=\"200\"} [1-9]");
+        assertThat(metrics).contains("promptrelay_submits_total{camelContext=\"promptrelay\",outcome=\"accepted\",provider=\"modelscope\"} 2.0");
+        assertThat(metrics).containsPattern("promptrelay_polls_total\\{camelContext=\"promptrelay\",provider=\"modelscope\",status=\"200\"} [1-9]");
         assertThat(metrics).contains("promptrelay_task_duration_seconds_count{provider=\"modelscope\"} 2");
         assertThat(metrics).contains("promptrelay_completion_to_written_seconds_count{provider=\"modelscope\"} 1");
     }

@@ -25,7 +25,7 @@ import static org.awaitility.Awaitility.await;
  */
 @CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties",
         advices = {
-            @AdviceRouteMapping(route = "store-outputs", advice = ScriptedProviderCalls.PictureDownload.class),
+            @AdviceRouteMapping(route = "fetch-output", advice = ScriptedProviderCalls.PictureDownload.class),
             @AdviceRouteMapping(route = "submit-task", advice = ScriptedProviderCalls.Submit.class),
             @AdviceRouteMapping(route = "poll-task", advice = ScriptedProviderCalls.EndedPoll.class)})
 class ProviderAnswersRouteTest {

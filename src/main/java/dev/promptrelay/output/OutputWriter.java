@@ -21,7 +21,6 @@ import dev.promptrelay.observe.JobMetrics;
 import dev.promptrelay.prompt.JobSpec;
 import dev.promptrelay.provider.ProviderCatalog;
 import dev.promptrelay.provider.TaskOutput;
-import dev.promptrelay.provider.TaskProtocol;
 import dev.promptrelay.provider.TaskWatch;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -60,8 +59,8 @@ public class OutputWriter {
      * a restart it is finished under the same name, and no other output ever gets it.
      */
     public void reserve(Exchange exchange) {
-        Job job = exchange.getProperty(TaskProtocol.JOB, Job.class);
-        TaskOutput output = exchange.getProperty(TaskProtocol.OUTPUT, TaskOutput.class);
+        Job job = exchange.getProperty("job", Job.class);
+        TaskOutput output = exchange.getProperty("output", TaskOutput.class);
         // in a folder shared by several prompt files (a schedule's fires), each file's outputs carry its name
         String prefix = job.outputFolder() != null ? folderFor(job.promptFileName()) + "-" : "";
         String base = prefix + FileNames.safe(job.spec().name() != null ? job.spec().name() : jobNumber(job), "job")
@@ -86,8 +85,8 @@ public class OutputWriter {
      *                                 directory where the outbox failed
      */
     public void write(Exchange exchange) throws IOException {
-        Job job = exchange.getProperty(TaskProtocol.JOB, Job.class);
-        TaskOutput output = exchange.getProperty(TaskProtocol.OUTPUT, TaskOutput.class);
+        Job job = exchange.getProperty("job", Job.class);
+        TaskOutput output = exchange.getProperty("output", TaskOutput.class);
         StoredOutput stored = exchange.getProperty(STORED, StoredOutput.class);
         boolean intoOutbox = outbox.writable();
         Path destination = intoOutbox ? stored.target() : stored.staged();
@@ -129,9 +128,9 @@ public class OutputWriter {
      * is called again later.
      */
     public void finish(Exchange exchange) throws IOException {
-        Job job = exchange.getProperty(TaskProtocol.JOB, Job.class);
-        TaskOutput output = exchange.getProperty(TaskProtocol.OUTPUT, TaskOutput.class);
-        TaskWatch task = exchange.getProperty(TaskProtocol.TASK, TaskWatch.class);
+        Job job = exchange.getProperty("job", Job.class);
+        TaskOutput output = exchange.getProperty("output", TaskOutput.class);
+        TaskWatch task = exchange.getProperty("task", TaskWatch.class);
         StoredOutput stored = exchange.getProperty(STORED, StoredOutput.class);
         Path target = stored.target();
         try {

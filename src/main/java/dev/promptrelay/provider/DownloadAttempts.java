@@ -38,7 +38,7 @@ public class DownloadAttempts {
         return fetched;
     }
 
-    int getAttempts() {
+    public int getAttempts() {
         return attempts;
     }
 
@@ -61,16 +61,16 @@ public class DownloadAttempts {
         again = false;
     }
 
+    boolean canRelink() {
+        return !relinked;
+    }
+
     /** The link was refused: ask for a new one at once, but only once. */
-    boolean relink() {
-        if (relinked) {
-            return false;
-        }
+    void relink() {
         relinked = true;
         linkNeeded = true;
         again = true;
         waitMillis = 0;
-        return true;
     }
 
     /**
@@ -84,7 +84,7 @@ public class DownloadAttempts {
         again = true;
     }
 
-    boolean wasDiskRefused() {
+    public boolean wasDiskRefused() {
         return diskRefusals > 0;
     }
 
@@ -95,13 +95,13 @@ public class DownloadAttempts {
         waitMillis = 0;
     }
 
-    /** A transient failure; returns false when no try is left. */
-    boolean retryLater() {
-        if (attempts > maxRetries) {
-            return false;
-        }
+    boolean triesLeft() {
+        return attempts <= maxRetries;
+    }
+
+    /** A transient failure: tried again after 1, 2, 4 ... s, at most half a minute. */
+    void retryLater() {
         waitMillis = Math.min(30_000L, 1000L << Math.min(attempts - 1, 5));
         again = true;
-        return true;
     }
 }

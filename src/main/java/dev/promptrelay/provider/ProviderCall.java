@@ -3,9 +3,15 @@ package dev.promptrelay.provider;
 import java.util.Map;
 
 /**
- * One HTTP request to a provider, as its mapping describes it; the route sends it with camel-http.
+ * One HTTP request to a provider, as its mapping describes it; the routes send it with camel-http.
+ *
+ * @param redirects how many redirects led to this request (0 for the provider's own address)
  */
-public record ProviderCall(String method, String url, Map<String, String> headers, byte[] body) {
+public record ProviderCall(String method, String url, Map<String, String> headers, byte[] body, int redirects) {
+
+    public ProviderCall(String method, String url, Map<String, String> headers, byte[] body) {
+        this(method, url, headers, body, 0);
+    }
 
     public static ProviderCall get(String url, Map<String, String> headers) {
         return new ProviderCall("GET", url, headers, null);
@@ -13,5 +19,31 @@ public record ProviderCall(String method, String url, Map<String, String> header
 
     public static ProviderCall post(String url, Map<String, String> headers, byte[] body) {
         return new ProviderCall("POST", url, headers, body);
+    }
+
+    /** The URL without its query: what a route's endpoint names. */
+    public String getAddress() {
+        int q = url.indexOf('?');
+        return q < 0 ? url : url.substring(0, q);
+    }
+
+    /** The query exactly as the provider wrote it (signed URLs must not be re-encoded), or null. */
+    public String getQuery() {
+        int q = url.indexOf('?');
+        return q < 0 || q == url.length() - 1 ? null : url.substring(q + 1);
+    }
+
+    public String getMethod() {
+        return method;
+    }
+
+    public byte[] getBody() {
+        return body;
+    }
+
+    @Override
+    public String toString() {
+        // never the headers: they hold the key
+        return method + " " + getAddress();
     }
 }

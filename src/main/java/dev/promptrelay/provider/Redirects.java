@@ -19,10 +19,9 @@ final class Redirects {
         return status >= 300 && status < 400;
     }
 
-    /** The same GET at the answer's Location, or null when it names none (or nothing usable). */
-    static ProviderCall follow(ProviderCall call, HttpAnswer answer, String providerBaseUrl) {
-        String location = answer.header("Location");
-        if (location == null || location.isBlank()) {
+    /** The same GET at the answer's Location, or null when it names none (or nothing usable), or after too many hops. */
+    static ProviderCall follow(ProviderCall call, String location, String providerBaseUrl) {
+        if (call == null || call.redirects() >= MAX_HOPS || location == null || location.isBlank()) {
             return null;
         }
         URI target;
@@ -38,7 +37,7 @@ final class Redirects {
         if (!sameOrigin(target, URI.create(providerBaseUrl))) {
             headers.keySet().removeIf(name -> name.equalsIgnoreCase("Authorization"));
         }
-        return ProviderCall.get(target.toString(), headers);
+        return new ProviderCall("GET", target.toString(), headers, null, call.redirects() + 1);
     }
 
     private static boolean sameOrigin(URI a, URI b) {

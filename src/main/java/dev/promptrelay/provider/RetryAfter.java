@@ -17,7 +17,11 @@ public final class RetryAfter {
 
     /** The wait the answer asks for, or null when it names none. */
     public static Duration of(HttpAnswer answer, Instant now) {
-        String retryAfter = answer.header("Retry-After");
+        return of(answer.header("Retry-After"), answer.header("X-RateLimit-Reset"), now);
+    }
+
+    /** The wait these header values ask for, or null when they name none. */
+    public static Duration of(String retryAfter, String reset, Instant now) {
         if (retryAfter != null && !retryAfter.isBlank()) {
             String value = retryAfter.strip();
             try {
@@ -31,7 +35,6 @@ public final class RetryAfter {
                 }
             }
         }
-        String reset = answer.header("X-RateLimit-Reset");
         if (reset != null && reset.strip().matches("\\d+")) {
             return positive(Duration.between(now, Instant.ofEpochSecond(Long.parseLong(reset.strip()))));
         }

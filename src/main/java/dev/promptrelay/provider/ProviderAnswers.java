@@ -1,0 +1,86 @@
+package dev.promptrelay.provider;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import dev.promptrelay.journal.Job;
+
+/**
+ * What a provider's answer says, read by the job's provider mapping: the status it means, the task id of an accepted
+ * submit, the report of a poll, and how long it asks us to wait.
+ */
+public class ProviderAnswers {
+
+    private static final long MAX_BACK_OFF_MILLIS = 60_000;
+
+    private final ProviderCatalog providers;
+    private final ProviderAdvice advice;
+
+    public ProviderAnswers(ProviderCatalog providers, ProviderAdvice advice) {
+        this.providers = providers;
+        this.advice = advice;
+    }
+
+    /** The HTTP status the provider meant: Modellix, for one, reports a refusal inside a 200 answer. */
+    public int status(String provider, Integer httpStatus, String body) {
+        return providers.mapping(provider).interpret(answer(httpStatus, body)).status();
+    }
+
+    /** The task id of an accepted submit; an answer without one leaves the outcome unknown. */
+    public String taskId(Job job, int status, String body) {
+        ProviderMapping mapping = providers.mapping(job.provider());
+        HttpAnswer answer = answer(status, body);
+        String taskId = mapping.taskIdFrom(answer);
+        if (taskId == null) {
+            throw advice.submitWithoutTaskId(job, status, mapping.errorMessage(answer));
+        }
+        return taskId;
+    }
+
+    /** What a poll's 2xx answer says of the task. */
+    public TaskReport report(Job job, String body) {
+        return providers.mapping(job.provider()).readPoll(answer(200, body));
+    }
+
+    /** The output with the download URL a link answer gave, or null when it gave none. */
+    public TaskOutput linked(Job job, TaskOutput output, int status, String body) {
+        return status >= 200 && status < 300 ? providers.mapping(job.provider()).linked(output, answer(status, body)) : null;
+    }
+
+    /** At most a few KB of an error answer, its connection released: such bodies are never worth more. */
+    public String errorBody(Object body) throws IOException {
+        if (body instanceof InputStream in) {
+            try (in) {
+                return new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+            }
+        }
+        return body == null ? "" : body.toString();
+    }
+
+    /** A refusal in the provider's own words, for the log and the job's error. */
+    public ProviderAdvice.Refusal refusal(Job job, String what, int status, String body) {
+        ProviderMapping mapping = providers.mapping(job.provider());
+        return new ProviderAdvice.Refusal(mapping.displayName() + " " + what + " with HTTP " + status + ": "
+                                          + mapping.errorMessage(answer(status, body)), status == 429 || status == 503);
+    }
+
+    /** How long the provider asked us to wait ({@code Retry-After}, {@code X-RateLimit-Reset}); null when it did not say. */
+    public Long waitMillis(String retryAfter, String rateLimitReset) {
+        Duration asked = RetryAfter.of(retryAfter, rateLimitReset, Instant.now());
+        return asked == null ? null : asked.toMillis();
+    }
+
+    /** The wait before another try: as long as the provider asked, else 2, 4, 8 ... s after the n-th try, at most a minute. */
+    public long retryWaitMillis(int tries, String retryAfter, String rateLimitReset) {
+        Long asked = waitMillis(retryAfter, rateLimitReset);
+        return asked != null ? Math.max(asked, 100) : Math.min(MAX_BACK_OFF_MILLIS, 1000L << Math.min(tries, 6));
+    }
+
+    private static HttpAnswer answer(Integer status, String body) {
+        return new HttpAnswer(status == null ? 0 : status, Map.of(), body);
+    }
+}

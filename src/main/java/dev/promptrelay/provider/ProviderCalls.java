@@ -1,0 +1,67 @@
+package dev.promptrelay.provider;
+
+import java.util.Map;
+
+import dev.promptrelay.journal.Job;
+import dev.promptrelay.prompt.InputImages;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Headers;
+
+/**
+ * The request each step sends to a job's provider, as that provider's mapping writes it: a plain value the routes
+ * put on the wire.
+ */
+public class ProviderCalls {
+
+    private final ProviderCatalog providers;
+    private final InputImages inputImages;
+    private final Map<String, Integer> requestsPerMinute;
+
+    /** @param requestsPerMinute per provider id; 0 or absent means no cap */
+    public ProviderCalls(ProviderCatalog providers, InputImages inputImages, Map<String, Integer> requestsPerMinute) {
+        this.providers = providers;
+        this.inputImages = inputImages;
+        this.requestsPerMinute = Map.copyOf(requestsPerMinute);
+    }
+
+    /** The paid submit; a kept local picture goes out as a data URI, the journal keeps only its name. */
+    public ProviderCall submit(Job job) {
+        return mapping(job).submitCall(job.withSpec(inputImages.asSent(job.spec())));
+    }
+
+    /** The task's status, or the address the provider's last answer redirected to. */
+    public ProviderCall poll(Job job, ProviderCall redirect) {
+        return redirect != null ? redirect : mapping(job).pollCall(job.taskId());
+    }
+
+    /** A fresh download URL of an output the provider names by id, or the address a redirect gave. */
+    public ProviderCall link(Job job, TaskOutput output, ProviderCall redirect) {
+        return redirect != null ? redirect : mapping(job).linkCall(output);
+    }
+
+    /** One output's content, or the address a redirect gave. */
+    public ProviderCall download(Job job, TaskOutput output, ProviderCall redirect) {
+        return redirect != null ? redirect : mapping(job).downloadCall(output);
+    }
+
+    /**
+     * The same request at a redirect's Location, with the key only where it stays on the provider's own host; null
+     * when the Location is missing or unusable, or after a few hops.
+     */
+    public ProviderCall redirected(Job job, ProviderCall sent, int status, String location) {
+        return Redirects.isRedirect(status) ? Redirects.follow(sent, location, mapping(job).settings().baseUrl()) : null;
+    }
+
+    public int requestsPerMinute(String provider) {
+        return requestsPerMinute.getOrDefault(provider, 0);
+    }
+
+    /** The call's own headers (credentials, content type, a provider's own) on the message. */
+    public void putHeaders(@ExchangeProperty("call") ProviderCall call, @Headers Map<String, Object> headers) {
+        headers.putAll(call.headers());
+    }
+
+    private ProviderMapping mapping(Job job) {
+        return providers.mapping(job.provider());
+    }
+}

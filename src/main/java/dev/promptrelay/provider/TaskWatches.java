@@ -1,0 +1,87 @@
+package dev.promptrelay.provider;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+
+import dev.promptrelay.journal.Job;
+import dev.promptrelay.observe.JobMetrics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts the watch of each submitted task (its poll plan drawn from what recent tasks of the model took) and tells it
+ * what each poll found.
+ */
+public class TaskWatches {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TaskWatches.class);
+    private static final long MIN_POLL_STEP_MILLIS = 25;
+
+    private final TaskDurations durations;
+    private final JobMetrics metrics;
+    private final Duration pollTimeout;
+    private final Duration videoPollTimeout;
+    private final Duration notFoundGrace;
+    private final long firstPollDelayMillis;
+    private final long maxPollDelayMillis;
+
+    public TaskWatches(TaskDurations durations, JobMetrics metrics, Duration pollTimeout, Duration videoPollTimeout,
+                       Duration notFoundGrace, long firstPollDelayMillis, long maxPollDelayMillis) {
+        this.durations = durations;
+        this.metrics = metrics;
+        this.pollTimeout = pollTimeout;
+        this.videoPollTimeout = videoPollTimeout;
+        this.notFoundGrace = notFoundGrace;
+        this.firstPollDelayMillis = firstPollDelayMillis;
+        this.maxPollDelayMillis = maxPollDelayMillis;
+    }
+
+    /** @param submitAnsweredAt when this process got the submit's answer; null for a task resumed after a restart */
+    public TaskWatch watch(Job job, Date submitAnsweredAt) {
+        PollPlan plan = PollPlan.from(durations.recent(job.provider(), job.model()), MIN_POLL_STEP_MILLIS,
+                maxPollDelayMillis);
+        TaskWatch watch = new TaskWatch(job.submittedAt(), job.spec().wantsVideo() ? videoPollTimeout : pollTimeout,
+                notFoundGrace, firstPollDelayMillis, maxPollDelayMillis, plan);
+        // the provider's clock for the task started somewhere between the submit and its answer
+        watch.submitAnswered(submitAnsweredAt == null ? null : submitAnsweredAt.toInstant());
+        return watch;
+    }
+
+    public void reported(TaskWatch watch, Job job, TaskReport report) {
+        if (report.status() == TaskStatus.UNKNOWN && watch.report().status() != TaskStatus.UNKNOWN) {
+            LOG.info("{}: {} reported the unknown status '{}'; still polling", job.label(), job.provider(),
+                    report.providerStatus());
+        }
+        watch.polled(report);
+        if (watch.isEnded() && job.submittedAt() != null) {
+            metrics.taskDuration(job.provider(), Duration.between(job.submittedAt(), Instant.now()));
+        }
+    }
+
+    /** @param next the request at the redirect's Location; null when it cannot be followed */
+    public void redirected(TaskWatch watch, Job job, ProviderCall next) {
+        if (next != null) {
+            LOG.debug("{}: poll redirected to {}; following", job.label(), next);
+            watch.askAgainNow();
+        } else {
+            // a redirect that cannot be followed says nothing about the task: ask again later
+            LOG.info("{}: poll redirected without a usable Location (or too often); polling again later", job.label());
+            watch.unanswered();
+        }
+    }
+
+    /** No answer, or one that says nothing of the task: ask later, and no sooner than the provider asked (header values or null). */
+    public void unanswered(TaskWatch watch, String retryAfter, String rateLimitReset) {
+        watch.unanswered();
+        Duration asked = RetryAfter.of(retryAfter, rateLimitReset, Instant.now());
+        if (asked != null) {
+            watch.waitAtLeast(asked);
+        }
+    }
+
+    /** The provider held every job off past this task's own delay: the next poll goes as soon as it allows. */
+    public void heldOff(TaskWatch watch) {
+        watch.heldOff();
+    }
+}
