@@ -13,7 +13,6 @@ import dev.promptrelay.api.ApiAccess;
 import dev.promptrelay.api.EmbeddedJobs;
 import dev.promptrelay.api.JobsApi;
 import dev.promptrelay.journal.JobOutcomes;
-import dev.promptrelay.observe.JobMetrics;
 import dev.promptrelay.observe.JournalHealthCheck;
 import dev.promptrelay.observe.OutboxHealthCheck;
 import dev.promptrelay.output.Outbox;
@@ -223,9 +222,8 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("providers", providers);
         context.getRegistry().bind("journal", journal);
         context.getRegistry().bind("dispatch", new DispatchWakeUp(context.createProducerTemplate()));
-        JobMetrics metrics = new JobMetrics(context);
         Outbox resultsOutbox = new Outbox(folders.outbox(), folders.staged(), java.time.Clock.systemUTC());
-        context.getRegistry().bind("jobOutcomes", new JobOutcomes(journal, metrics));
+        context.getRegistry().bind("jobOutcomes", new JobOutcomes(journal));
         // health checks as registry beans: Camel's health check registry finds them there
         CircuitBreakerConfig breakerConfig = circuitBreakerConfig(settings);
         for (ProviderMapping m : mappings) {
@@ -256,7 +254,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("providerAnswers", new ProviderAnswers(providers, advice));
         context.getRegistry().bind("providerCalls", new ProviderCalls(providers, inputImages, requestsPerMinute));
         context.getRegistry().bind("taskWatches", new TaskWatches(
-                (provider, model) -> journal.recentTaskMillis(provider, model, TaskDurations.SAMPLES), metrics,
+                (provider, model) -> journal.recentTaskMillis(provider, model, TaskDurations.SAMPLES),
                 Duration.ofSeconds(pollTimeoutSeconds), Duration.ofSeconds(videoPollTimeoutSeconds),
                 Duration.ofSeconds(notFoundGraceSeconds), firstPollDelayMillis, maxPollDelayMillis));
         context.getRegistry().bind("downloads", new Downloads(downloadMaxRetries));
@@ -269,7 +267,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         Schedules schedules = new Schedules(Schedules.fromSettings(scheduleSettings), promptFiles, reader, journal);
         context.getRegistry().bind("schedules", schedules);
         context.addStartupListener(schedules);
-        context.getRegistry().bind("outputWriter", new OutputWriter(folders, resultsOutbox, journal, providers, metrics));
+        context.getRegistry().bind("outputWriter", new OutputWriter(folders, resultsOutbox, journal, providers));
         context.addComponent(PROVIDER_HTTP, providerHttp(settings));
         loadRoutes(context, settings.text("promptrelay.routes"));
     }

@@ -52,12 +52,12 @@ class ObserveTest {
         assertThat(health.body()).contains("provider-modelscope", "provider-modellix", "provider-scenario", "journal");
 
         String metrics = get("/observe/metrics").body();
-        assertThat(metrics).contains("promptrelay_jobs_total{outcome=\"succeeded\",provider=\"modelscope\"} 1.0");
-        assertThat(metrics).contains("promptrelay_jobs_total{outcome=\"failed\",provider=\"modelscope\"} 1.0");
+        assertThat(metrics).contains("promptrelay_jobs_total{camelContext=\"promptrelay\",outcome=\"succeeded\",provider=\"modelscope\"} 1.0");
+        assertThat(metrics).contains("promptrelay_jobs_total{camelContext=\"promptrelay\",outcome=\"failed\",provider=\"modelscope\"} 1.0");
         assertThat(metrics).contains("promptrelay_submits_total{camelContext=\"promptrelay\",outcome=\"accepted\",provider=\"modelscope\"} 2.0");
         assertThat(metrics).containsPattern("promptrelay_polls_total\\{camelContext=\"promptrelay\",provider=\"modelscope\",status=\"200\"} [1-9]");
-        assertThat(metrics).contains("promptrelay_task_duration_seconds_count{provider=\"modelscope\"} 2");
-        assertThat(metrics).contains("promptrelay_completion_to_written_seconds_count{provider=\"modelscope\"} 1");
+        assertThat(metrics).contains("promptrelay_task_duration_seconds_count{camelContext=\"promptrelay\",provider=\"modelscope\"} 2");
+        assertThat(metrics).contains("promptrelay_completion_to_written_seconds_count{camelContext=\"promptrelay\",provider=\"modelscope\"} 1");
     }
 
     private HttpResponse<String> get(String path) throws Exception {

@@ -1,30 +1,30 @@
 package dev.promptrelay.journal;
 
-import dev.promptrelay.observe.JobMetrics;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Journals how each job ended: succeeded, or why not and what the user can do about it; and counts it.
+ * Journals how each job ended: succeeded, or why not and what the user can do about it. The outcome's word is left in
+ * the exchange property {@code outcome}, where the finish route counts it.
  */
 public class JobOutcomes {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobOutcomes.class);
 
-    private final JobJournal journal;
-    private final JobMetrics metrics;
+    public static final String OUTCOME = "outcome";
 
-    public JobOutcomes(JobJournal journal, JobMetrics metrics) {
+    private final JobJournal journal;
+
+    public JobOutcomes(JobJournal journal) {
         this.journal = journal;
-        this.metrics = metrics;
     }
 
     /** A job whose outputs are all written. */
     public void succeeded(Exchange exchange) {
         Job job = exchange.getProperty("job", Job.class);
         journal.markSucceeded(job.id());
-        metrics.jobEnded(job.provider(), JobState.SUCCEEDED.word());
+        exchange.setProperty(OUTCOME, JobState.SUCCEEDED.word());
     }
 
     /** Records the exception that ended the job's route. */
@@ -61,7 +61,7 @@ public class JobOutcomes {
             nextStep = "check the log around this time; drop the prompt file again once the cause is fixed";
         }
         journal.markFailed(job.id(), state, reason, nextStep);
-        metrics.jobEnded(job.provider(), state.word());
+        exchange.setProperty(OUTCOME, state.word());
         LOG.warn("{}: {}: {} | next step: {}", job.label(), state, reason, nextStep);
     }
 
@@ -69,7 +69,7 @@ public class JobOutcomes {
     public void interruptedSubmit(Exchange exchange) {
         Job job = exchange.getMessage().getBody(Job.class);
         exchange.setProperty("job", job);
-        metrics.jobEnded(job.provider(), JobState.SUBMIT_UNKNOWN.word());
+        exchange.setProperty(OUTCOME, JobState.SUBMIT_UNKNOWN.word());
         journal.markFailed(job.id(), JobState.SUBMIT_UNKNOWN,
                 "promptrelay stopped while the submit to " + job.provider() + " was under way; it may or may not have been accepted",
                 "look for the task in your " + job.provider()

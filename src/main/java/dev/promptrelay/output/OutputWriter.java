@@ -17,7 +17,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.promptrelay.Folders;
 import dev.promptrelay.journal.Job;
 import dev.promptrelay.journal.JobJournal;
-import dev.promptrelay.observe.JobMetrics;
 import dev.promptrelay.prompt.JobSpec;
 import dev.promptrelay.provider.ProviderCatalog;
 import dev.promptrelay.provider.TaskOutput;
@@ -43,13 +42,10 @@ public class OutputWriter {
     private final Outbox outbox;
     private final JobJournal journal;
     private final ProviderCatalog providers;
-    private final JobMetrics metrics;
 
-    public OutputWriter(Folders folders, Outbox outbox, JobJournal journal, ProviderCatalog providers,
-                        JobMetrics metrics) {
+    public OutputWriter(Folders folders, Outbox outbox, JobJournal journal, ProviderCatalog providers) {
         this.folders = folders;
         this.outbox = outbox;
-        this.metrics = metrics;
         this.journal = journal;
         this.providers = providers;
     }
@@ -155,9 +151,6 @@ public class OutputWriter {
             AtomicFiles.write(AtomicFiles.sidecarOf(target),
                     JSON.writeValueAsBytes(sidecar(job, output, task, written, writtenAt)));
             journal.recordOutput(job.id(), output.index(), written.bytes(), written.sha256());
-            if (task != null && task.getCompletedAt() != null) {
-                metrics.completionToWritten(job.provider(), Duration.between(task.getCompletedAt(), writtenAt));
-            }
             stored.done();
             LOG.info("{}: wrote {}", job.label(), quoted(target.toString()));
         } catch (AtomicFiles.WriteFailed e) {

@@ -114,6 +114,21 @@ public class TaskWatch {
         return completedAt;
     }
 
+    /** The provider reported the end (success or not), as opposed to a deadline passing or a refusal. */
+    public boolean isReportedEnd() {
+        return report.status().ended();
+    }
+
+    /** Seconds from the submit to now: how long the task took, read when its end is seen. */
+    public double getSecondsSinceSubmit() {
+        return elapsedMillis() / 1000.0;
+    }
+
+    /** Seconds from the provider's reported end to now: how long storing took, read when a file is written. */
+    public double getSecondsSinceCompletion() {
+        return completedAt == null ? 0 : Duration.between(completedAt, clock.instant()).toMillis() / 1000.0;
+    }
+
     TaskReport report() {
         return report;
     }

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.Date;
 
 import dev.promptrelay.journal.Job;
-import dev.promptrelay.observe.JobMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,17 +18,15 @@ public class TaskWatches {
     private static final long MIN_POLL_STEP_MILLIS = 25;
 
     private final TaskDurations durations;
-    private final JobMetrics metrics;
     private final Duration pollTimeout;
     private final Duration videoPollTimeout;
     private final Duration notFoundGrace;
     private final long firstPollDelayMillis;
     private final long maxPollDelayMillis;
 
-    public TaskWatches(TaskDurations durations, JobMetrics metrics, Duration pollTimeout, Duration videoPollTimeout,
+    public TaskWatches(TaskDurations durations, Duration pollTimeout, Duration videoPollTimeout,
                        Duration notFoundGrace, long firstPollDelayMillis, long maxPollDelayMillis) {
         this.durations = durations;
-        this.metrics = metrics;
         this.pollTimeout = pollTimeout;
         this.videoPollTimeout = videoPollTimeout;
         this.notFoundGrace = notFoundGrace;
@@ -54,9 +51,6 @@ public class TaskWatches {
                     report.providerStatus());
         }
         watch.polled(report);
-        if (watch.isEnded() && job.submittedAt() != null) {
-            metrics.taskDuration(job.provider(), Duration.between(job.submittedAt(), Instant.now()));
-        }
     }
 
     /** @param next the request at the redirect's Location; null when it cannot be followed */
