@@ -61,7 +61,8 @@ public final class JournalFile {
     }
 
     private String url(String name) {
-        return "jdbc:h2:file:" + stateDir.resolve(name) + ";WRITE_DELAY=0";
+        // closed by promptrelay after its routes have stopped, not by H2's own hook while they still write
+        return "jdbc:h2:file:" + stateDir.resolve(name) + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /** The copy under check leaves no trace file of its own behind. */
