@@ -6,7 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
-import dev.promptrelay.journal.JobJournal;
+import dev.promptrelay.journal.PromptFileJournal;
 import dev.promptrelay.prompt.PromptFiles;
 import org.apache.camel.CamelContext;
 import org.apache.camel.main.Main;
@@ -37,7 +37,7 @@ final class OnceRun {
     static int awaitOutcome(Main main) throws InterruptedException, IOException {
         CamelContext context = main.getCamelContext();
         PromptFiles promptFiles = context.getRegistry().lookupByNameAndType("promptFiles", PromptFiles.class);
-        JobJournal journal = context.getRegistry().lookupByNameAndType("journal", JobJournal.class);
+        PromptFileJournal journal = context.getRegistry().lookupByNameAndType("promptFileJournal", PromptFileJournal.class);
         Folders folders = context.getRegistry().lookupByNameAndType(PromptRelayConfiguration.FOLDERS, Folders.class);
         while (!done(folders, journal)) {
             // a command-line run waiting for its files: there is no route to hand this wait to
@@ -48,7 +48,7 @@ final class OnceRun {
         return outcomes.failed() == 0 ? 0 : 1;
     }
 
-    private static boolean done(Folders folders, JobJournal journal) throws IOException {
+    private static boolean done(Folders folders, PromptFileJournal journal) throws IOException {
         return !holdsPromptFiles(folders.inbox()) && isEmpty(folders.incoming()) && journal.heldFiles().isEmpty();
     }
 

@@ -1,6 +1,5 @@
 package dev.promptrelay;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -19,6 +18,11 @@ import dev.promptrelay.output.Outbox;
 import dev.promptrelay.observe.ProviderHealthCheck;
 import dev.promptrelay.journal.DispatchWakeUp;
 import dev.promptrelay.journal.JobJournal;
+import dev.promptrelay.journal.JournalDatabase;
+import dev.promptrelay.journal.OutputJournal;
+import dev.promptrelay.journal.PromptFileJournal;
+import dev.promptrelay.journal.ScheduleFires;
+import dev.promptrelay.journal.TaskHistory;
 import dev.promptrelay.journal.JournalFile;
 import dev.promptrelay.journal.JournalWatermark;
 import dev.promptrelay.output.OutputWriter;
@@ -214,13 +218,21 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         context.addService(new JournalPoolLifecycle(pool, journalFile));
         Map<String, Integer> caps = new LinkedHashMap<>();
         mappings.forEach(m -> caps.put(m.id(), m.settings().maxConcurrent()));
-        JobJournal journal = new JobJournal(pool, caps);
-        JournalWatermark watermark = new JournalWatermark(journalFile, journal);
+        // its writer stops before the pool closes: services stop in the reverse order of their adding
+        JournalDatabase journalDb = new JournalDatabase(pool, context);
+        context.addService(journalDb);
+        JobJournal journal = new JobJournal(journalDb, caps);
+        PromptFileJournal promptFileJournal = new PromptFileJournal(journalDb);
+        OutputJournal outputJournal = new OutputJournal(journalDb);
+        TaskHistory taskHistory = new TaskHistory(journalDb);
+        JournalWatermark watermark = new JournalWatermark(journalFile, journalDb);
         context.addService(watermark);
         context.getRegistry().bind("journalWatermark", watermark);
 
         context.getRegistry().bind("providers", providers);
         context.getRegistry().bind("journal", journal);
+        context.getRegistry().bind("promptFileJournal", promptFileJournal);
+        context.getRegistry().bind("outputJournal", outputJournal);
         context.getRegistry().bind("dispatch", new DispatchWakeUp(context.createProducerTemplate()));
         Outbox resultsOutbox = new Outbox(folders.outbox(), folders.staged(), java.time.Clock.systemUTC());
         context.getRegistry().bind("jobOutcomes", new JobOutcomes(journal));
@@ -238,11 +250,11 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         PromptFileReader reader = new PromptFileReader(providers, defaultProvider, maxPromptFileBytes, maxJobsPerFile,
                 inputImages);
         context.getRegistry().bind("promptFileReader", reader);
-        PromptFiles promptFiles = new PromptFiles(folders, journal, inputImages, inboxSettleMillis, resubmitUnjournaled);
+        PromptFiles promptFiles = new PromptFiles(folders, promptFileJournal, inputImages, inboxSettleMillis, resubmitUnjournaled);
         context.getRegistry().bind("promptFiles", promptFiles);
         context.getRegistry().bind("inboxEntries", new InboxEntries(inboxDir, promptFiles, inboxSettleMillis));
-        context.getRegistry().bind("jobsApi", new JobsApi(promptFiles, reader, journal, folders, access));
-        context.getRegistry().bind("embeddedJobs", new EmbeddedJobs(promptFiles, reader, journal, folders));
+        context.getRegistry().bind("jobsApi", new JobsApi(promptFiles, reader, journal, promptFileJournal, folders, access));
+        context.getRegistry().bind("embeddedJobs", new EmbeddedJobs(promptFiles, reader, promptFileJournal, folders));
         Map<String, Integer> requestsPerMinute = new LinkedHashMap<>();
         for (ProviderMapping mapping : mappings) {
             requestsPerMinute.put(mapping.id(), settings.integer("promptrelay." + mapping.id() + ".requests-per-minute"));
@@ -254,7 +266,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("providerAnswers", new ProviderAnswers(providers, advice));
         context.getRegistry().bind("providerCalls", new ProviderCalls(providers, inputImages, requestsPerMinute));
         context.getRegistry().bind("taskWatches", new TaskWatches(
-                (provider, model) -> journal.recentTaskMillis(provider, model, TaskDurations.SAMPLES),
+                (provider, model) -> taskHistory.recentTaskMillis(provider, model, TaskDurations.SAMPLES),
                 Duration.ofSeconds(pollTimeoutSeconds), Duration.ofSeconds(videoPollTimeoutSeconds),
                 Duration.ofSeconds(notFoundGraceSeconds), firstPollDelayMillis, maxPollDelayMillis));
         context.getRegistry().bind("downloads", new Downloads(downloadMaxRetries));
@@ -264,10 +276,10 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("promptrelay.schedules."))
                 .filter(k -> settings.bool("promptrelay.schedules.enabled"))
                 .forEach(k -> scheduleSettings.setProperty(k, System.getProperty(k)));
-        Schedules schedules = new Schedules(Schedules.fromSettings(scheduleSettings), promptFiles, reader, journal);
+        Schedules schedules = new Schedules(Schedules.fromSettings(scheduleSettings), promptFiles, reader, new ScheduleFires(journalDb));
         context.getRegistry().bind("schedules", schedules);
         context.addStartupListener(schedules);
-        context.getRegistry().bind("outputWriter", new OutputWriter(folders, resultsOutbox, journal, providers));
+        context.getRegistry().bind("outputWriter", new OutputWriter(folders, resultsOutbox, outputJournal, providers));
         context.addComponent(PROVIDER_HTTP, providerHttp(settings));
         loadRoutes(context, settings.text("promptrelay.routes"));
     }

@@ -7,7 +7,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptrelay.Folders;
-import dev.promptrelay.journal.JobJournal;
+import dev.promptrelay.journal.PromptFileJournal;
 import dev.promptrelay.journal.PromptFileRecord;
 import dev.promptrelay.prompt.JobFields;
 import dev.promptrelay.prompt.PromptFileReader;
@@ -28,10 +28,10 @@ public class EmbeddedJobs {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HeldRequests requests;
-    private final JobJournal journal;
+    private final PromptFileJournal journal;
     private final Folders folders;
 
-    public EmbeddedJobs(PromptFiles promptFiles, PromptFileReader reader, JobJournal journal, Folders folders) {
+    public EmbeddedJobs(PromptFiles promptFiles, PromptFileReader reader, PromptFileJournal journal, Folders folders) {
         this.requests = new HeldRequests(promptFiles, reader);
         this.journal = journal;
         this.folders = folders;

@@ -8,7 +8,7 @@ import java.util.Map;
 import dev.promptrelay.Folders;
 import dev.promptrelay.journal.Job;
 import dev.promptrelay.journal.JobEntries;
-import dev.promptrelay.journal.JobJournal;
+import dev.promptrelay.journal.PromptFileJournal;
 import dev.promptrelay.journal.JobState;
 import dev.promptrelay.journal.PromptFileRecord;
 
@@ -21,7 +21,7 @@ final class JobReports {
     private JobReports() {
     }
 
-    static Map<String, Object> describe(JobJournal journal, Folders folders, PromptFileRecord record, boolean withJobs) {
+    static Map<String, Object> describe(PromptFileJournal journal, Folders folders, PromptFileRecord record, boolean withJobs) {
         List<Job> jobs = journal.jobsOf(record.id());
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("id", record.id());

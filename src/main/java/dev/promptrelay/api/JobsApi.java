@@ -13,6 +13,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptrelay.Folders;
 import dev.promptrelay.journal.JobJournal;
+import dev.promptrelay.journal.PromptFileJournal;
 import dev.promptrelay.journal.PromptFileRecord;
 import dev.promptrelay.prompt.PromptFileException;
 import dev.promptrelay.prompt.PromptFileReader;
@@ -35,13 +36,15 @@ public class JobsApi {
 
     private final HeldRequests requests;
     private final PromptFiles promptFiles;
-    private final JobJournal journal;
+    private final JobJournal jobs;
+    private final PromptFileJournal journal;
     private final Folders folders;
     private final ApiAccess access;
 
-    public JobsApi(PromptFiles promptFiles, PromptFileReader reader, JobJournal journal, Folders folders, ApiAccess access) {
+    public JobsApi(PromptFiles promptFiles, PromptFileReader reader, JobJournal jobs, PromptFileJournal journal, Folders folders, ApiAccess access) {
         this.requests = new HeldRequests(promptFiles, reader);
         this.promptFiles = promptFiles;
+        this.jobs = jobs;
         this.journal = journal;
         this.folders = folders;
         this.access = access;
@@ -135,7 +138,7 @@ public class JobsApi {
         if (record == null) {
             return;
         }
-        JobJournal.Cancellation cancellation = journal.cancel(record.id());
+        JobJournal.Cancellation cancellation = jobs.cancel(record.id());
         promptFiles.closeIfDone(record.id());
         Map<String, Object> answer = new LinkedHashMap<>(JobReports.describe(journal, folders, record, false));
         answer.put("cancelled_before_submit", cancellation.notSubmitted());
@@ -164,7 +167,7 @@ public class JobsApi {
         boolean includeUnknown = Boolean.parseBoolean(exchange.getMessage().getHeader("include-unknown", "false",
                 String.class));
         String outcome = journal.outcomeOf(record.id());
-        int requeued = journal.retry(record.id(), includeUnknown);
+        int requeued = jobs.retry(record.id(), includeUnknown);
         if (requeued == 0) {
             refuse(exchange, 409, "request " + record.id() + " has no failed or cancelled job to run again"
                                   + (includeUnknown ? "" : " (jobs whose submit outcome is unknown are retried only with "

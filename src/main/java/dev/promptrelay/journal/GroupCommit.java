@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Journal writes from many threads in one commit: each caller still returns only once its own change is committed,
  * but a database that writes every commit through (H2 with WRITE_DELAY=0) writes once for all the changes that
- * queued up meanwhile, instead of once per change, one after the other.
+ * queued up meanwhile, instead of once per change, one after the other. Its writer runs in a thread Camel gives it
+ * ({@link JournalDatabase}), until stopped.
  */
 final class GroupCommit {
 
@@ -42,17 +43,25 @@ final class GroupCommit {
 
     private final DataSource dataSource;
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+    private volatile boolean stopping;
+    private volatile boolean exited;
 
     GroupCommit(DataSource dataSource) {
         this.dataSource = dataSource;
-        Thread writer = new Thread(this::writeForever, "journal-writer");
-        writer.setDaemon(true);
-        writer.start();
+    }
+
+    /** The writer commits what has queued up, then stops; a write queued after that never waits for it. */
+    void stop() {
+        stopping = true;
     }
 
     <T> T write(SqlWork<T> work) {
         Pending<T> pending = new Pending<>(work, new CompletableFuture<>());
         queue.add(pending);
+        if (exited) {
+            // the writer is gone: what is left is committed here
+            drainAlone();
+        }
         try {
             return pending.done().join();
         } catch (CompletionException e) {
@@ -63,12 +72,17 @@ final class GroupCommit {
         }
     }
 
-    private void writeForever() {
+    void writeUntilStopped() {
         List<Pending<?>> batch = new ArrayList<>();
         while (true) {
             try {
-                Pending<?> first = queue.poll(1, TimeUnit.SECONDS);
+                Pending<?> first = queue.poll(stopping ? 0 : 100, TimeUnit.MILLISECONDS);
                 if (first == null) {
+                    if (stopping) {
+                        exited = true;
+                        drainAlone();
+                        return;
+                    }
                     continue;
                 }
                 batch.add(first);
@@ -84,6 +98,19 @@ final class GroupCommit {
             } finally {
                 batch.clear();
             }
+        }
+    }
+
+    private synchronized void drainAlone() {
+        List<Pending<?>> left = new ArrayList<>();
+        queue.drainTo(left);
+        if (left.isEmpty()) {
+            return;
+        }
+        try {
+            commit(left);
+        } catch (Throwable e) {
+            left.forEach(p -> p.done().completeExceptionally(e));
         }
     }
 

@@ -14,8 +14,8 @@ public final class JobEntries {
     private JobEntries() {
     }
 
-    /** @param outputs the jobs' output paths by job id, from {@link JobJournal#outputPathsOf(String)} */
-    public static List<Map<String, Object>> of(JobJournal journal, List<Job> jobs, Map<String, List<String>> outputs) {
+    /** @param outputs the jobs' output paths by job id, from {@link PromptFileJournal#outputPathsOf(String)} */
+    public static List<Map<String, Object>> of(PromptFileJournal journal, List<Job> jobs, Map<String, List<String>> outputs) {
         List<Map<String, Object>> entries = new ArrayList<>();
         for (Job job : jobs) {
             Map<String, Object> entry = new LinkedHashMap<>();

@@ -15,10 +15,10 @@ public class JournalWatermark extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(JournalWatermark.class);
 
     private final JournalFile file;
-    private final JobJournal journal;
+    private final JournalDatabase journal;
 
     /** @param file the embedded journal's file, or null for a journal elsewhere */
-    public JournalWatermark(JournalFile file, JobJournal journal) {
+    public JournalWatermark(JournalFile file, JournalDatabase journal) {
         this.file = file;
         this.journal = journal;
     }

@@ -16,7 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.promptrelay.Folders;
 import dev.promptrelay.journal.Job;
-import dev.promptrelay.journal.JobJournal;
+import dev.promptrelay.journal.OutputJournal;
 import dev.promptrelay.prompt.JobSpec;
 import dev.promptrelay.provider.ProviderCatalog;
 import dev.promptrelay.provider.TaskOutput;
@@ -40,10 +40,10 @@ public class OutputWriter {
 
     private final Folders folders;
     private final Outbox outbox;
-    private final JobJournal journal;
+    private final OutputJournal journal;
     private final ProviderCatalog providers;
 
-    public OutputWriter(Folders folders, Outbox outbox, JobJournal journal, ProviderCatalog providers) {
+    public OutputWriter(Folders folders, Outbox outbox, OutputJournal journal, ProviderCatalog providers) {
         this.folders = folders;
         this.outbox = outbox;
         this.journal = journal;
@@ -62,7 +62,7 @@ public class OutputWriter {
         String base = prefix + FileNames.safe(job.spec().name() != null ? job.spec().name() : jobNumber(job), "job")
                       + "-" + (output.index() + 1);
         String folder = job.outputFolder() != null ? job.outputFolder() : folderFor(job.promptFileName());
-        JobJournal.OutputName name = journal.reserveOutput(job.id(), output.index(), folder,
+        OutputJournal.OutputName name = journal.reserveOutput(job.id(), output.index(), folder,
                 base, output.extension(), journaled -> {
                     Path taken = folders.output(journaled);
                     return Files.exists(taken, LinkOption.NOFOLLOW_LINKS)

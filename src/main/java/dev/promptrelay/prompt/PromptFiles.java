@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.promptrelay.Folders;
 import dev.promptrelay.journal.Job;
 import dev.promptrelay.journal.JobEntries;
-import dev.promptrelay.journal.JobJournal;
+import dev.promptrelay.journal.PromptFileJournal;
 import dev.promptrelay.journal.JobState;
 import dev.promptrelay.journal.PromptFileRecord;
 import dev.promptrelay.output.AtomicFiles;
@@ -54,7 +54,7 @@ public class PromptFiles {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Folders folders;
-    private final JobJournal journal;
+    private final PromptFileJournal journal;
     private final InputImages images;
     private final long settleMillis;
     private final boolean resubmitUnjournaled;
@@ -80,7 +80,7 @@ public class PromptFiles {
         return new Outcomes(archivedSinceStart.get(), failedSinceStart.get());
     }
 
-    public PromptFiles(Folders folders, JobJournal journal, InputImages images, long settleMillis,
+    public PromptFiles(Folders folders, PromptFileJournal journal, InputImages images, long settleMillis,
                        boolean resubmitUnjournaled) {
         this.folders = folders;
         this.journal = journal;
@@ -458,7 +458,7 @@ public class PromptFiles {
         Instant now = Instant.now();
         Instant last = lastProgressLine.get(promptFileId);
         if (file.jobCount() <= PROGRESS_LINE_EVERY_JOB || last == null || !now.isBefore(last.plusSeconds(1))) {
-            JobJournal.JobCounts counts = journal.jobCounts(promptFileId);
+            PromptFileJournal.JobCounts counts = journal.jobCounts(promptFileId);
             if (counts.ended() == counts.total() || counts.ended() == 0) {
                 return;
             }

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeSet;
 
-import dev.promptrelay.journal.JobJournal;
+import dev.promptrelay.journal.ScheduleFires;
 import dev.promptrelay.output.FileNames;
 import dev.promptrelay.prompt.PromptFileReader;
 import dev.promptrelay.prompt.PromptFiles;
@@ -42,9 +42,9 @@ public class Schedules implements StartupListener {
     private final List<Schedule> schedules;
     private final PromptFiles promptFiles;
     private final PromptFileReader reader;
-    private final JobJournal journal;
+    private final ScheduleFires journal;
 
-    public Schedules(List<Schedule> schedules, PromptFiles promptFiles, PromptFileReader reader, JobJournal journal) {
+    public Schedules(List<Schedule> schedules, PromptFiles promptFiles, PromptFileReader reader, ScheduleFires journal) {
         this.schedules = schedules;
         this.promptFiles = promptFiles;
         this.reader = reader;

@@ -30,6 +30,8 @@ class GroupCommitTest {
             c.createStatement().execute("CREATE TABLE t (id INT PRIMARY KEY)");
         }
         GroupCommit writes = new GroupCommit(db);
+        ExecutorService writer = Executors.newSingleThreadExecutor();
+        Future<?> writing = writer.submit(writes::writeUntilStopped);
         ExecutorService threads = Executors.newFixedThreadPool(16);
         CountDownLatch start = new CountDownLatch(1);
         List<Future<Integer>> outcomes = new ArrayList<>();
@@ -65,5 +67,16 @@ class GroupCommitTest {
         assertThatThrownBy(() -> writes.write(c -> {
             throw new IllegalArgumentException("not journaled");
         })).isInstanceOf(IllegalArgumentException.class).hasMessage("not journaled");
+
+        writes.stop();
+        writing.get(30, TimeUnit.SECONDS);
+        writer.shutdown();
+        int inserted = writes.write(c -> {
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO t VALUES (?)")) {
+                p.setInt(1, 1000);
+                return p.executeUpdate();
+            }
+        });
+        assertThat(inserted).as("a write after the writer stopped still commits, without waiting for it").isEqualTo(1);
     }
 }

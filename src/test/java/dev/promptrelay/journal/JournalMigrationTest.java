@@ -49,14 +49,15 @@ class JournalMigrationTest {
                       + "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)");
         }
 
-        JobJournal journal = new JobJournal(dataSource, Map.of("modelscope", 1));
+        JournalDatabase db = new JournalDatabase(dataSource, null);
+        JobJournal journal = new JobJournal(db, Map.of("modelscope", 1));
 
         List<Job> running = journal.runningTasks();
         assertThat(running).hasSize(1);
         assertThat(running.get(0).taskId()).as("the running task survives, to be polled again").isEqualTo("5075521");
         assertThat(running.get(0).spec().prompt()).isEqualTo("an old fox");
         assertThat(running.get(0).sandbox()).as("V5 applied").isFalse();
-        assertThat(journal.recordRejectedRequest("api-x.json", "bad", "fix").state()).as("V6 applied").isEqualTo("rejected");
+        assertThat(new PromptFileJournal(db).recordRejectedRequest("api-x.json", "bad", "fix").state()).as("V6 applied").isEqualTo("rejected");
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT \"version\", \"type\" FROM \"journal_schema_history\" ORDER BY \"installed_rank\"")) {
             StringBuilder history = new StringBuilder();

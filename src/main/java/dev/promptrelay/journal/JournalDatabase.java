@@ -1,0 +1,175 @@
+package dev.promptrelay.journal;
+
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+
+import javax.sql.DataSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptrelay.prompt.JobSpec;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.service.ServiceSupport;
+
+/**
+ * The journal's database, shared by the journals that serve jobs, prompt files, outputs, task history and schedule
+ * fires: its migrations run when it is opened; writes from many threads go out in group commits by a writer that starts
+ * and stops with Camel (before it runs and after it stops, a write commits on its own); reads each on a connection of
+ * their own. Rows come back as {@link Job} and {@link PromptFileRecord}.
+ */
+public class JournalDatabase extends ServiceSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String JOB_COLUMNS = "j.id, j.prompt_file_id, f.name, j.seq, f.job_count, j.provider, "
+                                              + "j.model, j.spec, j.state, j.task_id, j.created_at, j.submitted_at, j.error, j.sandbox, f.output_folder";
+    static final String IN_FLIGHT = "('dispatched','submitting','running')";
+    static final String ENDED = "('succeeded','failed','submit-unknown','cancelled')";
+
+    private final DataSource dataSource;
+    private final CamelContext context;
+    private volatile GroupCommit writes;
+    private ExecutorService writer;
+
+    /** @param context whose thread pools the writer runs in; null outside Camel (each write then commits on its own) */
+    public JournalDatabase(DataSource dataSource, CamelContext context) {
+        this.dataSource = dataSource;
+        this.context = context;
+        JournalMigrations.migrate(dataSource);
+    }
+
+    @Override
+    protected void doStart() {
+        if (context != null) {
+            writer = context.getExecutorServiceManager().newSingleThreadExecutor(this, "journal-writer");
+            GroupCommit group = new GroupCommit(dataSource);
+            writer.execute(group::writeUntilStopped);
+            writes = group;
+        }
+    }
+
+    @Override
+    protected void doStop() {
+        GroupCommit group = writes;
+        writes = null;
+        if (group != null) {
+            // the writes queued so far are committed, later ones commit on their own
+            group.stop();
+            context.getExecutorServiceManager().shutdownGraceful(writer);
+        }
+    }
+
+    /** What the journal holds, in counts that only grow (the embedded journal's watermark). */
+    public JournalFile.JournalCounts counts() {
+        return read(JournalFile.JournalCounts::read);
+    }
+
+    /** A change: committed together with others that queued up meanwhile, and written before this returns. */
+    <T> T write(GroupCommit.SqlWork<T> work) {
+        GroupCommit group = writes;
+        return group != null ? group.write(work) : read(work);
+    }
+
+    /** A read (or a write outside the writer's life), in a transaction on a connection of its own. */
+    <T> T read(GroupCommit.SqlWork<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | IOException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("job journal: " + e.getMessage(), e);
+        }
+    }
+
+    // --- rows ---
+
+    static PromptFileRecord promptFile(Connection c, String id) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT id, name, held_path, sha256, state, job_count, received_at, output_folder FROM prompt_file WHERE id = ?")) {
+            p.setString(1, id);
+            try (ResultSet rs = p.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("no prompt file " + id);
+                }
+                return new PromptFileRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getInt(6), instant(rs, 7), rs.getString(8));
+            }
+        }
+    }
+
+    static List<Job> jobs(Connection c, String where, Object... args) throws SQLException {
+        List<Job> jobs = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement(
+                "SELECT " + JOB_COLUMNS + " FROM job j JOIN prompt_file f ON f.id = j.prompt_file_id " + where)) {
+            bind(p, args);
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    jobs.add(new Job(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5),
+                            rs.getString(6), rs.getString(7), readSpec(rs.getString(8)), JobState.of(rs.getString(9)),
+                            rs.getString(10), instant(rs, 11), instant(rs, 12), rs.getString(13), rs.getBoolean(14),
+                            rs.getString(15)));
+                }
+            }
+        }
+        return jobs;
+    }
+
+    static String specJson(JobSpec spec) throws IOException {
+        return JSON.writeValueAsString(spec);
+    }
+
+    private static JobSpec readSpec(String json) throws SQLException {
+        try {
+            return JSON.readValue(json, JobSpec.class);
+        } catch (IOException e) {
+            throw new SQLException("unreadable job spec in the journal: " + e.getMessage(), e);
+        }
+    }
+
+    // --- plumbing ---
+
+    static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime t = rs.getObject(column, OffsetDateTime.class);
+        return t == null ? null : t.toInstant();
+    }
+
+    static int count(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            bind(p, args);
+            try (ResultSet rs = p.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
+    static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            bind(p, args);
+            return p.executeUpdate();
+        }
+    }
+
+    static void bind(PreparedStatement p, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            p.setObject(i + 1, args[i]);
+        }
+    }
+
+    static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,269 @@
+package dev.promptrelay.journal;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.promptrelay.prompt.JobSpec;
+
+import static dev.promptrelay.journal.JournalDatabase.ENDED;
+import static dev.promptrelay.journal.JournalDatabase.bind;
+import static dev.promptrelay.journal.JournalDatabase.count;
+import static dev.promptrelay.journal.JournalDatabase.jobs;
+import static dev.promptrelay.journal.JournalDatabase.now;
+import static dev.promptrelay.journal.JournalDatabase.promptFile;
+import static dev.promptrelay.journal.JournalDatabase.specJson;
+import static dev.promptrelay.journal.JournalDatabase.update;
+
+/**
+ * Prompt files and API requests in the journal: taken in with their jobs in one transaction, closed once every job
+ * has ended (by one caller only), where they went; rejected requests; and how far each got.
+ */
+public class PromptFileJournal {
+
+    private final JournalDatabase db;
+
+    public PromptFileJournal(JournalDatabase db) {
+        this.db = db;
+    }
+
+    /**
+     * Records a prompt file and all its jobs as queued, in one transaction.
+     *
+     * @param held   where the file is held, relative to the folder of held prompt files
+     * @param sha256 of the content its jobs were read from
+     */
+    public PromptFileRecord acceptPromptFile(String name, String held, String sha256, List<JobSpec> jobs) {
+        return acceptPromptFile(name, held, sha256, jobs, null);
+    }
+
+    /** @param outputFolder the outbox folder its outputs and summary share with others (a schedule's), or null */
+    public PromptFileRecord acceptPromptFile(String name, String held, String sha256, List<JobSpec> jobs,
+                                             String outputFolder) {
+        String fileId = UUID.randomUUID().toString();
+        OffsetDateTime now = now();
+        db.write(c -> {
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO prompt_file (id, name, held_path, sha256, state, "
+                                                          + "job_count, received_at, output_folder) VALUES (?, ?, ?, ?, 'open', ?, ?, ?)")) {
+                p.setString(1, fileId);
+                p.setString(2, name);
+                p.setString(3, held);
+                p.setString(4, sha256);
+                p.setInt(5, jobs.size());
+                p.setObject(6, now);
+                p.setString(7, outputFolder);
+                p.executeUpdate();
+            }
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO job (id, prompt_file_id, seq, provider, model, spec, "
+                                                          + "state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)")) {
+                for (int i = 0; i < jobs.size(); i++) {
+                    JobSpec spec = jobs.get(i);
+                    p.setString(1, UUID.randomUUID().toString());
+                    p.setString(2, fileId);
+                    p.setInt(3, i + 1);
+                    p.setString(4, spec.provider());
+                    p.setString(5, spec.model());
+                    p.setString(6, specJson(spec));
+                    p.setObject(7, now);
+                    p.setObject(8, now);
+                    p.addBatch();
+                }
+                p.executeBatch();
+            }
+            return null;
+        });
+        return new PromptFileRecord(fileId, name, held, sha256, "open", jobs.size(), now.toInstant(), outputFolder);
+    }
+
+    /**
+     * Closes the prompt file when every job of it has ended. Only one caller wins, so the file is moved once.
+     *
+     * @return the file when this call closed it, otherwise null
+     */
+    public PromptFileRecord closeIfEnded(String promptFileId) {
+        return db.write(c -> {
+            int closed = update(c, "UPDATE prompt_file SET state = 'closing' WHERE id = ? AND state = 'open' AND NOT EXISTS "
+                                   + "(SELECT 1 FROM job WHERE prompt_file_id = ? AND state NOT IN "
+                                   + ENDED + ")",
+                    promptFileId, promptFileId);
+            return closed == 1 ? promptFile(c, promptFileId) : null;
+        });
+    }
+
+    /** A file being closed that could not be moved out: open again, so a later try can close it. */
+    public void reopenPromptFile(String promptFileId) {
+        db.write(c -> update(c, "UPDATE prompt_file SET state = 'open' WHERE id = ? AND state = 'closing'", promptFileId));
+    }
+
+    /** @param outcome where the file went, relative to the archive or failed/; null when it was gone already */
+    public void markPromptFileEnded(String promptFileId, String state, String outcome) {
+        db.write(c -> update(c, "UPDATE prompt_file SET state = ?, ended_at = ?, outcome_path = ? WHERE id = ?",
+                state, now(), outcome, promptFileId));
+    }
+
+    /** A request that failed validation: listed like the others, with why, and no job. */
+    public PromptFileRecord recordRejectedRequest(String name, String error, String whatToDo) {
+        String id = UUID.randomUUID().toString();
+        OffsetDateTime now = now();
+        db.write(c -> update(c, "INSERT INTO prompt_file (id, name, held_path, sha256, state, job_count, received_at, "
+                             + "ended_at, error, what_to_do) VALUES (?, ?, '', '', 'rejected', 0, ?, ?, ?, ?)",
+                id, name, now, now, error, whatToDo));
+        return new PromptFileRecord(id, name, "", "", "rejected", 0, now.toInstant(), null);
+    }
+
+    /** Why a request was rejected, and what to do: {error, what_to_do}; empty for others. */
+    public Map<String, String> rejection(String promptFileId) {
+        return db.read(c -> {
+            Map<String, String> rejection = new java.util.LinkedHashMap<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT error, what_to_do FROM prompt_file WHERE id = ? "
+                                                          + "AND state = 'rejected'")) {
+                bind(p, promptFileId);
+                try (ResultSet rs = p.executeQuery()) {
+                    if (rs.next()) {
+                        rejection.put("error", rs.getString(1));
+                        rejection.put("what_to_do", rs.getString(2));
+                    }
+                }
+            }
+            return rejection;
+        });
+    }
+
+    /** Where a closed prompt file went, relative to the archive or failed/ (null while it is held). */
+    public String outcomeOf(String promptFileId) {
+        return db.read(c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT outcome_path FROM prompt_file WHERE id = ?")) {
+                bind(p, promptFileId);
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+    }
+
+    /** Prompt files whose jobs have all ended but that were not moved out yet. */
+    public List<String> promptFilesToClose() {
+        return db.write(c -> {
+            update(c, "UPDATE prompt_file SET state = 'open' WHERE state = 'closing'");
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT f.id FROM prompt_file f WHERE f.state = 'open' AND NOT EXISTS "
+                                                          + "(SELECT 1 FROM job WHERE prompt_file_id = f.id AND state NOT IN "
+                                                          + ENDED + ")");
+                 ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            return ids;
+        });
+    }
+
+    /** Where the prompt files whose jobs run are held, as journaled (relative, or absolute from earlier versions). */
+    public Set<String> heldFiles() {
+        return db.read(c -> {
+            Set<String> paths = new HashSet<>();
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT held_path FROM prompt_file WHERE state IN ('open','closing')");
+                 ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    paths.add(rs.getString(1));
+                }
+            }
+            return paths;
+        });
+    }
+
+    /** How many jobs a prompt file has, how many ended and how many of those failed. */
+    public record JobCounts(int total, int ended, int failed) {
+    }
+
+    public JobCounts jobCounts(String promptFileId) {
+        return db.read(c -> {
+            int total = 0;
+            int ended = 0;
+            int failed = 0;
+            try (PreparedStatement p = c.prepareStatement("SELECT state, COUNT(*) FROM job WHERE prompt_file_id = ? "
+                                                          + "GROUP BY state")) {
+                bind(p, promptFileId);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        JobState state = JobState.of(rs.getString(1));
+                        int n = rs.getInt(2);
+                        total += n;
+                        ended += state.ended() ? n : 0;
+                        failed += state.ended() && state != JobState.SUCCEEDED ? n : 0;
+                    }
+                }
+            }
+            return new JobCounts(total, ended, failed);
+        });
+    }
+
+    /** A prompt file (or API request) by id, or null. */
+    public PromptFileRecord promptFileRecord(String id) {
+        return db.read(c -> count(c, "SELECT COUNT(*) FROM prompt_file WHERE id = ?", id) == 0 ? null
+                : promptFile(c, id));
+    }
+
+    /** The most recently received prompt files, newest first. */
+    public List<PromptFileRecord> recentPromptFiles(int limit) {
+        return db.read(c -> {
+            List<String> ids = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT id FROM prompt_file ORDER BY received_at DESC "
+                                                          + "FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY");
+                 ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+            List<PromptFileRecord> records = new ArrayList<>();
+            for (String id : ids) {
+                records.add(promptFile(c, id));
+            }
+            return records;
+        });
+    }
+
+    // --- what is reported of a prompt file ---
+
+    public List<Job> jobsOf(String promptFileId) {
+        return db.read(c -> jobs(c, "WHERE j.prompt_file_id = ? ORDER BY j.seq", promptFileId));
+    }
+
+    public String nextStepOf(String jobId) {
+        return db.read(c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT next_step FROM job WHERE id = ?")) {
+                p.setString(1, jobId);
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+    }
+
+    /** The output paths of every job of a prompt file as journaled (relative to the outbox), by job id, in one query. */
+    public Map<String, List<String>> outputPathsOf(String promptFileId) {
+        return db.read(c -> {
+            Map<String, List<String>> paths = new HashMap<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT o.job_id, o.path FROM job_output o JOIN job j "
+                                                          + "ON o.job_id = j.id WHERE j.prompt_file_id = ? "
+                                                          + "AND o.state = 'written' "
+                                                          + "ORDER BY o.job_id, o.output_index")) {
+                p.setString(1, promptFileId);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        paths.computeIfAbsent(rs.getString(1), id -> new ArrayList<>()).add(rs.getString(2));
+                    }
+                }
+            }
+            return paths;
+        });
+    }
+}

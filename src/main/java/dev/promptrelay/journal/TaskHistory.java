@@ -1,0 +1,39 @@
+package dev.promptrelay.journal;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.promptrelay.journal.JournalDatabase.bind;
+import static dev.promptrelay.journal.JournalDatabase.instant;
+
+/**
+ * How long recent tasks took, per provider and model, across restarts: what poll plans are drawn from.
+ */
+public class TaskHistory {
+
+    private final JournalDatabase db;
+
+    public TaskHistory(JournalDatabase db) {
+        this.db = db;
+    }
+
+    /** How long the latest tasks of this provider and model took, submit to detected end, newest first. */
+    public List<Long> recentTaskMillis(String provider, String model, int limit) {
+        return db.read(c -> {
+            List<Long> millis = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT submitted_at, completed_at FROM job WHERE provider = ? "
+                                                          + "AND model = ? AND completed_at IS NOT NULL AND submitted_at IS NOT NULL "
+                                                          + "ORDER BY completed_at DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")) {
+                bind(p, provider, model);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        millis.add(java.time.Duration.between(instant(rs, 1), instant(rs, 2)).toMillis());
+                    }
+                }
+            }
+            return millis;
+        });
+    }
+}
