@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptrelay.Json;
 import dev.promptrelay.Folders;
 import dev.promptrelay.journal.PromptFileJournal;
 import dev.promptrelay.journal.PromptFileRecord;
@@ -25,7 +26,7 @@ public class EmbeddedJobs {
 
     public static final String HEADER_PREFIX = "promptrelay.";
     public static final String STATE_HEADER = "PromptrelayState";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private final HeldRequests requests;
     private final PromptFileJournal journal;

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptrelay.Json;
 import dev.promptrelay.Folders;
 import dev.promptrelay.journal.JobJournal;
 import dev.promptrelay.journal.PromptFileJournal;
@@ -29,7 +30,7 @@ import org.apache.camel.Message;
  */
 public class JobsApi {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final int MAX_LISTED = 500;
     private static final Map<String, String> MEDIA_TYPES = Map.of("png", "image/png", "jpg", "image/jpeg", "jpeg",
             "image/jpeg", "webp", "image/webp", "mp4", "video/mp4", "gif", "image/gif");

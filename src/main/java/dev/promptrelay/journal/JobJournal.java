@@ -32,6 +32,9 @@ public class JobJournal {
     /** Tasks no longer polled: a retried job gets a task of its own, never a poll of the old one. */
     private final Set<String> cancelledTasks = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /** Whether the start has sorted out what the last stop left under way; until then nothing new is claimed. */
+    private volatile boolean resumed;
+
     public JobJournal(JournalDatabase db, Map<String, Integer> maxConcurrentByProvider) {
         this.db = db;
         this.maxConcurrentByProvider = Map.copyOf(maxConcurrentByProvider);
@@ -200,6 +203,14 @@ public class JobJournal {
     }
 
     // --- recovery at start ---
+
+    public boolean isResumed() {
+        return resumed;
+    }
+
+    public void markResumed() {
+        resumed = true;
+    }
 
     /** Jobs handed to the submit route but never sent go back to the queue. */
     public int requeueDispatched() {

@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import javax.sql.DataSource;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptrelay.Json;
 import dev.promptrelay.prompt.JobSpec;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
@@ -27,7 +28,7 @@ import org.apache.camel.support.service.ServiceSupport;
  */
 public class JournalDatabase extends ServiceSupport {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
     private static final String JOB_COLUMNS = "j.id, j.prompt_file_id, f.name, j.seq, f.job_count, j.provider, "
                                               + "j.model, j.spec, j.state, j.task_id, j.created_at, j.submitted_at, j.error, j.sandbox, f.output_folder";
     static final String IN_FLIGHT = "('dispatched','submitting','running')";

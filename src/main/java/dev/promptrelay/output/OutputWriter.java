@@ -12,8 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.promptrelay.Json;
 import dev.promptrelay.Folders;
 import dev.promptrelay.journal.Job;
 import dev.promptrelay.journal.OutputJournal;
@@ -33,7 +33,7 @@ import static dev.promptrelay.output.FileNames.quoted;
  */
 public class OutputWriter {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectWriter JSON = Json.INDENTED;
 
     public static final String STORED = "stored";
     private static final Logger LOG = LoggerFactory.getLogger(OutputWriter.class);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.promptrelay.Json;
 
 /**
  * A {@code .json} prompt file (one job object, an array of them, or {@code {"defaults": {...}, "jobs": [...]}}) or a
@@ -15,7 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 final class JsonPromptFile {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.MAPPER;
 
     private JsonPromptFile() {
     }

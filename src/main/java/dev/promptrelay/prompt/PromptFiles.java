@@ -14,8 +14,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.promptrelay.Json;
 import dev.promptrelay.Folders;
 import dev.promptrelay.journal.Job;
 import dev.promptrelay.journal.JobEntries;
@@ -51,7 +51,11 @@ public class PromptFiles {
     static final int PROGRESS_LINE_EVERY_JOB = 50;
     /** Room a name in failed/ leaves for {@code -NNN.error.json}. */
     private static final int FAILED_SUFFIX_BYTES = ".error.json".length() + 4;
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectWriter JSON = Json.INDENTED;
+
+    /** The holding folders of files taken in while recovery at start has not run yet: it must not touch them. */
+    private final Set<String> heldHere = ConcurrentHashMap.newKeySet();
+    private volatile boolean recovered;
 
     private final Folders folders;
     private final PromptFileJournal journal;
@@ -103,7 +107,7 @@ public class PromptFiles {
             exchange.setRouteStop(true);
             return null;
         }
-        Path target = folders.incoming().resolve(UUID.randomUUID().toString()).resolve(name);
+        Path target = newHoldingFolder().resolve(name);
         AtomicFiles.move(source, target);
         reported.remove(name);
         exchange.getMessage().setHeader(HELD, target);
@@ -113,9 +117,18 @@ public class PromptFiles {
 
     /** Holds a prompt file that arrived by other means than the inbox (the HTTP API), as the inbox would. */
     public Path hold(String name, byte[] content) throws IOException {
-        Path target = folders.incoming().resolve(UUID.randomUUID().toString()).resolve(name);
+        Path target = newHoldingFolder().resolve(name);
         AtomicFiles.write(target, content);
         return target;
+    }
+
+    /** A folder of its own for a file this process takes in; recovery at start leaves such folders alone. */
+    private Path newHoldingFolder() {
+        String id = UUID.randomUUID().toString();
+        if (!recovered) {
+            heldHere.add(id);
+        }
+        return folders.incoming().resolve(id);
     }
 
     /** A held request that turned out invalid: the caller still has it, so nothing is kept. */
@@ -348,6 +361,10 @@ public class PromptFiles {
         known.stream().filter(k -> Path.of(k).isAbsolute()).forEach(k -> knownNames.add(Path.of(k).getFileName().toString()));
         int returned = 0;
         for (Path folder : list(folders.incoming())) {
+            // taken in by this process while recovery runs: not a leftover of the last stop
+            if (heldHere.contains(folder.getFileName().toString())) {
+                continue;
+            }
             for (Path file : list(folder)) {
                 if (known.contains(folders.heldName(file))) {
                     AtomicFiles.move(folder, folders.held().resolve(folder.getFileName()));
@@ -363,7 +380,7 @@ public class PromptFiles {
         }
         int unknown = 0;
         for (Path entry : list(folders.held())) {
-            if (entry.equals(folders.incoming())) {
+            if (entry.equals(folders.incoming()) || heldHere.contains(entry.getFileName().toString())) {
                 continue;
             }
             if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
@@ -380,6 +397,8 @@ public class PromptFiles {
                 unknown++;
             }
         }
+        recovered = true;
+        heldHere.clear();
         return returned + unknown;
     }
 
@@ -558,7 +577,7 @@ public class PromptFiles {
                 return candidate;
             }
             if (Files.isRegularFile(candidate, LinkOption.NOFOLLOW_LINKS)
-                && file.id().equals(JSON.readTree(candidate.toFile()).path("id").asText())) {
+                && file.id().equals(Json.MAPPER.readTree(candidate.toFile()).path("id").asText())) {
                 return candidate;
             }
         }

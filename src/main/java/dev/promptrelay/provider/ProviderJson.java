@@ -6,6 +6,7 @@ import java.util.Locale;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.promptrelay.Json;
 
 /**
  * Reading and writing the JSON every provider speaks, forgiving where providers are loose: a body that is not JSON
@@ -13,7 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class ProviderJson {
 
-    static final ObjectMapper JSON = new ObjectMapper();
+    static final ObjectMapper JSON = Json.MAPPER;
 
     private ProviderJson() {
     }
