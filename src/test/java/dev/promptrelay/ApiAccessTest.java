@@ -1,5 +1,6 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.promptrelay.api.ApiAccess;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,8 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * request must name the server in its Host header (a page elsewhere reaching it through a DNS name of its own is
  * refused).
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class ApiAccessTest {
+class ApiAccessTest extends RunningApplication {
 
     static TestFolders folders;
     static int port;
@@ -32,14 +31,15 @@ class ApiAccessTest {
     static void start() throws IOException {
         folders = TestFolders.create("api-access");
         port = TestFolders.freePort();
-        System.setProperty("camel.server.enabled", "true");
-        System.setProperty("camel.server.port", String.valueOf(port));
-        System.setProperty("promptrelay.api.token", "");
+        folders.set("camel.server.enabled", "true");
+        folders.set("camel.server.port", String.valueOf(port));
+        folders.set("promptrelay.api.token", "");
     }
 
-    @AfterAll
-    static void stop() {
-        TestFolders.clear();
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

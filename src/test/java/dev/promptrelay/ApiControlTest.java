@@ -1,5 +1,6 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,8 +22,7 @@ import static org.awaitility.Awaitility.await;
  * The HTTP API as a caller uses it beyond posting: errors that explain themselves in JSON (never an empty 415 or a
  * 500), rejected requests listed, outputs fetched over HTTP, a request cancelled and its jobs run again.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class ApiControlTest {
+class ApiControlTest extends RunningApplication {
 
     static final String TOKEN = "api-control-token";
     static TestFolders folders;
@@ -34,15 +33,16 @@ class ApiControlTest {
     static void start() throws IOException {
         folders = TestFolders.create("api-control");
         port = TestFolders.freePort();
-        System.setProperty("camel.server.enabled", "true");
-        System.setProperty("camel.server.port", String.valueOf(port));
-        System.setProperty("promptrelay.api.token", TOKEN);
-        System.setProperty("promptrelay.sandbox.task-millis", "1500");
+        folders.set("camel.server.enabled", "true");
+        folders.set("camel.server.port", String.valueOf(port));
+        folders.set("promptrelay.api.token", TOKEN);
+        folders.set("promptrelay.sandbox.task-millis", "1500");
     }
 
-    @AfterAll
-    static void stop() {
-        TestFolders.clear();
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,8 +22,7 @@ import static org.awaitility.Awaitility.await;
  * The HTTP API on Camel's embedded server: a posted job is followed to its files; bad requests get the same messages
  * as bad prompt files and cost nothing; with a token set, calls without it are refused.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class ApiTest {
+class ApiTest extends RunningApplication {
 
     static final String TOKEN = "api-token-for-tests";
     static TestFolders folders;
@@ -34,14 +33,15 @@ class ApiTest {
     static void start() throws IOException {
         folders = TestFolders.create("api");
         port = TestFolders.freePort();
-        System.setProperty("camel.server.enabled", "true");
-        System.setProperty("camel.server.port", String.valueOf(port));
-        System.setProperty("promptrelay.api.token", TOKEN);
+        folders.set("camel.server.enabled", "true");
+        folders.set("camel.server.port", String.valueOf(port));
+        folders.set("promptrelay.api.token", TOKEN);
     }
 
-    @AfterAll
-    static void stop() {
-        TestFolders.clear();
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

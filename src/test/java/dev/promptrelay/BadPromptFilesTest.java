@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,8 +20,7 @@ import static org.awaitility.Awaitility.await;
  * A table of bad prompt files (input pictures reached through links to elsewhere among them): each lands in failed/ with a message naming what is wrong (and where), nothing reaches
  * the provider, nothing is written outside the outbox, and a good file dropped after them is still processed.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class BadPromptFilesTest {
+class BadPromptFilesTest extends RunningApplication {
 
     static TestFolders folders;
 
@@ -31,16 +29,17 @@ class BadPromptFilesTest {
         folders = TestFolders.create("bad");
     }
 
-    @AfterAll
-    static void clear() {
-        TestFolders.clear();
-    }
 
     /** file name, then what its error must say; the field and line where the mistake has one. */
     record Bad(byte[] content, String error, String field, Integer line) {
         static Bad of(String content, String error, String field, Integer line) {
             return new Bad(content.getBytes(java.nio.charset.StandardCharsets.UTF_8), error, field, line);
         }
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

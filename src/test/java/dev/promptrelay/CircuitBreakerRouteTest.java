@@ -1,5 +1,6 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,8 +10,7 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.example.advice.UnreachableProvider;
-import org.apache.camel.test.main.junit5.AdviceRouteMapping;
-import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.builder.AdviceWithRouteBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,11 +22,7 @@ import static org.awaitility.Awaitility.await;
  * A provider that stops answering: after two refused connections its circuit breaker opens, /observe/health shows it
  * DOWN with the breaker's state, and the submit's last try is not sent at all; the job fails saying so, nothing paid.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties",
-        properties = {"promptrelay.circuit-breaker.failures=2", "promptrelay.circuit-breaker.open-seconds=600",
-            "promptrelay.submit.max-attempts=3"},
-        advices = @AdviceRouteMapping(route = "modelscope-call", advice = UnreachableProvider.class))
-class CircuitBreakerRouteTest {
+class CircuitBreakerRouteTest extends RunningApplication {
 
     static TestFolders folders;
     static int port;
@@ -34,16 +30,26 @@ class CircuitBreakerRouteTest {
     @BeforeAll
     static void start() throws IOException {
         folders = TestFolders.create("circuit-breaker");
-        System.setProperty("promptrelay.modelscope.api-key", TestKeys.MODELSCOPE);
-        System.setProperty("promptrelay.modelscope.base-url", "http://127.0.0.1:9");
+        folders.set("promptrelay.submit.max-attempts", "3");
+        folders.set("promptrelay.circuit-breaker.open-seconds", "600");
+        folders.set("promptrelay.circuit-breaker.failures", "2");
+        folders.set("promptrelay.modelscope.api-key", TestKeys.MODELSCOPE);
+        folders.set("promptrelay.modelscope.base-url", "http://127.0.0.1:9");
         port = TestFolders.freePort();
-        System.setProperty("camel.management.enabled", "true");
-        System.setProperty("camel.management.port", String.valueOf(port));
+        folders.set("camel.management.enabled", "true");
+        folders.set("camel.management.port", String.valueOf(port));
     }
 
-    @AfterAll
-    static void stop() {
-        TestFolders.clear();
+
+    @Override
+    protected Map<String, Class<? extends AdviceWithRouteBuilder>> advices() {
+        return Map.of(
+                "modelscope-call", UnreachableProvider.class);
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

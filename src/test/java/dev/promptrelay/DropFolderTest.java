@@ -1,5 +1,6 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,6 @@ import java.security.MessageDigest;
 import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,8 +22,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The drop-folder service on the embedded sandbox, driven only through its folders and the sandbox's HTTP counters.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class DropFolderTest {
+class DropFolderTest extends RunningApplication {
 
     static TestFolders folders;
 
@@ -32,9 +31,10 @@ class DropFolderTest {
         folders = TestFolders.create("drop");
     }
 
-    @AfterAll
-    static void clear() {
-        TestFolders.clear();
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -10,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.promptrelay.sandbox.SandboxBehaviour;
 import dev.promptrelay.sandbox.SandboxFaults;
 import dev.promptrelay.sandbox.SandboxServer;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,8 +23,7 @@ import static org.awaitility.Awaitility.await;
  * answered 503, every 5th task refused by moderation. Three jobs run at once, so a Retry-After must hold off all of
  * them, not only the job that got it.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class FaultsTest {
+class FaultsTest extends RunningApplication {
 
     static TestFolders folders;
     static SandboxServer provider;
@@ -32,18 +31,22 @@ class FaultsTest {
     @BeforeAll
     static void start() throws IOException {
         folders = TestFolders.create("faults");
-        provider = TestFolders.standIn(new SandboxBehaviour(500, SandboxBehaviour.DEFAULT_REFUSE_MARKER,
+        provider = folders.standIn(new SandboxBehaviour(500, SandboxBehaviour.DEFAULT_REFUSE_MARKER,
                 SandboxBehaviour.DEFAULT_VIDEO_BYTES, SandboxBehaviour.DEFAULT_LINK_MILLIS,
                 new SandboxFaults(4, 0, 20, 0, 0, 5, 0, 0)));
-        System.setProperty("promptrelay.modelscope.api-key", TestKeys.MODELSCOPE);
-        System.setProperty("promptrelay.modelscope.max-concurrent", "3");
-        System.setProperty("promptrelay.poll.max-delay-millis", "600");
+        folders.set("promptrelay.modelscope.api-key", TestKeys.MODELSCOPE);
+        folders.set("promptrelay.modelscope.max-concurrent", "3");
+        folders.set("promptrelay.poll.max-delay-millis", "600");
     }
 
     @AfterAll
     static void stop() {
         provider.close();
-        TestFolders.clear();
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,8 +29,7 @@ import static org.awaitility.Awaitility.await;
  * changes after its jobs were queued. Nothing outside the inbox is read, nothing waits in the inbox unexplained,
  * and no prompt is silently dropped.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class InboxEdgesTest {
+class InboxEdgesTest extends RunningApplication {
 
     static TestFolders folders;
 
@@ -39,9 +38,10 @@ class InboxEdgesTest {
         folders = TestFolders.create("inbox-edges");
     }
 
-    @AfterAll
-    static void clear() {
-        TestFolders.clear();
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

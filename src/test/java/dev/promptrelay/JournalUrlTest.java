@@ -1,5 +1,6 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -7,8 +8,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 
-import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,8 +19,7 @@ import static org.awaitility.Awaitility.await;
  * PostgreSQL's dialect (H2 in its PostgreSQL mode, as no PostgreSQL server runs in the build), which the schema and
  * every query must work on unchanged.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class JournalUrlTest {
+class JournalUrlTest extends RunningApplication {
 
     static TestFolders folders;
     static String url;
@@ -31,13 +29,12 @@ class JournalUrlTest {
         folders = TestFolders.create("journal-url");
         url = "jdbc:h2:file:" + folders.root.resolve("elsewhere").resolve("jobs")
               + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
-        System.setProperty("promptrelay.journal.url", url);
+        folders.set("promptrelay.journal.url", url);
     }
 
-    @AfterAll
-    static void stop() {
-        System.clearProperty("promptrelay.journal.url");
-        TestFolders.clear();
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

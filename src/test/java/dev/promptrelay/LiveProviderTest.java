@@ -1,5 +1,6 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,7 +8,6 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.promptrelay.sandbox.SandboxServer;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,8 +19,7 @@ import static org.awaitility.Awaitility.await;
  * With a key set the app runs live: no embedded sandbox, calls go to the configured base URL. A separately started
  * sandbox stands in for ModelScope there and counts what it receives.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class LiveProviderTest {
+class LiveProviderTest extends RunningApplication {
 
     static final String KEY = TestKeys.MODELSCOPE;
     static TestFolders folders;
@@ -29,14 +28,18 @@ class LiveProviderTest {
     @BeforeAll
     static void start() throws IOException {
         folders = TestFolders.create("live");
-        standIn = TestFolders.standIn(300);
-        System.setProperty("promptrelay.modelscope.api-key", KEY);
+        standIn = folders.standIn(300);
+        folders.set("promptrelay.modelscope.api-key", KEY);
     }
 
     @AfterAll
     static void stop() {
         standIn.close();
-        TestFolders.clear();
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

@@ -1,12 +1,11 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -18,8 +17,7 @@ import static org.awaitility.Awaitility.await;
  * without holding a thread. With the default pool, waits beyond 1000 sleep on the route's own threads and the
  * submits stall at 16 + 1000 + 1000 + 16 (threads asleep, waits, the poll queue, submit threads blocked on it).
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class ManyInFlightTest {
+class ManyInFlightTest extends RunningApplication {
 
     static final int TASKS = 2100;
     static TestFolders folders;
@@ -28,22 +26,17 @@ class ManyInFlightTest {
     static void folders() throws IOException {
         folders = TestFolders.create("many-in-flight");
         // the tasks outlast the test, and their first polls come after it
-        System.setProperty("promptrelay.sandbox.task-millis", "600000");
-        System.setProperty("promptrelay.poll.first-delay-millis", "300000");
-        System.setProperty("promptrelay.modelscope.max-concurrent", String.valueOf(TASKS));
-        System.setProperty("promptrelay.max-jobs-per-file", String.valueOf(TASKS));
-        System.setProperty("promptrelay.submit.concurrent-consumers", "16");
-        System.setProperty("promptrelay.poll.concurrent-consumers", "16");
+        folders.set("promptrelay.sandbox.task-millis", "600000");
+        folders.set("promptrelay.poll.first-delay-millis", "300000");
+        folders.set("promptrelay.modelscope.max-concurrent", String.valueOf(TASKS));
+        folders.set("promptrelay.max-jobs-per-file", String.valueOf(TASKS));
+        folders.set("promptrelay.submit.concurrent-consumers", "16");
+        folders.set("promptrelay.poll.concurrent-consumers", "16");
     }
 
-    @AfterAll
-    static void clear() {
-        for (String key : new String[] {"promptrelay.sandbox.task-millis", "promptrelay.poll.first-delay-millis",
-                "promptrelay.modelscope.max-concurrent", "promptrelay.max-jobs-per-file",
-                "promptrelay.submit.concurrent-consumers", "promptrelay.poll.concurrent-consumers"}) {
-            System.clearProperty(key);
-        }
-        TestFolders.clear();
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

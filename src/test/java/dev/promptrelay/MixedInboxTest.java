@@ -1,5 +1,6 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.promptrelay.sandbox.SandboxServer;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,8 +24,7 @@ import static org.awaitility.Awaitility.await;
  * All three providers at once, live: keys set, base URLs pointing at a separately started stand-in that speaks each
  * provider's protocol. Each job goes to the provider its prompt file names.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class MixedInboxTest {
+class MixedInboxTest extends RunningApplication {
 
     static final String MODELSCOPE_KEY = TestKeys.MODELSCOPE;
     static final String MODELLIX_KEY = TestKeys.MODELLIX;
@@ -36,17 +35,21 @@ class MixedInboxTest {
     @BeforeAll
     static void start() throws IOException {
         folders = TestFolders.create("mixed");
-        standIn = TestFolders.standIn(300);
-        System.setProperty("promptrelay.modelscope.api-key", MODELSCOPE_KEY);
-        System.setProperty("promptrelay.modellix.api-key", MODELLIX_KEY);
-        System.setProperty("promptrelay.scenario.api-key", TestKeys.SCENARIO_KEY);
-        System.setProperty("promptrelay.scenario.api-secret", SCENARIO_SECRET);
+        standIn = folders.standIn(300);
+        folders.set("promptrelay.modelscope.api-key", MODELSCOPE_KEY);
+        folders.set("promptrelay.modellix.api-key", MODELLIX_KEY);
+        folders.set("promptrelay.scenario.api-key", TestKeys.SCENARIO_KEY);
+        folders.set("promptrelay.scenario.api-secret", SCENARIO_SECRET);
     }
 
     @AfterAll
     static void stop() {
         standIn.close();
-        TestFolders.clear();
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

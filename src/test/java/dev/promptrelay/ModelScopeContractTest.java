@@ -1,10 +1,10 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,8 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Every ModelScope answer shape in PROVIDERS.md, scripted over loopback HTTP and driven through the real routes: each
  * variant reaches the right outcome, and no job is submitted twice.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class ModelScopeContractTest {
+class ModelScopeContractTest extends RunningApplication {
 
     static TestFolders folders;
     static ScriptedProvider provider;
@@ -27,7 +26,7 @@ class ModelScopeContractTest {
     @BeforeAll
     static void start() throws IOException {
         folders = TestFolders.create("modelscope-contract");
-        provider = TestFolders.scripted();
+        provider = folders.scripted();
         script("ms-text-id", List.of(json(200, "{\"task_id\": \"7001\", \"request_id\": \"45287537\"}")),
                 "7001", json(200, "{\"request_id\": \"r-1\", \"task_id\": \"7001\", \"task_status\": \"PENDING\", \"outputs\": {}}"),
                 json(200, "{\"task_status\": \"RUNNING\"}"), succeed("7001"));
@@ -59,7 +58,6 @@ class ModelScopeContractTest {
     @AfterAll
     static void stop() {
         provider.close();
-        TestFolders.clear();
     }
 
     static void script(String marker, List<ScriptedProvider.Answer> submits, String taskId, ScriptedProvider.Answer... polls) {
@@ -81,6 +79,11 @@ class ModelScopeContractTest {
 
     static ScriptedProvider.Answer notFound() {
         return json(200, "{\"errors\": {\"code\": 500, \"message\": \"task not found\"}, \"task_status\": \"FAILED\"}");
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

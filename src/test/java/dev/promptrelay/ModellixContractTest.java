@@ -1,12 +1,12 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,8 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * envelope, ids as text or number, every status word, images and videos as resources, errors in
  * {@code Category: detail} form, 402 as a permanent refusal.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class ModellixContractTest {
+class ModellixContractTest extends RunningApplication {
 
     static final String QWEN = "/api/v1/alibaba/qwen-image-plus";
     static final String KLING_VIDEO = "/api/v1/kling/kling-v2.1-t2v";
@@ -34,7 +33,7 @@ class ModellixContractTest {
     @BeforeAll
     static void start() throws IOException {
         folders = TestFolders.create("modellix-contract");
-        provider = TestFolders.scripted();
+        provider = folders.scripted();
         task("mx-image", QWEN, "\"task-abc1\"", data("pending", "task-abc1"), data("processing", "task-abc1"),
                 data("running", "task-abc1"), success("task-abc1", resource("mx-image-0.png", "image", "\"png\"")));
         task("mx-video", KLING_VIDEO, "\"task-vid1\"", data("processing", "task-vid1"),
@@ -72,7 +71,6 @@ class ModellixContractTest {
     @AfterAll
     static void stop() {
         provider.close();
-        TestFolders.clear();
     }
 
     static void task(String marker, String submitPath, String taskIdJson, ScriptedProvider.Answer... polls) {
@@ -109,6 +107,11 @@ class ModellixContractTest {
     static String resource(String file, String type, String format) {
         return "{\"url\": \"{base}/files/" + file + "\", \"type\": \"" + type + "\", \"width\": null, \"height\": null, "
                + "\"format\": " + format + ", \"role\": \"primary\"}";
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -9,7 +10,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -21,8 +21,7 @@ import static org.awaitility.Awaitility.await;
  * Operations without reading logs: /observe/health with a check per provider and for the journal, /observe/metrics
  * with promptrelay's counters and timers per provider, on Camel's management server.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class ObserveTest {
+class ObserveTest extends RunningApplication {
 
     static TestFolders folders;
     static int port;
@@ -31,13 +30,14 @@ class ObserveTest {
     static void start() throws IOException {
         folders = TestFolders.create("observe");
         port = TestFolders.freePort();
-        System.setProperty("camel.management.enabled", "true");
-        System.setProperty("camel.management.port", String.valueOf(port));
+        folders.set("camel.management.enabled", "true");
+        folders.set("camel.management.port", String.valueOf(port));
     }
 
-    @AfterAll
-    static void stop() {
-        TestFolders.clear();
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

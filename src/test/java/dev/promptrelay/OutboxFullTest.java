@@ -1,11 +1,11 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,8 +18,7 @@ import static org.awaitility.Awaitility.await;
  * A full disk under the outbox (a 1 MB tmpfs, filled): writes break off mid-file, the results are downloaded again
  * into the state directory and kept there, nothing is failed or paid again; once space is freed they move in.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class OutboxFullTest {
+class OutboxFullTest extends RunningApplication {
 
     static TestFolders folders;
     static boolean mounted;
@@ -29,7 +28,7 @@ class OutboxFullTest {
         folders = TestFolders.create("outbox-full");
         Files.createDirectories(folders.outbox);
         mounted = Machine.mountSmallDisk(folders.outbox, 1024);
-        System.setProperty("promptrelay.sandbox.task-millis", "300");
+        folders.set("promptrelay.sandbox.task-millis", "300");
     }
 
     @AfterAll
@@ -37,7 +36,11 @@ class OutboxFullTest {
         if (mounted) {
             Machine.unmount(folders.outbox);
         }
-        TestFolders.clear();
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,8 +25,7 @@ import static org.awaitility.Awaitility.await;
  * outbox can take files, the kept results move in and the prompt file is archived. A read-only archive keeps a done
  * prompt file held, not failed, until it can take it.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class OutboxUnwritableTest {
+class OutboxUnwritableTest extends RunningApplication {
 
     static TestFolders folders;
     static int port;
@@ -35,8 +34,8 @@ class OutboxUnwritableTest {
     static void start() throws IOException, InterruptedException {
         folders = TestFolders.create("outbox-unwritable");
         port = TestFolders.freePort();
-        System.setProperty("camel.management.enabled", "true");
-        System.setProperty("camel.management.port", String.valueOf(port));
+        folders.set("camel.management.enabled", "true");
+        folders.set("camel.management.port", String.valueOf(port));
         Files.createDirectories(folders.outbox);
         Files.createDirectories(folders.archive);
     }
@@ -45,7 +44,11 @@ class OutboxUnwritableTest {
     static void stop() throws IOException, InterruptedException {
         Machine.readOnly(folders.outbox, false);
         Machine.readOnly(folders.archive, false);
-        TestFolders.clear();
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

@@ -1,11 +1,11 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.promptrelay.sandbox.SandboxServer;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,8 +17,7 @@ import static org.awaitility.Awaitility.await;
  * Only Modellix has a key: its jobs go live (to a stand-in here), and a job for ModelScope, which has none, is
  * rejected before anything is submitted, naming the variable to set, instead of "succeeding" with a placeholder.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class PartlyLiveTest {
+class PartlyLiveTest extends RunningApplication {
 
     static TestFolders folders;
     static SandboxServer standIn;
@@ -26,14 +25,18 @@ class PartlyLiveTest {
     @BeforeAll
     static void start() throws IOException {
         folders = TestFolders.create("partly-live");
-        standIn = TestFolders.standIn(300);
-        System.setProperty("promptrelay.modellix.api-key", TestKeys.MODELLIX);
+        standIn = folders.standIn(300);
+        folders.set("promptrelay.modellix.api-key", TestKeys.MODELLIX);
     }
 
     @AfterAll
     static void stop() {
         standIn.close();
-        TestFolders.clear();
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

@@ -1,12 +1,12 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
 import dev.promptrelay.sandbox.SandboxServer;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,8 +17,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * While a prompt file's jobs run, its summary file is kept current; at the end the same file holds the outcome.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class ProgressTest {
+class ProgressTest extends RunningApplication {
 
     static TestFolders folders;
     static SandboxServer provider;
@@ -26,14 +25,18 @@ class ProgressTest {
     @BeforeAll
     static void start() throws IOException {
         folders = TestFolders.create("progress");
-        provider = TestFolders.standIn(1500);
-        System.setProperty("promptrelay.modelscope.api-key", TestKeys.MODELSCOPE);
+        provider = folders.standIn(1500);
+        folders.set("promptrelay.modelscope.api-key", TestKeys.MODELSCOPE);
     }
 
     @AfterAll
     static void stop() {
         provider.close();
-        TestFolders.clear();
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,8 +24,7 @@ import static org.awaitility.Awaitility.await;
  * Every prompt file format in one inbox, on the embedded sandbox: the options each format allows reach the provider,
  * the sidecars and the PNGs' parameters chunk record them, and each file gets its summary.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class PromptFormatsTest {
+class PromptFormatsTest extends RunningApplication {
 
     static TestFolders folders;
 
@@ -34,9 +33,10 @@ class PromptFormatsTest {
         folders = TestFolders.create("formats");
     }
 
-    @AfterAll
-    static void clear() {
-        TestFolders.clear();
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

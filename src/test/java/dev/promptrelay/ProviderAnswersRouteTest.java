@@ -8,8 +8,7 @@ import java.util.Map;
 
 import dev.example.advice.ScriptedProviderCalls;
 import dev.example.advice.ScriptedProviderCalls.Answer;
-import org.apache.camel.test.main.junit5.AdviceRouteMapping;
-import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.builder.AdviceWithRouteBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,31 +22,35 @@ import static org.awaitility.Awaitility.await;
  * in the routes (AdviceWith on the calls' ids) by scripted answers, so no server is needed. A 429 waits for its
  * Retry-After, a 503 and a refused connection are tried again after a back-off; none is charged, none submitted twice.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties",
-        advices = {
-            @AdviceRouteMapping(route = "fetch-output", advice = ScriptedProviderCalls.PictureDownload.class),
-            @AdviceRouteMapping(route = "submit-task", advice = ScriptedProviderCalls.Submit.class),
-            @AdviceRouteMapping(route = "poll-task", advice = ScriptedProviderCalls.EndedPoll.class)})
-class ProviderAnswersRouteTest {
+class ProviderAnswersRouteTest extends RunningApplication {
 
     static TestFolders folders;
 
     @BeforeAll
     static void start() throws IOException {
         folders = TestFolders.create("provider-answers");
-        System.setProperty("promptrelay.modelscope.api-key", TestKeys.MODELSCOPE);
-        System.setProperty("promptrelay.modelscope.base-url", "http://127.0.0.1:9");
+        folders.set("promptrelay.modelscope.api-key", TestKeys.MODELSCOPE);
+        folders.set("promptrelay.modelscope.base-url", "http://127.0.0.1:9");
     }
 
-    @AfterAll
-    static void stop() {
-        TestFolders.clear();
-    }
 
     @BeforeEach
     void script() {
         ScriptedProviderCalls.SUBMITS.clear();
         ScriptedProviderCalls.SUBMITTED_AT.clear();
+    }
+
+    @Override
+    protected Map<String, Class<? extends AdviceWithRouteBuilder>> advices() {
+        return Map.of(
+                "fetch-output", ScriptedProviderCalls.PictureDownload.class,
+                "submit-task", ScriptedProviderCalls.Submit.class,
+                "poll-task", ScriptedProviderCalls.EndedPoll.class);
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

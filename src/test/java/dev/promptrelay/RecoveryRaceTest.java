@@ -1,5 +1,6 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,8 +26,7 @@ import static org.awaitility.Awaitility.await;
  * process's own: recovery leaves them alone. Before, a request journaled meanwhile was taken for a leftover the
  * journal did not know and sent to failed/, and one being held could be moved away under its writer.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class RecoveryRaceTest {
+class RecoveryRaceTest extends RunningApplication {
 
     static final int LEFTOVERS = 3000;
     static TestFolders folders;
@@ -43,13 +42,14 @@ class RecoveryRaceTest {
             Files.writeString(folder.resolve(".leftover-" + i + ".tmp"), "a leftover\n");
         }
         port = TestFolders.freePort();
-        System.setProperty("camel.server.enabled", "true");
-        System.setProperty("camel.server.port", String.valueOf(port));
+        folders.set("camel.server.enabled", "true");
+        folders.set("camel.server.port", String.valueOf(port));
     }
 
-    @AfterAll
-    static void stop() {
-        TestFolders.clear();
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

@@ -1,10 +1,10 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,8 +19,7 @@ import static org.awaitility.Awaitility.await;
  * followed, with the key only on the provider's own host; a 3xx with nowhere to go is asked again later, never taken
  * as the end of a paid task; a submit answered with a redirect was not taken and costs nothing.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class RedirectsTest {
+class RedirectsTest extends RunningApplication {
 
     static TestFolders folders;
     static ScriptedProvider provider;
@@ -29,7 +28,7 @@ class RedirectsTest {
     @BeforeAll
     static void start() throws IOException {
         folders = TestFolders.create("redirects");
-        provider = TestFolders.scripted();
+        provider = folders.scripted();
         elsewhere = new ScriptedProvider();
         String base = provider.baseUrl();
         // a poll moved on the provider's own host, then the file served by another host
@@ -63,7 +62,11 @@ class RedirectsTest {
     static void stop() {
         provider.close();
         elsewhere.close();
-        TestFolders.clear();
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

@@ -1,13 +1,13 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 
 import dev.example.advice.ScriptedProviderCalls;
 import dev.example.advice.ScriptedProviderCalls.Answer;
-import org.apache.camel.test.main.junit5.AdviceRouteMapping;
-import org.apache.camel.test.main.junit5.CamelMainTest;
+import org.apache.camel.builder.AdviceWithRouteBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,28 +19,32 @@ import static org.awaitility.Awaitility.await;
  * promptrelay.<provider>.requests-per-minute counts submits and polls together: with 2 a minute, one job's submit and
  * poll use the minute up, and the next job's submit waits for the next one (route-level, scripted answers).
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties",
-        properties = "promptrelay.modelscope.requests-per-minute=2",
-        advices = {
-            @AdviceRouteMapping(route = "fetch-output", advice = ScriptedProviderCalls.PictureDownload.class),
-            @AdviceRouteMapping(route = "submit-task", advice = ScriptedProviderCalls.Submit.class),
-            @AdviceRouteMapping(route = "poll-task", advice = ScriptedProviderCalls.EndedPoll.class)})
-class RequestsPerMinuteRouteTest {
+class RequestsPerMinuteRouteTest extends RunningApplication {
 
     static TestFolders folders;
 
     @BeforeAll
     static void start() throws IOException {
         folders = TestFolders.create("requests-per-minute");
-        System.setProperty("promptrelay.modelscope.api-key", TestKeys.MODELSCOPE);
-        System.setProperty("promptrelay.modelscope.base-url", "http://127.0.0.1:9");
+        folders.set("promptrelay.modelscope.requests-per-minute", "2");
+        folders.set("promptrelay.modelscope.api-key", TestKeys.MODELSCOPE);
+        folders.set("promptrelay.modelscope.base-url", "http://127.0.0.1:9");
         ScriptedProviderCalls.SUBMITS.clear();
         ScriptedProviderCalls.SUBMITTED_AT.clear();
     }
 
-    @AfterAll
-    static void stop() {
-        TestFolders.clear();
+
+    @Override
+    protected Map<String, Class<? extends AdviceWithRouteBuilder>> advices() {
+        return Map.of(
+                "fetch-output", ScriptedProviderCalls.PictureDownload.class,
+                "submit-task", ScriptedProviderCalls.Submit.class,
+                "poll-task", ScriptedProviderCalls.EndedPoll.class);
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

@@ -1,11 +1,11 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 
 import dev.promptrelay.sandbox.SandboxServer;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -20,9 +20,8 @@ import static org.awaitility.Awaitility.await;
  * The application is stopped while a task runs at the provider and started again on the same state directory: the
  * task resumes polling and is never submitted a second time. Each test method runs its own application.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RestartTest {
+class RestartTest extends RunningApplication {
 
     static TestFolders folders;
     static SandboxServer provider;
@@ -31,14 +30,18 @@ class RestartTest {
     static void start() throws IOException {
         folders = TestFolders.create("restart");
         // a provider that outlives the application and whose tasks take a while
-        provider = TestFolders.standIn(4000);
-        System.setProperty("promptrelay.modelscope.api-key", TestKeys.MODELSCOPE);
+        provider = folders.standIn(4000);
+        folders.set("promptrelay.modelscope.api-key", TestKeys.MODELSCOPE);
     }
 
     @AfterAll
     static void stop() {
         provider.close();
-        TestFolders.clear();
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

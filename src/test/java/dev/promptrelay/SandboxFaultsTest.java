@@ -1,5 +1,6 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,7 +11,6 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.promptrelay.sandbox.SandboxServer;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,8 +24,7 @@ import static org.awaitility.Awaitility.await;
  * garbled polls are simply repeated; the 500 and the endless task end their jobs with an explanation, and nothing is
  * submitted twice.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class SandboxFaultsTest {
+class SandboxFaultsTest extends RunningApplication {
 
     static TestFolders folders;
     static SandboxServer provider;
@@ -33,10 +32,10 @@ class SandboxFaultsTest {
     @BeforeAll
     static void start() throws Exception {
         folders = TestFolders.create("sandbox-faults");
-        provider = TestFolders.standIn(300);
-        System.setProperty("promptrelay.modelscope.api-key", TestKeys.MODELSCOPE);
-        System.setProperty("promptrelay.poll.timeout-seconds", "3");
-        System.setProperty("promptrelay.poll.max-delay-millis", "400");
+        provider = folders.standIn(300);
+        folders.set("promptrelay.modelscope.api-key", TestKeys.MODELSCOPE);
+        folders.set("promptrelay.poll.timeout-seconds", "3");
+        folders.set("promptrelay.poll.max-delay-millis", "400");
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create(provider.baseUrl() + "/_sandbox/faults"))
                 .POST(HttpRequest.BodyPublishers.ofString("{\"submit_error_every\": 5, \"reset_polls_percent\": 20, "
@@ -48,8 +47,11 @@ class SandboxFaultsTest {
     @AfterAll
     static void stop() {
         provider.close();
-        System.clearProperty("promptrelay.poll.timeout-seconds");
-        TestFolders.clear();
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

@@ -1,11 +1,10 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -16,21 +15,19 @@ import static org.awaitility.Awaitility.await;
  * promptrelay.sandbox.enabled=false and no key: nothing is answered by a placeholder; every job is rejected before
  * anything is submitted, with the variable to set.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class SandboxOffTest {
+class SandboxOffTest extends RunningApplication {
 
     static TestFolders folders;
 
     @BeforeAll
     static void start() throws IOException {
         folders = TestFolders.create("sandbox-off");
-        System.setProperty("promptrelay.sandbox.enabled", "false");
+        folders.set("promptrelay.sandbox.enabled", "false");
     }
 
-    @AfterAll
-    static void stop() {
-        System.clearProperty("promptrelay.sandbox.enabled");
-        TestFolders.clear();
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,8 +22,7 @@ import static org.awaitility.Awaitility.await;
  * With no key at all the built-in sandbox answers, and every report of its results says they are placeholders: the
  * log line of the submit, the sidecar, the summary, the PNG parameters chunk and the API's reply.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class SandboxReportedTest {
+class SandboxReportedTest extends RunningApplication {
 
     static TestFolders folders;
     static int port;
@@ -32,13 +31,14 @@ class SandboxReportedTest {
     static void start() throws IOException {
         folders = TestFolders.create("sandbox-reported");
         port = TestFolders.freePort();
-        System.setProperty("camel.server.enabled", "true");
-        System.setProperty("camel.server.port", String.valueOf(port));
+        folders.set("camel.server.enabled", "true");
+        folders.set("camel.server.port", String.valueOf(port));
     }
 
-    @AfterAll
-    static void stop() {
-        TestFolders.clear();
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

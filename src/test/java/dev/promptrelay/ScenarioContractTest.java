@@ -1,10 +1,10 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,8 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * as jobId or id, every status word, assets resolved right before download and once more when a link is refused,
  * errors read from reason, then message, then the raw body.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class ScenarioContractTest {
+class ScenarioContractTest extends RunningApplication {
 
     static final String SUBMIT = "/v1/generate/custom/flux.1-dev";
     static final String CDN_REFUSAL = "<?xml version=\"1.0\"?><Error><Code>AccessDenied</Code></Error>";
@@ -30,7 +29,7 @@ class ScenarioContractTest {
     @BeforeAll
     static void start() throws IOException {
         folders = TestFolders.create("scenario-contract");
-        provider = TestFolders.scripted();
+        provider = folders.scripted();
         job("sc-job-id", "{\"job\": {\"jobId\": \"job_a1\", \"jobType\": \"flux\", \"status\": \"queued\"}}", "job_a1",
                 status("queued", 0), status("warming-up", 0), status("in-progress", 0.5), status("finalizing", 1),
                 success("asset_a1x", "asset_a1y"));
@@ -71,7 +70,6 @@ class ScenarioContractTest {
     @AfterAll
     static void stop() {
         provider.close();
-        TestFolders.clear();
     }
 
     static void job(String marker, String submitAnswer, String jobId, ScriptedProvider.Answer... polls) {
@@ -103,6 +101,11 @@ class ScenarioContractTest {
             provider.script(marker).on("GET", "/v1/assets/" + assetId, link(assetId))
                     .on("GET", "/cdn/" + assetId + ".png", png(assetId));
         }
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

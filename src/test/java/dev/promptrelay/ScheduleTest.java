@@ -1,5 +1,6 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,8 +9,6 @@ import java.time.LocalDate;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,8 +19,7 @@ import static org.awaitility.Awaitility.await;
  * Schedules declared in settings make images on their own: one with an inline prompt, one with a prompt file, both
  * with variables filled in.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class ScheduleTest {
+class ScheduleTest extends RunningApplication {
 
     static TestFolders folders;
 
@@ -29,19 +27,16 @@ class ScheduleTest {
     static void start() throws IOException {
         folders = TestFolders.create("schedule");
         Path nightly = Files.writeString(folders.root.resolve("nightly.yaml"), "jobs:\n  - prompt: the {schedule} sky on {date}\n");
-        System.setProperty("promptrelay.schedules.banner.cron", "0/4 * * * * ?");
-        System.setProperty("promptrelay.schedules.banner.prompt", "a banner for {date} --seed 7");
-        System.setProperty("promptrelay.schedules.nightly.cron", "0/5 * * * * ?");
-        System.setProperty("promptrelay.schedules.nightly.prompt-file", nightly.toString());
-        System.setProperty("promptrelay.schedules.nightly.name", "night-{date}-{time}");
+        folders.set("promptrelay.schedules.banner.cron", "0/4 * * * * ?");
+        folders.set("promptrelay.schedules.banner.prompt", "a banner for {date} --seed 7");
+        folders.set("promptrelay.schedules.nightly.cron", "0/5 * * * * ?");
+        folders.set("promptrelay.schedules.nightly.prompt-file", nightly.toString());
+        folders.set("promptrelay.schedules.nightly.name", "night-{date}-{time}");
     }
 
-    @AfterAll
-    static void stop() {
-        for (String key : List.of("banner.cron", "banner.prompt", "nightly.cron", "nightly.prompt-file", "nightly.name")) {
-            System.clearProperty("promptrelay.schedules." + key);
-        }
-        TestFolders.clear();
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,7 +8,6 @@ import java.time.Duration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.promptrelay.sandbox.SandboxServer;
-import org.apache.camel.test.main.junit5.CamelMainTest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,8 +18,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * With no key set, the key and default model of the ModelScope image-gen scripts' settings file take the app live.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class ScriptsConfigFileTest {
+class ScriptsConfigFileTest extends RunningApplication {
 
     static TestFolders folders;
     static SandboxServer standIn;
@@ -27,17 +26,21 @@ class ScriptsConfigFileTest {
     @BeforeAll
     static void start() throws IOException {
         folders = TestFolders.create("scripts-config");
-        standIn = TestFolders.standIn(300);
+        standIn = folders.standIn(300);
         Path settings = folders.root.resolve("modelscope-image-gen.local.md");
         Files.writeString(settings, "---\napi_key: \"ms-from-the-scripts-file\"\ndefault_model: Qwen/Qwen-Image\n"
                                     + "default_output_dir: ~/Pictures\n---\n\n# My ModelScope settings\n");
-        System.setProperty("promptrelay.modelscope.scripts-config-file", settings.toString());
+        folders.set("promptrelay.modelscope.scripts-config-file", settings.toString());
     }
 
     @AfterAll
     static void stop() {
         standIn.close();
-        TestFolders.clear();
+    }
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test

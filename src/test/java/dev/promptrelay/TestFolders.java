@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -19,22 +20,12 @@ import dev.promptrelay.sandbox.SandboxBehaviour;
 import dev.promptrelay.sandbox.SandboxServer;
 
 /**
- * The folders and ports of one test run of the real application, handed to it as system properties (which override
- * application.properties, as -D does for users).
+ * The folders and ports of one test run of the real application, and the settings that point it at them: handed to
+ * the application through the test harness's override properties (see {@link RunningApplication}), never JVM-wide.
  */
 final class TestFolders {
 
     static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> SETTINGS = List.of("promptrelay.inbox", "promptrelay.outbox",
-            "promptrelay.archive", "promptrelay.failed", "promptrelay.state-dir", "promptrelay.sandbox.port",
-            "promptrelay.sandbox.task-millis", "promptrelay.poll.first-delay-millis",
-            "promptrelay.modelscope.api-key", "promptrelay.modelscope.base-url",
-            "promptrelay.modelscope.scripts-config-file", "promptrelay.modellix.api-key", "promptrelay.modellix.base-url",
-            "promptrelay.scenario.api-key", "promptrelay.scenario.api-secret", "promptrelay.scenario.base-url",
-            "promptrelay.poll.max-delay-millis", "promptrelay.modellix.submit-path",
-            "promptrelay.modelscope.max-concurrent", "promptrelay.modellix.requests-per-minute",
-            "camel.server.enabled", "camel.server.port", "promptrelay.api.token", "camel.management.enabled",
-            "camel.management.port");
 
     final Path root;
     final Path inbox;
@@ -42,6 +33,8 @@ final class TestFolders {
     final Path archive;
     final Path failed;
     final int sandboxPort;
+    /** The settings of this run, over promptrelay's defaults, as -D options are for users. */
+    private final Map<String, String> settings = new LinkedHashMap<>();
 
     private TestFolders(Path root, int sandboxPort) {
         this.root = root;
@@ -54,37 +47,47 @@ final class TestFolders {
 
     /** Fresh folders, a free port for the embedded sandbox, fast sandbox tasks. */
     static TestFolders create(String name) throws IOException {
-        clear();
         TestFolders folders = new TestFolders(runDir(name), freePort());
-        System.setProperty("promptrelay.inbox", folders.inbox.toString());
-        System.setProperty("promptrelay.outbox", folders.outbox.toString());
-        System.setProperty("promptrelay.archive", folders.archive.toString());
-        System.setProperty("promptrelay.failed", folders.failed.toString());
-        System.setProperty("promptrelay.state-dir", folders.root.resolve("state").toString());
-        System.setProperty("promptrelay.sandbox.port", String.valueOf(folders.sandboxPort));
-        System.setProperty("promptrelay.sandbox.task-millis", "300");
+        folders.set("promptrelay.inbox", folders.inbox.toString());
+        folders.set("promptrelay.outbox", folders.outbox.toString());
+        folders.set("promptrelay.archive", folders.archive.toString());
+        folders.set("promptrelay.failed", folders.failed.toString());
+        folders.set("promptrelay.state-dir", folders.root.resolve("state").toString());
+        folders.set("promptrelay.sandbox.port", String.valueOf(folders.sandboxPort));
+        folders.set("promptrelay.sandbox.task-millis", "300");
         // the HTTP API only where a test asks for it, on a port of its own
-        System.setProperty("camel.server.enabled", "false");
-        System.setProperty("camel.management.enabled", "false");
-        System.setProperty("promptrelay.poll.first-delay-millis", "200");
+        folders.set("camel.server.enabled", "false");
+        folders.set("camel.management.enabled", "false");
+        folders.set("promptrelay.poll.first-delay-millis", "200");
         // a developer's own keys and ModelScope settings file must not take the tests live
         for (String key : List.of("promptrelay.modelscope.api-key", "promptrelay.modellix.api-key",
                 "promptrelay.scenario.api-key", "promptrelay.scenario.api-secret")) {
-            System.setProperty(key, "");
+            folders.set(key, "");
         }
-        System.setProperty("promptrelay.modelscope.scripts-config-file", folders.root.resolve("no-such-file.md").toString());
+        folders.set("promptrelay.modelscope.scripts-config-file", folders.root.resolve("no-such-file.md").toString());
         return folders;
     }
 
+    /** Sets one setting of this run (before the application starts). */
+    TestFolders set(String key, String value) {
+        settings.put(key, value);
+        return this;
+    }
+
+    /** The settings of this run, for the harness. */
+    Map<String, String> settings() {
+        return Map.copyOf(settings);
+    }
+
     /** A provider stand-in started on its own, which outlives the application; the app is pointed at it. */
-    static SandboxServer standIn(long taskMillis) throws IOException {
+    SandboxServer standIn(long taskMillis) throws IOException {
         return standIn(new SandboxBehaviour(taskMillis, SandboxBehaviour.DEFAULT_REFUSE_MARKER));
     }
 
-    static SandboxServer standIn(SandboxBehaviour behaviour) throws IOException {
+    SandboxServer standIn(SandboxBehaviour behaviour) throws IOException {
         SandboxServer server = new SandboxServer(behaviour).start(0);
         for (String provider : List.of("modelscope", "modellix", "scenario")) {
-            System.setProperty("promptrelay." + provider + ".base-url", server.baseUrlFor(provider));
+            set("promptrelay." + provider + ".base-url", server.baseUrlFor(provider));
         }
         return server;
     }
@@ -93,19 +96,19 @@ final class TestFolders {
      * Points every provider at a scripted server, live (keys set), with quick polls: the base URLs carry each
      * provider's own prefix, as in production.
      */
-    static ScriptedProvider scripted() throws IOException {
+    ScriptedProvider scripted() throws IOException {
         ScriptedProvider server = new ScriptedProvider();
-        System.setProperty("promptrelay.modelscope.base-url", server.baseUrl());
-        System.setProperty("promptrelay.modellix.base-url", server.baseUrl() + "/api/v1");
-        System.setProperty("promptrelay.scenario.base-url", server.baseUrl() + "/v1");
-        System.setProperty("promptrelay.modelscope.api-key", TestKeys.MODELSCOPE);
-        System.setProperty("promptrelay.modellix.api-key", TestKeys.MODELLIX);
-        System.setProperty("promptrelay.scenario.api-key", TestKeys.SCENARIO_KEY);
-        System.setProperty("promptrelay.scenario.api-secret", TestKeys.SCENARIO_SECRET);
-        System.setProperty("promptrelay.modelscope.max-concurrent", "4");
-        System.setProperty("promptrelay.modellix.requests-per-minute", "0");
-        System.setProperty("promptrelay.poll.first-delay-millis", "100");
-        System.setProperty("promptrelay.poll.max-delay-millis", "200");
+        set("promptrelay.modelscope.base-url", server.baseUrl());
+        set("promptrelay.modellix.base-url", server.baseUrl() + "/api/v1");
+        set("promptrelay.scenario.base-url", server.baseUrl() + "/v1");
+        set("promptrelay.modelscope.api-key", TestKeys.MODELSCOPE);
+        set("promptrelay.modellix.api-key", TestKeys.MODELLIX);
+        set("promptrelay.scenario.api-key", TestKeys.SCENARIO_KEY);
+        set("promptrelay.scenario.api-secret", TestKeys.SCENARIO_SECRET);
+        set("promptrelay.modelscope.max-concurrent", "4");
+        set("promptrelay.modellix.requests-per-minute", "0");
+        set("promptrelay.poll.first-delay-millis", "100");
+        set("promptrelay.poll.max-delay-millis", "200");
         return server;
     }
 
@@ -129,10 +132,6 @@ final class TestFolders {
     static Path runDir(String name) throws IOException {
         Path runs = Files.createDirectories(Path.of("target", "test-runs").toAbsolutePath());
         return Files.createTempDirectory(runs, name + "-");
-    }
-
-    static void clear() {
-        SETTINGS.forEach(System::clearProperty);
     }
 
     static int freePort() throws IOException {

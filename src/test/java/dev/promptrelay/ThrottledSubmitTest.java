@@ -1,11 +1,10 @@
 package dev.promptrelay;
 
+import java.util.Map;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 
-import org.apache.camel.test.main.junit5.CamelMainTest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -16,21 +15,19 @@ import static org.awaitility.Awaitility.await;
  * A submit refused with 429 was not taken by the provider: it is tried again after Retry-After, and every job is
  * paid for exactly once.
  */
-@CamelMainTest(mainClass = Application.class, propertyPlaceholderLocations = "classpath:promptrelay/application.properties")
-class ThrottledSubmitTest {
+class ThrottledSubmitTest extends RunningApplication {
 
     static TestFolders folders;
 
     @BeforeAll
     static void folders() throws IOException {
         folders = TestFolders.create("throttled");
-        System.setProperty("promptrelay.sandbox.throttle-every", "2");
+        folders.set("promptrelay.sandbox.throttle-every", "2");
     }
 
-    @AfterAll
-    static void clear() {
-        System.clearProperty("promptrelay.sandbox.throttle-every");
-        TestFolders.clear();
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
     }
 
     @Test
