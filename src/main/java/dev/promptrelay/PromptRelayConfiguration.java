@@ -253,7 +253,10 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         PromptFiles promptFiles = new PromptFiles(folders, promptFileJournal, inputImages, inboxSettleMillis, resubmitUnjournaled);
         context.getRegistry().bind("promptFiles", promptFiles);
         context.getRegistry().bind("inboxEntries", new InboxEntries(inboxDir, promptFiles, inboxSettleMillis));
-        context.getRegistry().bind("jobsApi", new JobsApi(promptFiles, reader, journal, promptFileJournal, folders, access));
+        // camel-jackson takes the one ObjectMapper in the registry: the REST binding and the routes' marshal use ours
+        context.getRegistry().bind("promptrelayJson", Json.MAPPER);
+        context.getRegistry().bind("apiAccess", access);
+        context.getRegistry().bind("jobsApi", new JobsApi(promptFiles, reader, journal, promptFileJournal, folders));
         context.getRegistry().bind("embeddedJobs", new EmbeddedJobs(promptFiles, reader, promptFileJournal, folders));
         Map<String, Integer> requestsPerMinute = new LinkedHashMap<>();
         for (ProviderMapping mapping : mappings) {

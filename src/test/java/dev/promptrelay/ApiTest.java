@@ -73,6 +73,11 @@ class ApiTest extends RunningApplication {
         JsonNode error = TestFolders.JSON.readTree(unknownField.body());
         assertThat(error.path("field").asText()).isEqualTo("sise");
         assertThat(error.path("what_to_do").asText()).isNotBlank();
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/jobs"))
+                .POST(HttpRequest.BodyPublishers.ofString("prompt=a+fox")).header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/x-www-form-urlencoded").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(form.statusCode()).as("a form, as curl -d sends it").isEqualTo(415);
+        assertThat(TestFolders.JSON.readTree(form.body()).path("what_to_do").asText()).contains("application/json");
         assertThat(send("POST", "/api/jobs", "{\"prompt\": \"a fox\"}", null).statusCode()).as("no token").isEqualTo(401);
         assertThat(send("GET", "/api/jobs", null, "wrong").statusCode()).isEqualTo(401);
         assertThat(folders.stats().get("submits")).isEqualTo(submitsBefore);

@@ -7,6 +7,9 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Set;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.Header;
+
 /**
  * Who may call the HTTP API. Beyond this machine only with a token: whether a bind address is "this machine" is
  * decided on what it resolves to, not on how it is spelled. Without a token, a request must also name the server
@@ -61,6 +64,24 @@ public final class ApiAccess {
                     + "promptrelay.api.allowed-hosts, or set promptrelay.api.token");
         }
         return null;
+    }
+
+    /**
+     * Null when the request may go on; otherwise the refusal to answer with. The host is the request's Host header,
+     * or over HTTP/2 (no Host header) the authority of its URL.
+     */
+    public ApiReply refusal(@Header("Authorization") String authorization, @Header("Host") String hostHeader,
+                            @Header(Exchange.HTTP_URL) String url) {
+        String host = hostHeader;
+        if (host == null || host.isBlank()) {
+            try {
+                host = url == null ? null : java.net.URI.create(url).getRawAuthority();
+            } catch (IllegalArgumentException e) {
+                host = null;
+            }
+        }
+        Refusal refusal = check(authorization, host);
+        return refusal == null ? null : ApiReply.error(refusal.status(), refusal.error(), refusal.whatToDo());
     }
 
     /** A host without brackets, in lower case. */

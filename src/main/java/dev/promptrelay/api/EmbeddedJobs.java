@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptrelay.Json;
 import dev.promptrelay.Folders;
@@ -14,6 +15,7 @@ import dev.promptrelay.prompt.JobFields;
 import dev.promptrelay.prompt.PromptFileReader;
 import dev.promptrelay.prompt.PromptFiles;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 
 /**
@@ -60,11 +62,10 @@ public class EmbeddedJobs {
         return !journal.jobsOf(requestId).stream().allMatch(j -> j.state().ended());
     }
 
-    /** The reply: {@code id}, {@code state}, {@code outputs} and per job its outcome; the state also in a header. */
-    public Map<String, Object> outcome(Exchange exchange) {
-        String id = exchange.getProperty("promptrelayRequest", String.class);
-        Map<String, Object> reply = JobReports.describe(journal, folders, journal.promptFileRecord(id), true);
-        exchange.getMessage().setHeader(STATE_HEADER, reply.get("state"));
-        return reply;
+    /** The reply: {@code id}, {@code state}, {@code outputs} and per job its outcome, as a map the caller reads. */
+    public Map<String, Object> outcome(@ExchangeProperty("promptrelayRequest") String id) {
+        RequestReport report = JobReports.describe(journal, folders, journal.promptFileRecord(id), true);
+        return JSON.convertValue(report, new TypeReference<Map<String, Object>>() {
+        });
     }
 }

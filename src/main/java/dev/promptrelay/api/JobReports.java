@@ -21,32 +21,25 @@ final class JobReports {
     private JobReports() {
     }
 
-    static Map<String, Object> describe(PromptFileJournal journal, Folders folders, PromptFileRecord record, boolean withJobs) {
+    static RequestReport describe(PromptFileJournal journal, Folders folders, PromptFileRecord record, boolean withJobs) {
         List<Job> jobs = journal.jobsOf(record.id());
-        Map<String, Object> answer = new LinkedHashMap<>();
-        answer.put("id", record.id());
-        answer.put("name", record.name());
-        answer.put("state", "rejected".equals(record.state()) ? "rejected" : overall(jobs));
-        answer.putAll(journal.rejection(record.id()));
-        // placeholders from the built-in sandbox, not a provider's work
-        answer.put("sandbox", jobs.stream().anyMatch(Job::sandbox));
-        answer.put("received_at", String.valueOf(record.receivedAt()));
-        Map<String, List<String>> outputPaths = new java.util.LinkedHashMap<>();
+        Map<String, String> rejection = journal.rejection(record.id());
+        Map<String, List<String>> outputPaths = new LinkedHashMap<>();
         journal.outputPathsOf(record.id()).forEach((job, journaled) ->
                 outputPaths.put(job, journaled.stream().map(p -> folders.output(p).toString()).toList()));
         List<String> outputs = new ArrayList<>();
         jobs.forEach(job -> outputs.addAll(outputPaths.getOrDefault(job.id(), List.of())));
-        answer.put("outputs", outputs);
         // the same files over HTTP, under the same token rules, for callers that do not share the disk
         List<String> urls = new ArrayList<>();
         for (int n = 1; n <= outputs.size(); n++) {
             urls.add("/api/jobs/" + record.id() + "/outputs/" + n);
         }
-        answer.put("output_urls", urls);
-        if (withJobs) {
-            answer.put("jobs", JobEntries.of(journal, jobs, outputPaths));
-        }
-        return answer;
+        return new RequestReport(record.id(), record.name(),
+                "rejected".equals(record.state()) ? "rejected" : overall(jobs),
+                rejection.get("error"), rejection.get("what_to_do"),
+                // placeholders from the built-in sandbox, not a provider's work
+                jobs.stream().anyMatch(Job::sandbox), String.valueOf(record.receivedAt()), outputs, urls,
+                withJobs ? JobEntries.of(journal, jobs, outputPaths) : null);
     }
 
     /** The state words a request can have, as GET /api/jobs?state= takes them. */

@@ -1,0 +1,20 @@
+package dev.promptrelay.api;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+/**
+ * A request (a prompt file, an API call, an embedded call) as it is reported: one state word, why it was rejected if
+ * it was, whether its results are sandbox placeholders, the output paths and URLs, and (asked for one request) each
+ * job's outcome.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record RequestReport(String id, String name, String state, String error, String whatToDo, boolean sandbox,
+                            String receivedAt, List<String> outputs, List<String> outputUrls,
+                            List<Map<String, Object>> jobs) {
+}
