@@ -89,57 +89,49 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         }
         PromptRelaySettings settings = PromptRelaySettings.of(context);
         context.getRegistry().bind(SETTINGS, settings);
-        String inbox = settings.text("promptrelay.inbox");
-        boolean inboxEnabled = settings.bool("promptrelay.inbox.enabled");
-        long inboxSettleMillis = settings.number("promptrelay.inbox.settle-millis");
-        boolean resubmitUnjournaled = settings.bool("promptrelay.resubmit-unjournaled");
-        String outbox = settings.text("promptrelay.outbox");
-        String archive = settings.text("promptrelay.archive");
-        String failed = settings.text("promptrelay.failed");
-        String stateDir = settings.text("promptrelay.state-dir");
-        String defaultProvider = settings.text("promptrelay.provider");
-        String journalUrl = settings.text("promptrelay.journal.url");
-        String journalUser = settings.text("promptrelay.journal.user");
-        String journalPassword = settings.text("promptrelay.journal.password");
-        long maxPromptFileBytes = settings.number("promptrelay.max-prompt-file-bytes");
-        long maxInputImageBytes = settings.number("promptrelay.max-input-image-bytes");
-        int maxJobsPerFile = settings.integer("promptrelay.max-jobs-per-file");
-        long pollTimeoutSeconds = settings.number("promptrelay.poll.timeout-seconds");
-        long videoPollTimeoutSeconds = settings.number("promptrelay.poll.video-timeout-seconds");
-        long firstPollDelayMillis = settings.number("promptrelay.poll.first-delay-millis");
-        long maxPollDelayMillis = settings.number("promptrelay.poll.max-delay-millis");
-        long notFoundGraceSeconds = settings.number("promptrelay.poll.not-found-grace-seconds");
-        int sandboxPort = settings.integer("promptrelay.sandbox.port");
-        long sandboxTaskMillis = settings.number("promptrelay.sandbox.task-millis");
-        String sandboxRefuseMarker = settings.text("promptrelay.sandbox.refuse-marker");
-        int sandboxThrottleEvery = settings.integer("promptrelay.sandbox.throttle-every");
-        int sandboxFailPollsPercent = settings.integer("promptrelay.sandbox.fail-polls-percent");
-        int sandboxRefuseEvery = settings.integer("promptrelay.sandbox.refuse-every");
-        long sandboxVideoBytes = settings.number("promptrelay.sandbox.video-bytes");
-        int downloadMaxRetries = settings.integer("promptrelay.download.max-retries");
-        String modelScopeScriptsConfigFile = settings.text("promptrelay.modelscope.scripts-config-file");
-        String modellixSubmitPath = settings.text("promptrelay.modellix.submit-path");
         // the routes' waits (before polls, submits, downloads) hold no thread while they wait, and thousands of tasks
         // may wait at once: Camel's default pool lets 1000 wait, then makes the caller sleep, which stalls a route
         context.getExecutorServiceManager().registerThreadPoolProfile(new ThreadPoolProfileBuilder(WAITS_POOL)
                 .poolSize(WAITS_THREADS).maxPoolSize(WAITS_THREADS).maxQueueSize(-1).build());
+        Folders folders = folders(context, settings);
+        // who may call the API is settled first: an address beyond this machine without a token is the first thing to say
+        ApiAccess access = apiAccess(context, settings);
+        List<ProviderMapping> mappings = providerMappings(context, settings, folders);
+        ProviderCatalog providers = providerCatalog(context, settings, mappings);
+        JournalDatabase journalDb = journal(context, settings, folders, mappings);
+        InputImages inputImages = new InputImages(folders.inbox(), folders.inputImages(),
+                settings.number("promptrelay.max-input-image-bytes"));
+        PromptFileReader reader = new PromptFileReader(providers, settings.text("promptrelay.provider"),
+                settings.number("promptrelay.max-prompt-file-bytes"), settings.integer("promptrelay.max-jobs-per-file"),
+                inputImages);
+        context.getRegistry().bind("promptFileReader", reader);
+        PromptFiles promptFiles = intake(context, settings, folders, inputImages);
+        requests(context, settings, folders, promptFiles, reader, access, journalDb);
+        providerCalls(context, settings, providers, mappings, inputImages, journalDb);
+        output(context, folders, providers);
+        context.addComponent(PROVIDER_HTTP, providerHttp(settings));
+        loadRoutes(context, settings.text("promptrelay.routes"));
+    }
+
+    /** The folders, created; the state directory locked to this process for as long as Camel runs. */
+    private static Folders folders(CamelContext context, PromptRelaySettings settings) throws Exception {
         // an application without a drop folder gets no inbox folder either
-        Folders folders = Folders.of(inbox, outbox, archive, failed, stateDir).create(inboxEnabled);
+        Folders folders = Folders.of(settings.text("promptrelay.inbox"), settings.text("promptrelay.outbox"),
+                settings.text("promptrelay.archive"), settings.text("promptrelay.failed"),
+                settings.text("promptrelay.state-dir")).create(settings.bool("promptrelay.inbox.enabled"));
         context.addService(StateDirectoryLock.acquire(folders.stateDir()));
         context.getRegistry().bind(FOLDERS, folders);
-        // who may call the API is settled first: an address beyond this machine without a token is the first thing to say
-        ApiAccess access = apiAccess(settings);
-        boolean runsTheApi = settings.bool("promptrelay.api.enabled");
-        if (runsTheApi) {
-            // the servers are promptrelay's own only where it runs the API (an embedding application's are its own)
-            Servers.checkPorts(settings);
-            Servers.logWhereTheyAnswer(context, settings);
-        }
-        Path inboxDir = folders.inbox();
-        Path stateDirPath = folders.stateDir();
+        return folders;
+    }
 
+    /**
+     * Each provider as the settings give it, its key from the settings or (ModelScope) the image-gen scripts' file; a
+     * keyless one answered by the built-in sandbox when {@code promptrelay.sandbox.enabled} says so.
+     */
+    private static List<ProviderMapping> providerMappings(CamelContext context, PromptRelaySettings settings,
+                                                          Folders folders) throws Exception {
         ProviderSettings modelScope = withScriptsConfig(providerSettings(settings, "modelscope"),
-                modelScopeScriptsConfigFile);
+                settings.text("promptrelay.modelscope.scripts-config-file"));
         ProviderSettings modellix = providerSettings(settings, "modellix");
         ProviderSettings scenario = providerSettings(settings, "scenario");
         if (scenario.hasKey() && scenario.apiSecret().isEmpty()) {
@@ -148,59 +140,90 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         }
         List<ProviderSettings> configured = List.of(modelScope, modellix, scenario);
         List<ProviderSettings> keyless = configured.stream().filter(p -> !p.hasKey()).toList();
-        String sandboxMode = settings.text("promptrelay.sandbox.enabled");
-        boolean anyKey = keyless.size() < configured.size();
-        boolean useSandbox = switch (sandboxMode) {
-            case "true" -> true;
-            case "false" -> false;
-            case "auto" -> !anyKey;
-            default -> throw new IllegalStateException("the setting promptrelay.sandbox.enabled is '" + sandboxMode
-                                                       + "': it must be auto, true or false");
-        };
-        String sandboxRule = sandboxMode.equals("auto")
-                ? "with promptrelay.sandbox.enabled=auto it answers only when no provider has a key"
-                : "promptrelay.sandbox.enabled is false";
-        SandboxServer sandbox = null;
-        if (useSandbox && !keyless.isEmpty()) {
-            SandboxFaults faults = new SandboxFaults(sandboxThrottleEvery, 0, sandboxFailPollsPercent, 0, 0,
-                    sandboxRefuseEvery, 0, 0);
-            // its tasks are kept in the state dir: a restart resumes them as it would a live provider's
-            sandbox = new SandboxServer(new SandboxBehaviour(sandboxTaskMillis, sandboxRefuseMarker, sandboxVideoBytes,
-                    SandboxBehaviour.DEFAULT_LINK_MILLIS, faults), stateDirPath.resolve("sandbox-tasks.jsonl"))
-                    .start(sandboxPort);
-            context.addService(new SandboxLifecycle(sandbox));
-            LOG.warn("SANDBOX MODE for {}: no API key is set, so the built-in sandbox at {} answers for {} and their "
-                     + "images are placeholders. To go live, set {} and restart.",
-                    keyless.stream().map(ProviderSettings::id).toList(), sandbox.baseUrl(),
-                    keyless.size() == 1 ? "it" : "them",
-                    String.join(", ", keyless.stream().map(ProviderSettings::keyVariables).toList()));
-        } else if (!keyless.isEmpty()) {
-            LOG.info("{} {} no API key and no sandbox ({}): jobs for {} are rejected before anything is submitted. "
-                     + "To use {}, set {} and restart.", keyless.stream().map(ProviderSettings::id).toList(),
-                    keyless.size() == 1 ? "has" : "have", sandboxRule, keyless.size() == 1 ? "it" : "them",
-                    keyless.size() == 1 ? "it" : "them",
-                    String.join(", ", keyless.stream().map(ProviderSettings::keyVariables).toList()));
-        }
+        SandboxServer sandbox = sandboxFor(context, settings, folders, keyless, keyless.size() < configured.size());
         for (ProviderSettings p : configured) {
             if (p.hasKey()) {
                 LOG.info("{} at {} with default model {}", p.id(), p.baseUrl(), p.model());
             }
         }
-        SandboxServer sandboxServer = sandbox;
-        List<ProviderMapping> mappings = List.of(
-                new ModelScopeMapping(inSandboxIfKeyless(modelScope, sandboxServer)),
-                new ModellixMapping(inSandboxIfKeyless(modellix, sandboxServer), modellixSubmitPath),
-                new ScenarioMapping(inSandboxIfKeyless(scenario, sandboxServer)));
-        ProviderCatalog providers = new ProviderCatalog(mappings, sandboxRule);
-        if (!mappings.stream().map(ProviderMapping::id).toList().contains(defaultProvider)) {
-            throw new IllegalStateException("the setting promptrelay.provider is '" + defaultProvider + "': it must be one "
-                                            + "of " + String.join(", ", mappings.stream().map(ProviderMapping::id).toList()));
-        }
+        return List.of(
+                new ModelScopeMapping(inSandboxIfKeyless(modelScope, sandbox)),
+                new ModellixMapping(inSandboxIfKeyless(modellix, sandbox), settings.text("promptrelay.modellix.submit-path")),
+                new ScenarioMapping(inSandboxIfKeyless(scenario, sandbox)));
+    }
 
-        // the embedded journal is checked on a copy first: a damaged one is never opened, nor changed by a failed start
+    /** The sandbox, started, when it is to answer for the keyless providers; null when they stay unusable. */
+    private static SandboxServer sandboxFor(CamelContext context, PromptRelaySettings settings, Folders folders,
+                                            List<ProviderSettings> keyless, boolean anyKey) throws Exception {
+        String keyVariables = String.join(", ", keyless.stream().map(ProviderSettings::keyVariables).toList());
+        String them = keyless.size() == 1 ? "it" : "them";
+        if (!sandboxAnswers(settings, anyKey) || keyless.isEmpty()) {
+            if (!keyless.isEmpty()) {
+                LOG.info("{} {} no API key and no sandbox ({}): jobs for {} are rejected before anything is submitted. "
+                         + "To use {}, set {} and restart.", keyless.stream().map(ProviderSettings::id).toList(),
+                        keyless.size() == 1 ? "has" : "have", sandboxRule(settings), them, them, keyVariables);
+            }
+            return null;
+        }
+        SandboxFaults faults = new SandboxFaults(settings.integer("promptrelay.sandbox.throttle-every"), 0,
+                settings.integer("promptrelay.sandbox.fail-polls-percent"), 0, 0,
+                settings.integer("promptrelay.sandbox.refuse-every"), 0, 0);
+        // its tasks are kept in the state dir: a restart resumes them as it would a live provider's
+        SandboxServer sandbox = new SandboxServer(new SandboxBehaviour(settings.number("promptrelay.sandbox.task-millis"),
+                settings.text("promptrelay.sandbox.refuse-marker"), settings.number("promptrelay.sandbox.video-bytes"),
+                SandboxBehaviour.DEFAULT_LINK_MILLIS, faults), folders.stateDir().resolve("sandbox-tasks.jsonl"))
+                .start(settings.integer("promptrelay.sandbox.port"));
+        context.addService(new SandboxLifecycle(sandbox));
+        LOG.warn("SANDBOX MODE for {}: no API key is set, so the built-in sandbox at {} answers for {} and their "
+                 + "images are placeholders. To go live, set {} and restart.",
+                keyless.stream().map(ProviderSettings::id).toList(), sandbox.baseUrl(), them, keyVariables);
+        return sandbox;
+    }
+
+    /** promptrelay.sandbox.enabled: auto (only when no provider has a key), true or false. */
+    private static boolean sandboxAnswers(PromptRelaySettings settings, boolean anyKey) {
+        String mode = settings.text("promptrelay.sandbox.enabled");
+        return switch (mode) {
+            case "true" -> true;
+            case "false" -> false;
+            case "auto" -> !anyKey;
+            default -> throw new IllegalStateException("the setting promptrelay.sandbox.enabled is '" + mode
+                                                       + "': it must be auto, true or false");
+        };
+    }
+
+    private static String sandboxRule(PromptRelaySettings settings) {
+        return settings.text("promptrelay.sandbox.enabled").equals("auto")
+                ? "with promptrelay.sandbox.enabled=auto it answers only when no provider has a key"
+                : "promptrelay.sandbox.enabled is false";
+    }
+
+    /** The providers by id; the default provider must be one of them. */
+    private static ProviderCatalog providerCatalog(CamelContext context, PromptRelaySettings settings,
+                                                   List<ProviderMapping> mappings) {
+        ProviderCatalog providers = new ProviderCatalog(mappings, sandboxRule(settings));
+        String defaultProvider = settings.text("promptrelay.provider");
+        List<String> ids = mappings.stream().map(ProviderMapping::id).toList();
+        if (!ids.contains(defaultProvider)) {
+            throw new IllegalStateException("the setting promptrelay.provider is '" + defaultProvider + "': it must be "
+                                            + "one of " + String.join(", ", ids));
+        }
+        context.getRegistry().bind("providers", providers);
+        return providers;
+    }
+
+    /**
+     * The journal: the embedded one (checked on a copy first: a damaged one is never opened, nor changed by a failed
+     * start) or the database promptrelay.journal.url names; its migrations run, its parts bound by what they serve.
+     */
+    private static JournalDatabase journal(CamelContext context, PromptRelaySettings settings, Folders folders,
+                                           List<ProviderMapping> mappings) throws Exception {
+        String url = settings.text("promptrelay.journal.url");
+        String user = settings.text("promptrelay.journal.user");
+        String password = settings.text("promptrelay.journal.password");
         JournalFile journalFile = null;
-        if (journalUrl.isBlank()) {
-            journalFile = new JournalFile(stateDirPath, journalUser, journalPassword);
+        if (url.isBlank()) {
+            journalFile = new JournalFile(folders.stateDir(), user, password);
             try {
                 journalFile.checkBeforeOpening();
             } catch (JournalFile.JournalDamaged e) {
@@ -210,81 +233,107 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         }
         HikariConfig poolConfig = new HikariConfig();
         poolConfig.setPoolName("journal");
-        poolConfig.setJdbcUrl(journalFile != null ? journalFile.url() : journalUrl);
-        poolConfig.setUsername(journalUser);
-        poolConfig.setPassword(journalPassword);
+        poolConfig.setJdbcUrl(journalFile != null ? journalFile.url() : url);
+        poolConfig.setUsername(user);
+        poolConfig.setPassword(password);
         poolConfig.setMaximumPoolSize(10);
         HikariDataSource pool = new HikariDataSource(poolConfig);
         context.addService(new JournalPoolLifecycle(pool, journalFile));
-        Map<String, Integer> caps = new LinkedHashMap<>();
-        mappings.forEach(m -> caps.put(m.id(), m.settings().maxConcurrent()));
         // its writer stops before the pool closes: services stop in the reverse order of their adding
         JournalDatabase journalDb = new JournalDatabase(pool, context);
         context.addService(journalDb);
+        Map<String, Integer> caps = new LinkedHashMap<>();
+        mappings.forEach(m -> caps.put(m.id(), m.settings().maxConcurrent()));
         JobJournal journal = new JobJournal(journalDb, caps);
-        PromptFileJournal promptFileJournal = new PromptFileJournal(journalDb);
-        OutputJournal outputJournal = new OutputJournal(journalDb);
-        TaskHistory taskHistory = new TaskHistory(journalDb);
         JournalWatermark watermark = new JournalWatermark(journalFile, journalDb);
         context.addService(watermark);
         context.getRegistry().bind("journalWatermark", watermark);
-
-        context.getRegistry().bind("providers", providers);
         context.getRegistry().bind("journal", journal);
-        context.getRegistry().bind("promptFileJournal", promptFileJournal);
-        context.getRegistry().bind("outputJournal", outputJournal);
+        context.getRegistry().bind("promptFileJournal", new PromptFileJournal(journalDb));
+        context.getRegistry().bind("outputJournal", new OutputJournal(journalDb));
         context.getRegistry().bind("dispatch", new DispatchWakeUp(context.createProducerTemplate()));
-        Outbox resultsOutbox = new Outbox(folders.outbox(), folders.staged(), java.time.Clock.systemUTC());
         context.getRegistry().bind("jobOutcomes", new JobOutcomes(journal));
-        // health checks as registry beans: Camel's health check registry finds them there
+        context.getRegistry().bind("health-journal", new JournalHealthCheck(pool));
+        return journalDb;
+    }
+
+    /** The drop folder: what is taken in, held while its jobs run, and what the inbox will never read. */
+    private static PromptFiles intake(CamelContext context, PromptRelaySettings settings, Folders folders,
+                                      InputImages inputImages) {
+        long settleMillis = settings.number("promptrelay.inbox.settle-millis");
+        PromptFiles promptFiles = new PromptFiles(folders, lookup(context, "promptFileJournal", PromptFileJournal.class),
+                inputImages, settleMillis, settings.bool("promptrelay.resubmit-unjournaled"));
+        context.getRegistry().bind("promptFiles", promptFiles);
+        context.getRegistry().bind("inboxEntries", new InboxEntries(folders.inbox(), promptFiles, settleMillis));
+        return promptFiles;
+    }
+
+    /** Jobs that come in other ways than the drop folder: the HTTP API, embedding applications, schedules. */
+    private static void requests(CamelContext context, PromptRelaySettings settings, Folders folders,
+                                 PromptFiles promptFiles, PromptFileReader reader, ApiAccess access,
+                                 JournalDatabase journalDb) throws Exception {
+        PromptFileJournal promptFileJournal = lookup(context, "promptFileJournal", PromptFileJournal.class);
+        // camel-jackson takes the one ObjectMapper in the registry: the REST binding and the routes' marshal use ours
+        context.getRegistry().bind("promptrelayJson", Json.MAPPER);
+        context.getRegistry().bind("apiAccess", access);
+        context.getRegistry().bind("jobsApi", new JobsApi(promptFiles, reader, lookup(context, "journal", JobJournal.class),
+                promptFileJournal, folders));
+        context.getRegistry().bind("embeddedJobs", new EmbeddedJobs(promptFiles, reader, promptFileJournal, folders));
+        boolean schedulesEnabled = settings.bool("promptrelay.schedules.enabled");
+        // from application.properties, then -D options, which win as they do for every setting
+        Properties scheduleSettings = context.getPropertiesComponent()
+                .loadProperties(key -> key.startsWith("promptrelay.schedules.") && schedulesEnabled);
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("promptrelay.schedules."))
+                .filter(k -> schedulesEnabled)
+                .forEach(k -> scheduleSettings.setProperty(k, System.getProperty(k)));
+        Schedules schedules = new Schedules(Schedules.fromSettings(scheduleSettings), promptFiles, reader,
+                new ScheduleFires(journalDb));
+        context.getRegistry().bind("schedules", schedules);
+        context.addStartupListener(schedules);
+    }
+
+    /**
+     * What the provider-call routes use: each provider's circuit breaker (and its health check), a job mapped to a
+     * request and an answer to a status, the poll plans, the download tries and every message a call can end with.
+     */
+    private static void providerCalls(CamelContext context, PromptRelaySettings settings, ProviderCatalog providers,
+                                      List<ProviderMapping> mappings, InputImages inputImages, JournalDatabase journalDb) {
         CircuitBreakerConfig breakerConfig = circuitBreakerConfig(settings);
+        Map<String, Integer> requestsPerMinute = new LinkedHashMap<>();
         for (ProviderMapping m : mappings) {
             // the provider-call route of each provider names its breaker: <id>CircuitBreaker
             CircuitBreaker breaker = CircuitBreaker.of(m.id(), breakerConfig);
             context.getRegistry().bind(m.id() + "CircuitBreaker", breaker);
+            // health checks as registry beans: Camel's health check registry finds them there
             context.getRegistry().bind("health-provider-" + m.id(), new ProviderHealthCheck(m.settings(), breaker));
+            requestsPerMinute.put(m.id(), settings.integer("promptrelay." + m.id() + ".requests-per-minute"));
         }
-        context.getRegistry().bind("health-journal", new JournalHealthCheck(pool));
-        context.getRegistry().bind("health-outbox", new OutboxHealthCheck(resultsOutbox));
-        InputImages inputImages = new InputImages(inboxDir, folders.inputImages(), maxInputImageBytes);
-        PromptFileReader reader = new PromptFileReader(providers, defaultProvider, maxPromptFileBytes, maxJobsPerFile,
-                inputImages);
-        context.getRegistry().bind("promptFileReader", reader);
-        PromptFiles promptFiles = new PromptFiles(folders, promptFileJournal, inputImages, inboxSettleMillis, resubmitUnjournaled);
-        context.getRegistry().bind("promptFiles", promptFiles);
-        context.getRegistry().bind("inboxEntries", new InboxEntries(inboxDir, promptFiles, inboxSettleMillis));
-        // camel-jackson takes the one ObjectMapper in the registry: the REST binding and the routes' marshal use ours
-        context.getRegistry().bind("promptrelayJson", Json.MAPPER);
-        context.getRegistry().bind("apiAccess", access);
-        context.getRegistry().bind("jobsApi", new JobsApi(promptFiles, reader, journal, promptFileJournal, folders));
-        context.getRegistry().bind("embeddedJobs", new EmbeddedJobs(promptFiles, reader, promptFileJournal, folders));
-        Map<String, Integer> requestsPerMinute = new LinkedHashMap<>();
-        for (ProviderMapping mapping : mappings) {
-            requestsPerMinute.put(mapping.id(), settings.integer("promptrelay." + mapping.id() + ".requests-per-minute"));
-        }
+        Duration pollTimeout = Duration.ofSeconds(settings.number("promptrelay.poll.timeout-seconds"));
+        Duration videoPollTimeout = Duration.ofSeconds(settings.number("promptrelay.poll.video-timeout-seconds"));
+        ProviderAdvice advice = new ProviderAdvice(providers, pollTimeout, videoPollTimeout);
+        TaskHistory taskHistory = new TaskHistory(journalDb);
         context.getRegistry().bind("pacing", new ProviderPacing());
-        ProviderAdvice advice = new ProviderAdvice(providers, Duration.ofSeconds(pollTimeoutSeconds),
-                Duration.ofSeconds(videoPollTimeoutSeconds));
         context.getRegistry().bind("providerAdvice", advice);
         context.getRegistry().bind("providerAnswers", new ProviderAnswers(providers, advice));
         context.getRegistry().bind("providerCalls", new ProviderCalls(providers, inputImages, requestsPerMinute));
         context.getRegistry().bind("taskWatches", new TaskWatches(
                 (provider, model) -> taskHistory.recentTaskMillis(provider, model, TaskDurations.SAMPLES),
-                Duration.ofSeconds(pollTimeoutSeconds), Duration.ofSeconds(videoPollTimeoutSeconds),
-                Duration.ofSeconds(notFoundGraceSeconds), firstPollDelayMillis, maxPollDelayMillis));
-        context.getRegistry().bind("downloads", new Downloads(downloadMaxRetries));
-        // from application.properties, then -D options, which win as they do for every setting
-        Properties scheduleSettings = context.getPropertiesComponent()
-                .loadProperties(key -> key.startsWith("promptrelay.schedules.") && settings.bool("promptrelay.schedules.enabled"));
-        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("promptrelay.schedules."))
-                .filter(k -> settings.bool("promptrelay.schedules.enabled"))
-                .forEach(k -> scheduleSettings.setProperty(k, System.getProperty(k)));
-        Schedules schedules = new Schedules(Schedules.fromSettings(scheduleSettings), promptFiles, reader, new ScheduleFires(journalDb));
-        context.getRegistry().bind("schedules", schedules);
-        context.addStartupListener(schedules);
-        context.getRegistry().bind("outputWriter", new OutputWriter(folders, resultsOutbox, outputJournal, providers));
-        context.addComponent(PROVIDER_HTTP, providerHttp(settings));
-        loadRoutes(context, settings.text("promptrelay.routes"));
+                pollTimeout, videoPollTimeout,
+                Duration.ofSeconds(settings.number("promptrelay.poll.not-found-grace-seconds")),
+                settings.number("promptrelay.poll.first-delay-millis"), settings.number("promptrelay.poll.max-delay-millis")));
+        context.getRegistry().bind("downloads", new Downloads(settings.integer("promptrelay.download.max-retries")));
+    }
+
+    /** Results into the outbox (staged in the state directory while it takes none), and its health check. */
+    private static void output(CamelContext context, Folders folders, ProviderCatalog providers) {
+        Outbox outbox = new Outbox(folders.outbox(), folders.staged(), java.time.Clock.systemUTC());
+        context.getRegistry().bind("health-outbox", new OutboxHealthCheck(outbox));
+        context.getRegistry().bind("outputWriter", new OutputWriter(folders, outbox,
+                lookup(context, "outputJournal", OutputJournal.class), providers));
+    }
+
+    private static <T> T lookup(CamelContext context, String name, Class<T> type) {
+        return context.getRegistry().lookupByNameAndType(name, type);
     }
 
     /**
@@ -347,7 +396,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
      * Who may call the HTTP API: beyond this machine (by what camel.server.host resolves to) only with a token. Health
      * and metrics beyond this machine are allowed, with a warning: they carry no secrets, but say what runs where.
      */
-    private static ApiAccess apiAccess(PromptRelaySettings settings) {
+    private static ApiAccess apiAccess(CamelContext context, PromptRelaySettings settings) throws Exception {
         String token = settings.text("promptrelay.api.token");
         boolean enabled = settings.bool("promptrelay.api.enabled");
         String host = settings.text("camel.server.host", "0.0.0.0");
@@ -362,6 +411,11 @@ public class PromptRelayConfiguration implements CamelConfiguration {
             LOG.warn("camel.management.host is {}: /observe/health and /observe/metrics answer anyone who can reach it "
                      + "(they carry no keys, but show provider addresses and job counts). Bind it to 127.0.0.1, or put "
                      + "it behind a proxy that checks who asks", managementHost);
+        }
+        if (enabled) {
+            // the servers are promptrelay's own only where it runs the API (an embedding application's are its own)
+            Servers.checkPorts(settings);
+            Servers.logWhereTheyAnswer(context, settings);
         }
         return new ApiAccess(token, host, settings.text("promptrelay.api.allowed-hosts"));
     }

@@ -1,18 +1,17 @@
 package dev.promptrelay.journal;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Journals how each job ended: succeeded, or why not and what the user can do about it. The outcome's word is left in
- * the exchange property {@code outcome}, where the finish route counts it.
+ * Journals how each job ended: succeeded, or why not and what the user can do about it. Each returns the outcome's
+ * word, which the routes keep in the exchange property {@code outcome} for the finish route to count.
  */
 public class JobOutcomes {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobOutcomes.class);
-
-    public static final String OUTCOME = "outcome";
 
     private final JobJournal journal;
 
@@ -21,21 +20,16 @@ public class JobOutcomes {
     }
 
     /** A job whose outputs are all written. */
-    public void succeeded(Exchange exchange) {
-        Job job = exchange.getProperty("job", Job.class);
+    public String succeeded(@ExchangeProperty("job") Job job) {
         journal.markSucceeded(job.id());
-        exchange.setProperty(OUTCOME, JobState.SUCCEEDED.word());
+        return JobState.SUCCEEDED.word();
     }
 
-    /** Records the exception that ended the job's route. */
-    public void failed(Exchange exchange) {
-        Job job = exchange.getProperty("job", Job.class);
-        // whatever the failed step left on the message (a half-read download) is of no further use
-        exchange.getMessage().setBody(null);
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    /** Records the exception that ended the job's route; null when the route failed before it knew its job. */
+    public String failed(@ExchangeProperty("job") Job job, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable cause) {
         if (job == null) {
             LOG.error("A job route failed before knowing its job", cause);
-            return;
+            return null;
         }
         JobState state;
         String reason;
@@ -61,19 +55,17 @@ public class JobOutcomes {
             nextStep = "check the log around this time; drop the prompt file again once the cause is fixed";
         }
         journal.markFailed(job.id(), state, reason, nextStep);
-        exchange.setProperty(OUTCOME, state.word());
         LOG.warn("{}: {}: {} | next step: {}", job.label(), state, reason, nextStep);
+        return state.word();
     }
 
     /** A job whose submit was on the wire when the process stopped: the provider may have taken it. */
-    public void interruptedSubmit(Exchange exchange) {
-        Job job = exchange.getMessage().getBody(Job.class);
-        exchange.setProperty("job", job);
-        exchange.setProperty(OUTCOME, JobState.SUBMIT_UNKNOWN.word());
+    public String interruptedSubmit(@ExchangeProperty("job") Job job) {
         journal.markFailed(job.id(), JobState.SUBMIT_UNKNOWN,
                 "promptrelay stopped while the submit to " + job.provider() + " was under way; it may or may not have been accepted",
                 "look for the task in your " + job.provider()
                                                                                                + " account; drop the prompt file again only if it is not there");
         LOG.warn("{}: submit interrupted by the last stop; marked submit-unknown, not resubmitted", job.label());
+        return JobState.SUBMIT_UNKNOWN.word();
     }
 }

@@ -21,7 +21,8 @@ import dev.promptrelay.prompt.JobSpec;
 import dev.promptrelay.provider.ProviderCatalog;
 import dev.promptrelay.provider.TaskOutput;
 import dev.promptrelay.provider.TaskWatch;
-import org.apache.camel.Exchange;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,9 +55,7 @@ public class OutputWriter {
      * Names the output in the journal before anything of it is fetched, {@code <prompt file>/<job>-<n>.<ext>}: after
      * a restart it is finished under the same name, and no other output ever gets it.
      */
-    public void reserve(Exchange exchange) {
-        Job job = exchange.getProperty("job", Job.class);
-        TaskOutput output = exchange.getProperty("output", TaskOutput.class);
+    public StoredOutput reserve(@ExchangeProperty("job") Job job, @ExchangeProperty("output") TaskOutput output) {
         // in a folder shared by several prompt files (a schedule's fires), each file's outputs carry its name
         String prefix = job.outputFolder() != null ? folderFor(job.promptFileName()) + "-" : "";
         String base = prefix + FileNames.safe(job.spec().name() != null ? job.spec().name() : jobNumber(job), "job")
@@ -70,7 +69,7 @@ public class OutputWriter {
                 });
         Path staged = folders.staged().resolve(job.id() + "-" + (output.index() + 1)
                                                + (output.extension().isEmpty() ? "" : "." + output.extension()));
-        exchange.setProperty(STORED, new StoredOutput(folders.output(name.path()), staged));
+        return new StoredOutput(folders.output(name.path()), staged);
     }
 
     /**
@@ -80,16 +79,16 @@ public class OutputWriter {
      * @throws AtomicFiles.WriteFailed when the disk refused it: the download is tried again, kept in the state
      *                                 directory where the outbox failed
      */
-    public void write(Exchange exchange) throws IOException {
-        Job job = exchange.getProperty("job", Job.class);
-        TaskOutput output = exchange.getProperty("output", TaskOutput.class);
-        StoredOutput stored = exchange.getProperty(STORED, StoredOutput.class);
+    public void write(@ExchangeProperty("job") Job job, @ExchangeProperty("output") TaskOutput output,
+                      @ExchangeProperty(STORED) StoredOutput stored, @Body InputStream download) throws IOException {
         boolean intoOutbox = outbox.writable();
         Path destination = intoOutbox ? stored.target() : stored.staged();
         AtomicFiles.removeStaleTemps(destination);
-        try (InputStream download = exchange.getMessage().getMandatoryBody(InputStream.class);
-             CountingInputStream content = new CountingInputStream(output.extension().equals("png")
-                     ? PngParameters.insert(download, parameters(job)) : download)) {
+        if (download == null) {
+            throw new IOException("the download of " + job.label() + " had no content");
+        }
+        try (download; CountingInputStream content = new CountingInputStream(output.extension().equals("png")
+                ? PngParameters.insert(download, parameters(job)) : download)) {
             try {
                 stored.written(AtomicFiles.publish(destination, content));
             } catch (AtomicFiles.WriteFailed e) {
@@ -105,11 +104,6 @@ public class OutputWriter {
                 AtomicFiles.removeStaleTemps(stored.staged());
                 stored.written(AtomicFiles.publish(stored.staged(), content));
             }
-        } catch (org.apache.camel.InvalidPayloadException e) {
-            throw new IOException("the download of " + job.label() + " had no content", e);
-        } finally {
-            // the download's stream is used up or broken: the next step must not read it
-            exchange.getMessage().setBody(null);
         }
         if (!intoOutbox) {
             journal.markOutputStaged(job.id(), output.index());
@@ -123,11 +117,9 @@ public class OutputWriter {
      * then the sidecar is written and the journal told. While the outbox cannot take it, the output waits and this
      * is called again later.
      */
-    public void finish(Exchange exchange) throws IOException {
-        Job job = exchange.getProperty("job", Job.class);
-        TaskOutput output = exchange.getProperty("output", TaskOutput.class);
-        TaskWatch task = exchange.getProperty("task", TaskWatch.class);
-        StoredOutput stored = exchange.getProperty(STORED, StoredOutput.class);
+    public void finish(@ExchangeProperty("job") Job job, @ExchangeProperty("output") TaskOutput output,
+                       @ExchangeProperty("task") TaskWatch task, @ExchangeProperty(STORED) StoredOutput stored)
+            throws IOException {
         Path target = stored.target();
         try {
             if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) && Files.exists(stored.staged())) {
@@ -146,7 +138,12 @@ public class OutputWriter {
                                       + " is neither in the outbox nor kept in " + folders.staged());
             }
             // written before a stop that came before its sidecar: finished as it is, not fetched again
-            AtomicFiles.Written written = stored.written() != null ? stored.written() : AtomicFiles.measure(target);
+            AtomicFiles.Written written = stored.written();
+            if (written == null) {
+                written = AtomicFiles.measure(target);
+                // a kill in the middle of the sidecar left its temporary file
+                AtomicFiles.removeStaleTemps(AtomicFiles.sidecarOf(target));
+            }
             Instant writtenAt = Instant.now();
             AtomicFiles.write(AtomicFiles.sidecarOf(target),
                     JSON.writeValueAsBytes(sidecar(job, output, task, written, writtenAt)));

@@ -5,7 +5,7 @@ import org.apache.camel.main.Main;
 
 /**
  * Another company's Camel application, in another package, that uses promptrelay as a step of its own routes: the
- * embedding example of the README, run by EmbeddingTest in a JVM of its own.
+ * embedding example of the README, run by EmbeddingIT in a JVM of its own.
  */
 public final class HostApplication {
 

@@ -1,0 +1,143 @@
+package dev.promptrelay;
+
+import java.util.Map;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The HTTP API as a caller uses it beyond posting: errors that explain themselves in JSON (never an empty 415 or a
+ * 500), rejected requests listed, outputs fetched over HTTP, a request cancelled and its jobs run again.
+ */
+class ApiControlIT extends RunningApplication {
+
+    static final String TOKEN = "api-control-token";
+    static TestFolders folders;
+    static int port;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws IOException {
+        folders = TestFolders.create("api-control");
+        port = TestFolders.freePort();
+        folders.set("camel.server.enabled", "true");
+        folders.set("camel.server.port", String.valueOf(port));
+        folders.set("promptrelay.api.token", TOKEN);
+        folders.set("promptrelay.sandbox.task-millis", "1500");
+    }
+
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
+    }
+
+    @Test
+    void everyErrorIsJsonWithItsStatus() throws Exception {
+        HttpResponse<String> noType = send("POST", "/api/jobs", "{\"prompt\": \"a fox\"}", null);
+        assertThat(noType.statusCode()).isEqualTo(415);
+        assertThat(json(noType).path("error").asText()).contains("Content-Type: application/json");
+        assertThat(json(noType).path("what_to_do").asText()).isNotBlank();
+
+        HttpResponse<String> badLimit = send("GET", "/api/jobs?limit=abc", null, null);
+        assertThat(badLimit.statusCode()).isEqualTo(400);
+        assertThat(json(badLimit).path("error").asText()).contains("limit 'abc'");
+        HttpResponse<String> badState = send("GET", "/api/jobs?state=bogus", null, null);
+        assertThat(badState.statusCode()).isEqualTo(400);
+        assertThat(json(badState).path("what_to_do").asText()).contains("state=rejected");
+        assertThat(send("GET", "/api/jobs/no-such-id/outputs/1", null, null).statusCode()).isEqualTo(404);
+
+        HttpResponse<String> invalid = send("POST", "/api/jobs", "{\"prompt\": \"a fox\", \"sise\": 3}", "application/json");
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(json(invalid).path("what_to_do").asText()).doesNotContain("drop");
+        String rejectedId = json(invalid).path("id").asText();
+        JsonNode rejected = json(send("GET", "/api/jobs?state=rejected", null, null)).path("jobs");
+        assertThat(rejected.findValuesAsText("id")).contains(rejectedId);
+        JsonNode listedRejection = json(send("GET", "/api/jobs/" + rejectedId, null, null));
+        assertThat(listedRejection.path("state").asText()).isEqualTo("rejected");
+        assertThat(listedRejection.path("error").asText()).contains("unknown field 'sise'");
+    }
+
+    @Test
+    void outputsComeOverHttp() throws Exception {
+        String id = post("{\"prompt\": \"a kite\", \"seed\": 4}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(id).equals("succeeded"));
+        JsonNode job = json(send("GET", "/api/jobs/" + id, null, null));
+        String url = job.path("output_urls").get(0).asText();
+        assertThat(url).isEqualTo("/api/jobs/" + id + "/outputs/1");
+        HttpResponse<byte[]> image = http.send(request("GET", url, null, null).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(image.statusCode()).isEqualTo(200);
+        assertThat(image.headers().firstValue("Content-Type")).hasValue("image/png");
+        assertThat(image.body()).isEqualTo(Files.readAllBytes(Path.of(job.path("outputs").get(0).asText())));
+        HttpResponse<String> missing = send("GET", "/api/jobs/" + id + "/outputs/2", null, null);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(json(missing).path("error").asText()).contains("has no output 2");
+    }
+
+    @Test
+    void aCancelledRequestStopsAndARetryRunsItAfterAll() throws Exception {
+        long submitsBefore = folders.stats().get("submits");
+        String id = post("{\"prompt\": \"a slow fox\", \"count\": 3, \"seed\": 1}");
+        // ModelScope runs one task at a time: cancel while the first runs and two wait
+        await().atMost(Duration.ofSeconds(30)).until(() -> folders.stats().get("submits") - submitsBefore == 1);
+        HttpResponse<String> cancelled = send("DELETE", "/api/jobs/" + id, null, null);
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+        assertThat(json(cancelled).path("state").asText()).isEqualTo("cancelled");
+        assertThat(json(cancelled).path("cancelled_before_submit").asInt()).isEqualTo(2);
+        assertThat(json(cancelled).path("no_longer_polled")).hasSize(1);
+        assertThat(json(cancelled).path("what_to_know").asText()).contains("may still finish");
+        Path failedFile = folders.failed.resolve(json(cancelled).path("name").asText());
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(Path.of(failedFile + ".error.json")));
+        assertThat(Files.readString(Path.of(failedFile + ".error.json"))).contains("cancelled");
+        assertThat(folders.stats().get("submits") - submitsBefore).as("nothing submitted after the cancel").isEqualTo(1);
+
+        HttpResponse<String> retried = send("POST", "/api/jobs/" + id + "/retry", null, null);
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(202);
+        assertThat(json(retried).path("requeued").asInt()).isEqualTo(3);
+        await().atMost(Duration.ofSeconds(40)).until(() -> state(id).equals("succeeded"));
+        assertThat(json(send("GET", "/api/jobs/" + id, null, null)).path("outputs")).hasSize(3);
+        assertThat(folders.archive.resolve(json(cancelled).path("name").asText())).exists();
+        assertThat(send("POST", "/api/jobs/" + id + "/retry", null, null).statusCode()).as("nothing left to retry").isEqualTo(409);
+    }
+
+    private String post(String job) throws Exception {
+        HttpResponse<String> posted = send("POST", "/api/jobs", job, "application/json");
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+        return json(posted).path("id").asText();
+    }
+
+    private String state(String id) throws Exception {
+        return json(send("GET", "/api/jobs/" + id, null, null)).path("state").asText();
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws IOException {
+        return TestFolders.JSON.readTree(response.body());
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, String contentType) throws Exception {
+        return http.send(request(method, path, body, contentType).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest.Builder request(String method, String path, String body, String contentType) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Authorization", "Bearer " + TOKEN);
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return request;
+    }
+}

@@ -1,0 +1,103 @@
+package dev.promptrelay;
+
+import java.util.Map;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The HTTP API on Camel's embedded server: a posted job is followed to its files; bad requests get the same messages
+ * as bad prompt files and cost nothing; with a token set, calls without it are refused.
+ */
+class ApiIT extends RunningApplication {
+
+    static final String TOKEN = "api-token-for-tests";
+    static TestFolders folders;
+    static int port;
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws IOException {
+        folders = TestFolders.create("api");
+        port = TestFolders.freePort();
+        folders.set("camel.server.enabled", "true");
+        folders.set("camel.server.port", String.valueOf(port));
+        folders.set("promptrelay.api.token", TOKEN);
+    }
+
+
+    @Override
+    protected Map<String, String> settings() {
+        return folders.settings();
+    }
+
+    @Test
+    void aPostedJobIsFollowedToSucceededAndItsFiles() throws Exception {
+        HttpResponse<String> posted = send("POST", "/api/jobs",
+                "{\"provider\": \"modelscope\", \"prompt\": \"a kite over the dunes\", \"seed\": 5}", TOKEN);
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+        String id = TestFolders.JSON.readTree(posted.body()).path("id").asText();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> state(id).equals("succeeded"));
+        JsonNode job = TestFolders.JSON.readTree(send("GET", "/api/jobs/" + id, null, TOKEN).body());
+        String output = job.path("outputs").get(0).asText();
+        assertThat(Path.of(output)).exists().hasFileName("001-1.png");
+        assertThat(job.path("jobs").get(0).path("task_id").asText()).isNotBlank();
+
+        JsonNode listed = TestFolders.JSON.readTree(send("GET", "/api/jobs?state=succeeded", null, TOKEN).body());
+        assertThat(listed.path("jobs").findValuesAsText("id")).contains(id);
+        assertThat(send("GET", "/api/jobs/no-such-id", null, TOKEN).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void badRequestsAreExplainedAndCostNothing() throws Exception {
+        long submitsBefore = folders.stats().get("submits");
+        HttpResponse<String> broken = send("POST", "/api/jobs", "{\"prompt\": ", TOKEN);
+        assertThat(broken.statusCode()).isEqualTo(400);
+        assertThat(broken.body()).contains("the JSON is not valid");
+        HttpResponse<String> unknownField = send("POST", "/api/jobs", "{\"prompt\": \"a fox\", \"sise\": \"1024x1024\"}", TOKEN);
+        assertThat(unknownField.statusCode()).isEqualTo(400);
+        JsonNode error = TestFolders.JSON.readTree(unknownField.body());
+        assertThat(error.path("field").asText()).isEqualTo("sise");
+        assertThat(error.path("what_to_do").asText()).isNotBlank();
+        HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/jobs"))
+                .POST(HttpRequest.BodyPublishers.ofString("prompt=a+fox")).header("Authorization", "Bearer " + TOKEN)
+                .header("Content-Type", "application/x-www-form-urlencoded").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(form.statusCode()).as("a form, as curl -d sends it").isEqualTo(415);
+        assertThat(TestFolders.JSON.readTree(form.body()).path("what_to_do").asText()).contains("application/json");
+        assertThat(send("POST", "/api/jobs", "{\"prompt\": \"a fox\"}", null).statusCode()).as("no token").isEqualTo(401);
+        assertThat(send("GET", "/api/jobs", null, "wrong").statusCode()).isEqualTo(401);
+        assertThat(folders.stats().get("submits")).isEqualTo(submitsBefore);
+        assertThat(folders.files(folders.failed, "*")).as("a bad request is the caller's to fix, not a failed file").isEmpty();
+        try (java.util.stream.Stream<java.nio.file.Path> held = Files.walk(folders.root.resolve("state").resolve("in-progress"))) {
+            assertThat(held.filter(Files::isRegularFile)).as("nothing held").isEmpty();
+        }
+    }
+
+    private String state(String id) throws Exception {
+        return TestFolders.JSON.readTree(send("GET", "/api/jobs/" + id, null, TOKEN).body()).path("state").asText();
+    }
+
+    private HttpResponse<String> send(String method, String path, String body, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json");
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+}

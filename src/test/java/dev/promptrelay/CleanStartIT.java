@@ -1,0 +1,111 @@
+package dev.promptrelay;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.promptrelay.sandbox.SandboxBehaviour;
+import dev.promptrelay.sandbox.SandboxServer;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The runnable application as a user starts it, in its own JVM: a clean start says where it answers and warns of
+ * nothing; a taken port or a second instance on the same state directory ends the start at once with one line saying
+ * what to change; --help and --once do what a cron job or CI needs.
+ */
+class CleanStartIT {
+
+    @Test
+    void aNormalStartWarnsOfNothingAndNamesWhereItAnswers() throws Exception {
+        Path dir = TestFolders.runDir("clean-start");
+        int api = TestFolders.freePort();
+        int management = TestFolders.freePort();
+        try (SandboxServer provider = new SandboxServer(new SandboxBehaviour(300, SandboxBehaviour.DEFAULT_REFUSE_MARKER)).start(0);
+             SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx256m"), live(provider, "camel.server.enabled", "true",
+                     "camel.server.port", String.valueOf(api), "camel.management.enabled", "true",
+                     "camel.management.port", String.valueOf(management),
+                     "promptrelay.schedules.nightly.cron", "0 30 2 * * ?", "promptrelay.schedules.nightly.prompt", "a night"))) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> !app.isAlive() || app.logText().contains("Journal read")
+                                                                && app.logText().contains("Health and metrics at"));
+            String log = app.logText();
+            assertThat(log).as(app.logTail(40))
+                    .contains("HTTP API at http://127.0.0.1:" + api + ": POST /api/jobs, POST /api/jobs/{id}/retry, GET /api/jobs, GET /api/jobs/{id}, "
+                              + "GET /api/jobs/{id}/outputs/{n}, DELETE /api/jobs/{id}")
+                    .contains("Health and metrics at http://127.0.0.1:" + management);
+            assertThat(log.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))).as("no warning at a normal start").isEmpty();
+            assertThat(log).doesNotContain("Quartz").doesNotContain("0.0.0.0");
+        }
+    }
+
+    @Test
+    void aTakenPortEndsTheStartWithOneLine() throws Exception {
+        Path dir = TestFolders.runDir("port-taken");
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+             SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx256m"), keyless("camel.server.enabled", "true",
+                     "camel.server.port", String.valueOf(taken.getLocalPort())))) {
+            assertThat(app.exitCode(Duration.ofSeconds(60))).isNotZero();
+            assertThat(app.logText()).contains("port " + taken.getLocalPort() + " on 127.0.0.1 cannot be bound")
+                    .contains("set camel.server.port to a free port").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void aSecondPromptrelayOnTheSameStateDirectoryStops() throws Exception {
+        Path dir = TestFolders.runDir("second-instance");
+        try (SeparateJvm first = SeparateJvm.start(dir, List.of("-Xmx256m"), keyless())) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> !first.isAlive() || first.logText().contains("Journal read"));
+            Path other = Files.createDirectories(dir.resolve("other"));
+            try (SeparateJvm second = SeparateJvm.start(other, List.of("-Xmx256m"),
+                    keyless("promptrelay.state-dir", dir.resolve(".promptrelay").toString()))) {
+                assertThat(second.exitCode(Duration.ofSeconds(60))).isNotZero();
+                assertThat(second.logText()).contains("another promptrelay is running on the state directory")
+                        .contains("process " + first.pid()).doesNotContain("server mode").doesNotContain("\tat ");
+            }
+            assertThat(first.isAlive()).as("the first one runs on").isTrue();
+        }
+    }
+
+    @Test
+    void helpAndOnce() throws Exception {
+        Path dir = TestFolders.runDir("once");
+        try (SeparateJvm help = SeparateJvm.start(dir, Application.class.getName(), List.of(), Map.of(), List.of("--help"))) {
+            assertThat(help.exitCode(Duration.ofSeconds(30))).isZero();
+            assertThat(help.logText()).contains("--once").contains("promptrelay.inbox").contains("MODELSCOPE_API_KEY");
+        }
+        Files.createDirectories(dir.resolve("inbox"));
+        Files.writeString(dir.resolve("inbox").resolve("good.txt"), "a good fox\n");
+        try (SeparateJvm once = SeparateJvm.start(dir, Application.class.getName(), List.of("-Xmx256m"),
+                keyless("promptrelay.sandbox.task-millis", "300"), List.of("--once"))) {
+            assertThat(once.exitCode(Duration.ofSeconds(60))).as(once.logTail(20)).isZero();
+        }
+        assertThat(dir.resolve("archive").resolve("good.txt")).exists();
+        Files.writeString(dir.resolve("inbox").resolve("mixed.txt"), "a fox\na refused fox [sandbox:refuse]\n");
+        try (SeparateJvm once = SeparateJvm.start(dir, Application.class.getName(), List.of("-Xmx256m"),
+                keyless("promptrelay.sandbox.task-millis", "300"), List.of("--once"))) {
+            assertThat(once.exitCode(Duration.ofSeconds(60))).as(once.logTail(20)).isEqualTo(1);
+        }
+        assertThat(dir.resolve("failed").resolve("mixed.txt.error.json")).exists();
+    }
+
+    private static Map<String, String> keyless(String... pairs) {
+        Map<String, String> settings = SeparateJvm.settings("promptrelay.modelscope.api-key", "",
+                "promptrelay.modellix.api-key", "", "promptrelay.scenario.api-key", "",
+                "promptrelay.modelscope.scripts-config-file", "");
+        settings.putAll(SeparateJvm.settings(pairs));
+        return settings;
+    }
+
+    private static Map<String, String> live(SandboxServer provider, String... pairs) {
+        Map<String, String> settings = keyless("promptrelay.modelscope.api-key", TestKeys.MODELSCOPE,
+                "promptrelay.modelscope.base-url", provider.baseUrl());
+        settings.putAll(SeparateJvm.settings(pairs));
+        return settings;
+    }
+}
