@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
 
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -15,21 +16,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The journal goes wherever promptrelay.journal.url points, through settings alone. Here: a database speaking
- * PostgreSQL's dialect (H2 in its PostgreSQL mode, as no PostgreSQL server runs in the build), which the schema and
- * every query must work on unchanged.
+ * The journal goes wherever promptrelay.journal.url points, through settings alone. Here: a real PostgreSQL server,
+ * on which Flyway makes the schema and every query must work unchanged.
  */
 class JournalUrlIT extends RunningApplication {
 
     static TestFolders folders;
-    static String url;
+    static PostgresServer postgres;
 
     @BeforeAll
-    static void start() throws IOException {
+    static void start() throws Exception {
         folders = TestFolders.create("journal-url");
-        url = "jdbc:h2:file:" + folders.root.resolve("elsewhere").resolve("jobs")
-              + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
-        folders.set("promptrelay.journal.url", url);
+        postgres = PostgresServer.start(folders.root.resolve("postgres"));
+        folders.set("promptrelay.journal.url", postgres.url());
+        folders.set("promptrelay.journal.user", PostgresServer.USER);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        postgres.close();
     }
 
     @Override
@@ -43,7 +48,7 @@ class JournalUrlIT extends RunningApplication {
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(folders.archive.resolve("elsewhere.txt")));
 
         assertThat(folders.root.resolve("state").resolve("journal.mv.db")).as("not the default journal").doesNotExist();
-        try (Connection c = DriverManager.getConnection(url, "sa", "");
+        try (Connection c = DriverManager.getConnection(postgres.url(), PostgresServer.USER, "");
              ResultSet rs = c.createStatement().executeQuery("SELECT COUNT(*) FROM job WHERE state = 'succeeded'")) {
             rs.next();
             assertThat(rs.getInt(1)).isEqualTo(2);

@@ -1,0 +1,97 @@
+package dev.promptrelay;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A real PostgreSQL server of the test's own: Debian's binaries (.ci/run installs the package), a fresh cluster in
+ * the test's folder, on a free port of 127.0.0.1, stopped with the test. PostgreSQL will not run as root: as root,
+ * it runs as the package's postgres user.
+ */
+final class PostgresServer implements AutoCloseable {
+
+    static final String USER = "promptrelay";
+    static final String DATABASE = "postgres";
+
+    private final Path bin;
+    private final Path data;
+    final int port;
+
+    private PostgresServer(Path bin, Path data, int port) {
+        this.bin = bin;
+        this.data = data;
+        this.port = port;
+    }
+
+    static PostgresServer start(Path dir) throws IOException, InterruptedException {
+        Path bin = binaries();
+        Path home = Files.createDirectories(dir.toAbsolutePath());
+        Path data = home.resolve("pgdata");
+        if (root()) {
+            // the test's temporary folders are the owner's only: the postgres user must get through to its own
+            for (Path p = home.getParent(); p != null && p.startsWith(Path.of("target").toAbsolutePath()); p = p.getParent()) {
+                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+            run(List.of("chown", "postgres", home.toString()), home);
+        }
+        int port = TestFolders.freePort();
+        run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER, "--auth=trust",
+                "--encoding=UTF8", "--no-sync"), home);
+        run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60", "-l",
+                home.resolve("postgres.log").toString(), "-o",
+                "-p " + port + " -k " + home + " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+                "start"), home);
+        return new PostgresServer(bin, data, port);
+    }
+
+    String url() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-m", "immediate", "stop"),
+                data.getParent());
+    }
+
+    /** Where Debian puts the server's programs: /usr/lib/postgresql/<version>/bin, the newest version. */
+    private static Path binaries() throws IOException {
+        Path lib = Path.of("/usr/lib/postgresql");
+        if (Files.isDirectory(lib)) {
+            try (Stream<Path> versions = Files.list(lib)) {
+                Path newest = versions.filter(v -> Files.isExecutable(v.resolve("bin").resolve("initdb")))
+                        .max(Comparator.comparing(v -> Integer.parseInt(v.getFileName().toString().replaceAll("\\D", "0"))))
+                        .orElse(null);
+                if (newest != null) {
+                    return newest.resolve("bin");
+                }
+            }
+        }
+        throw new IllegalStateException("no PostgreSQL server programs in /usr/lib/postgresql/*/bin: install Debian's "
+                                        + "postgresql package (.ci/run does)");
+    }
+
+    private static boolean root() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    private static void run(List<String> command, Path dir) throws IOException, InterruptedException {
+        List<String> full = new ArrayList<>();
+        if (root() && !command.get(0).equals("chown")) {
+            full.addAll(List.of("runuser", "-u", "postgres", "--"));
+        }
+        full.addAll(command);
+        Process process = new ProcessBuilder(full).directory(dir.toFile()).redirectErrorStream(true).start();
+        byte[] output = process.getInputStream().readAllBytes();
+        if (!process.waitFor(90, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IOException(String.join(" ", full) + " failed:\n" + new String(output, StandardCharsets.UTF_8));
+        }
+    }
+}
