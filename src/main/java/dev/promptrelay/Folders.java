@@ -12,23 +12,34 @@ import java.nio.file.Path;
  * @param outbox   outputs, sidecars and summaries
  * @param archive  prompt files whose jobs all succeeded
  * @param failed   rejected or partly failed prompt files, with their error files
- * @param stateDir the journal, prompt files in progress, input pictures and results waiting for the outbox
+ * @param stateDir this node's own: the embedded journal, its lock, its id, results waiting for the outbox
+ * @param shared   what every node on one journal must reach: prompt files in progress and input pictures (the
+ *                 state dir when there is one node)
+ * @param node     this node's id; prompt files it has taken but not journaled yet are its own
  */
-public record Folders(Path inbox, Path outbox, Path archive, Path failed, Path stateDir) {
+public record Folders(Path inbox, Path outbox, Path archive, Path failed, Path stateDir, Path shared, String node) {
 
     /** Prompt files whose jobs are journaled, each in a folder of its own: {@code <id>/<name as dropped>}. */
     public Path held() {
-        return stateDir.resolve("in-progress");
+        return shared.resolve("in-progress");
     }
 
-    /** Prompt files taken from the inbox and not journaled yet: nothing of them was submitted. */
+    /**
+     * Prompt files this node took from the inbox and has not journaled yet: nothing of them was submitted. On the
+     * same file system as the inbox, in a cluster too, so taking a file is one atomic move that only one node wins.
+     */
     public Path incoming() {
+        return node.isEmpty() ? allIncoming() : allIncoming().resolve(node);
+    }
+
+    /** Every node's incoming folder, and those of a version before nodes (folders named by a random id). */
+    public Path allIncoming() {
         return held().resolve(".incoming");
     }
 
-    /** Copies of local input pictures, by content. */
+    /** Copies of local input pictures, by content: the node that submits a job may not be the one that read it. */
     public Path inputImages() {
-        return stateDir.resolve("input-images");
+        return shared.resolve("input-images");
     }
 
     /** Results downloaded while the outbox could not take them, until it can. */
@@ -41,7 +52,7 @@ public record Folders(Path inbox, Path outbox, Path archive, Path failed, Path s
         if (withInbox) {
             Files.createDirectories(inbox);
         }
-        for (Path dir : new Path[] {outbox, archive, failed, stateDir, held(), incoming(), inputImages(), staged()}) {
+        for (Path dir : new Path[] {outbox, archive, failed, stateDir, shared, held(), incoming(), inputImages(), staged()}) {
             Files.createDirectories(dir);
         }
         return this;
@@ -84,9 +95,16 @@ public record Folders(Path inbox, Path outbox, Path archive, Path failed, Path s
         return inputImages().resolve(Path.of(journaled).getFileName());
     }
 
-    /** Relative paths resolve against the working directory. */
+    /** Relative paths resolve against the working directory. One node: everything shared is in the state dir. */
     public static Folders of(String inbox, String outbox, String archive, String failed, String stateDir) {
-        return new Folders(absolute(inbox), absolute(outbox), absolute(archive), absolute(failed), absolute(stateDir));
+        Path state = absolute(stateDir);
+        return new Folders(absolute(inbox), absolute(outbox), absolute(archive), absolute(failed), state, state, "");
+    }
+
+    /** This node among others: what they share in {@code sharedDir} (blank: the state dir), its own id. */
+    public Folders forNode(String sharedDir, String nodeId) {
+        return new Folders(inbox, outbox, archive, failed, stateDir,
+                sharedDir == null || sharedDir.isBlank() ? stateDir : absolute(sharedDir), nodeId);
     }
 
     private static Path absolute(String setting) {

@@ -116,10 +116,13 @@ public class PromptRelayConfiguration implements CamelConfiguration {
     /** The folders, created; the state directory locked to this process for as long as Camel runs. */
     private static Folders folders(CamelContext context, PromptRelaySettings settings) throws Exception {
         // an application without a drop folder gets no inbox folder either
-        Folders folders = Folders.of(settings.text("promptrelay.inbox"), settings.text("promptrelay.outbox"),
+        Folders local = Folders.of(settings.text("promptrelay.inbox"), settings.text("promptrelay.outbox"),
                 settings.text("promptrelay.archive"), settings.text("promptrelay.failed"),
-                settings.text("promptrelay.state-dir")).create(settings.bool("promptrelay.inbox.enabled"));
-        context.addService(StateDirectoryLock.acquire(folders.stateDir()));
+                settings.text("promptrelay.state-dir"));
+        java.nio.file.Files.createDirectories(local.stateDir());
+        context.addService(StateDirectoryLock.acquire(local.stateDir()));
+        Folders folders = local.forNode(settings.text("promptrelay.shared-dir"), ClusterNode.id(settings, local))
+                .create(settings.bool("promptrelay.inbox.enabled"));
         context.getRegistry().bind(FOLDERS, folders);
         return folders;
     }
@@ -244,7 +247,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         context.addService(journalDb);
         Map<String, Integer> caps = new LinkedHashMap<>();
         mappings.forEach(m -> caps.put(m.id(), m.settings().maxConcurrent()));
-        JobJournal journal = new JobJournal(journalDb, caps);
+        JobJournal journal = new JobJournal(journalDb, caps, folders.node(), ClusterNode.lease(settings));
         JournalWatermark watermark = new JournalWatermark(journalFile, journalDb);
         context.addService(watermark);
         context.getRegistry().bind("journalWatermark", watermark);

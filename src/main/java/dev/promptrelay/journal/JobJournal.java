@@ -26,6 +26,11 @@ public class JobJournal {
 
     private final JournalDatabase db;
     private final Map<String, Integer> maxConcurrentByProvider;
+    /** This node: its id marks the jobs it works on, each for as long as its lease, renewed while it runs. */
+    private final String node;
+    private final java.time.Duration lease;
+    /** When this node last renewed its leases: cancels made on other nodes since then are picked up. */
+    private volatile OffsetDateTime lastRenewal;
     /** Jobs cancelled while this process runs: their submits and polls stop at the next step. */
     private final Set<String> cancelled = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -36,36 +41,173 @@ public class JobJournal {
     private volatile boolean resumed;
 
     public JobJournal(JournalDatabase db, Map<String, Integer> maxConcurrentByProvider) {
+        this(db, maxConcurrentByProvider, "this-node", java.time.Duration.ofSeconds(30));
+    }
+
+    public JobJournal(JournalDatabase db, Map<String, Integer> maxConcurrentByProvider, String node,
+                      java.time.Duration lease) {
         this.db = db;
         this.maxConcurrentByProvider = Map.copyOf(maxConcurrentByProvider);
+        this.node = node;
+        this.lease = lease;
+        this.lastRenewal = now();
+        db.read(c -> {
+            heartbeat(c, now());
+            return null;
+        });
+        // the rows claims lock, one per provider: made once, by whichever node comes first
+        for (String provider : maxConcurrentByProvider.keySet()) {
+            db.read(c -> {
+                if (count(c, "SELECT COUNT(*) FROM provider_claim WHERE provider = ?", provider) == 0) {
+                    insertUnlessRaced(c, "INSERT INTO provider_claim (provider) VALUES (?)", provider);
+                }
+                return null;
+            });
+        }
+    }
+
+    /** This node's id in the journal. */
+    public String node() {
+        return node;
     }
 
     /**
-     * Takes queued jobs, oldest first, as far as each provider has room under its cap of tasks in flight, and marks
-     * them dispatched. It is a journal write, and those run one at a time: two claims never share the same room.
+     * Takes queued jobs, oldest first, as far as each provider has room under its cap of tasks in flight, marks them
+     * dispatched and this node's, under a lease. The provider's row in provider_claim is locked meanwhile: claims for
+     * one provider run one at a time across all nodes, so two never share the same room.
      */
     public List<Job> claimQueued() {
         return db.write(c -> {
             List<Job> claimed = new ArrayList<>();
             for (Map.Entry<String, Integer> cap : maxConcurrentByProvider.entrySet()) {
+                lockProvider(c, cap.getKey());
                 // a task that ended at the provider no longer counts against its cap, while its outputs download
                 int inFlight = count(c, "SELECT COUNT(*) FROM job WHERE provider = ? AND state IN " + IN_FLIGHT
                                         + " AND completed_at IS NULL", cap.getKey());
+                int mine = count(c, "SELECT COUNT(*) FROM job WHERE provider = ? AND owner = ? AND state IN "
+                                    + IN_FLIGHT + " AND completed_at IS NULL", cap.getKey(), node);
+                // several nodes share the cap fairly: none takes more than its part while the others live
+                int nodes = Math.max(1, count(c, "SELECT COUNT(*) FROM cluster_node WHERE seen_at > ?",
+                        now().minus(lease)));
+                int share = (cap.getValue() + nodes - 1) / nodes;
                 // a bounded handful at a time: the dispatch route comes back for more at once
-                int room = Math.min(MAX_CLAIM, cap.getValue() - inFlight);
+                int room = Math.min(MAX_CLAIM, Math.min(cap.getValue() - inFlight, share - mine));
                 if (room <= 0) {
                     continue;
                 }
                 List<Job> queued = jobs(c, "WHERE j.provider = ? AND j.state = 'queued' ORDER BY j.created_at, j.seq "
                                            + "FETCH FIRST " + room + " ROWS ONLY", cap.getKey());
+                OffsetDateTime now = now();
                 for (Job job : queued) {
-                    if (update(c, "UPDATE job SET state = 'dispatched', updated_at = ? WHERE id = ? AND state = 'queued'",
-                            now(), job.id()) == 1) {
+                    if (update(c, "UPDATE job SET state = 'dispatched', owner = ?, lease_until = ?, updated_at = ? "
+                                  + "WHERE id = ? AND state = 'queued'", node, now.plus(lease), now, job.id()) == 1) {
                         claimed.add(job);
                     }
                 }
             }
             return claimed;
+        });
+    }
+
+    /** This node is alive: the others count it when they share a provider's cap. */
+    private void heartbeat(java.sql.Connection c, OffsetDateTime now) throws java.sql.SQLException {
+        if (update(c, "UPDATE cluster_node SET seen_at = ? WHERE id = ?", now, node) == 0) {
+            insertUnlessRaced(c, "INSERT INTO cluster_node (id, seen_at) VALUES (?, ?)", node, now);
+        }
+    }
+
+    /**
+     * An insert another node may make at the same moment: the loser's duplicate is rolled back to a savepoint, so its
+     * transaction goes on (PostgreSQL would otherwise refuse every later statement of it).
+     */
+    private static void insertUnlessRaced(java.sql.Connection c, String sql, Object... args) throws java.sql.SQLException {
+        java.sql.Savepoint before = c.setSavepoint();
+        try {
+            update(c, sql, args);
+            c.releaseSavepoint(before);
+        } catch (java.sql.SQLException raced) {
+            c.rollback(before);
+        }
+    }
+
+    private static void lockProvider(java.sql.Connection c, String provider) throws java.sql.SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT provider FROM provider_claim WHERE provider = ? FOR UPDATE")) {
+            bind(p, provider);
+            p.executeQuery().close();
+        }
+    }
+
+    // --- leases: several nodes on one journal ---
+
+    /** What a renewal found: tasks another node took over from this one, jobs cancelled on another node. */
+    public record Renewal(int renewed, List<String> takenTasks, List<String> cancelledJobs) {
+    }
+
+    /**
+     * Extends this node's leases on the jobs it works on. A task another node took over (this node's lease had run
+     * out: a long pause, a lost database) is no longer polled here; a job cancelled on another node stops here too.
+     */
+    public Renewal renewLeases() {
+        OffsetDateTime since = lastRenewal;
+        OffsetDateTime now = now();
+        Renewal renewal = db.write(c -> {
+            heartbeat(c, now);
+            int renewed = update(c, "UPDATE job SET lease_until = ? WHERE owner = ? AND state IN " + IN_FLIGHT,
+                    now.plus(lease), node);
+            List<String> taken = new ArrayList<>();
+            for (Job job : jobs(c, "WHERE j.taken_from = ? AND j.state = 'running'", node)) {
+                taken.add(job.taskId());
+            }
+            List<String> cancelledHere = new ArrayList<>();
+            for (Job job : jobs(c, "WHERE j.owner = ? AND j.state = 'cancelled' AND j.ended_at >= ?", node,
+                    since.minusSeconds(1))) {
+                cancelledHere.add(job.id());
+                if (job.taskId() != null) {
+                    cancelledTasks.add(job.taskId());
+                }
+            }
+            return new Renewal(renewed, taken, cancelledHere);
+        });
+        cancelledTasks.addAll(renewal.takenTasks());
+        cancelled.addAll(renewal.cancelledJobs());
+        lastRenewal = now;
+        return renewal;
+    }
+
+    /** Jobs another node had dispatched but not sent when its lease ran out: back to the queue. */
+    public int requeueExpired() {
+        OffsetDateTime now = now();
+        return db.write(c -> update(c, "UPDATE job SET state = 'queued', owner = NULL, lease_until = NULL, "
+                                       + "updated_at = ? WHERE state = 'dispatched' AND owner <> ? AND lease_until < ?",
+                now, node, now));
+    }
+
+    /**
+     * Jobs whose submit was on the wire at a node whose lease ran out: this node takes them, to report them as
+     * unknown outcomes (never resubmitted on their own).
+     */
+    public List<Job> takeOverExpiredSubmits() {
+        return takeOverExpired("submitting");
+    }
+
+    /** Tasks a node was polling when its lease ran out: this node takes them and polls them to the end. */
+    public List<Job> takeOverExpiredTasks() {
+        return takeOverExpired("running");
+    }
+
+    private List<Job> takeOverExpired(String state) {
+        OffsetDateTime now = now();
+        return db.write(c -> {
+            List<Job> taken = new ArrayList<>();
+            for (Job job : jobs(c, "WHERE j.state = ? AND j.owner <> ? AND j.lease_until < ? ORDER BY j.submitted_at",
+                    state, node, now)) {
+                if (update(c, "UPDATE job SET taken_from = owner, owner = ?, lease_until = ?, updated_at = ? "
+                              + "WHERE id = ? AND state = ? AND lease_until < ?",
+                        node, now.plus(lease), now, job.id(), state, now) == 1) {
+                    taken.add(job);
+                }
+            }
+            return taken;
         });
     }
 
@@ -212,19 +354,30 @@ public class JobJournal {
         resumed = true;
     }
 
-    /** Jobs handed to the submit route but never sent go back to the queue. */
+    // this node's own rows (and those of a journal older than leases): another node's are its own, until its lease runs out
+    private static final String MINE = "(j.owner = ? OR j.owner IS NULL)";
+
+    /** This node's jobs handed to the submit route but never sent go back to the queue. */
     public int requeueDispatched() {
-        return db.write(c -> update(c, "UPDATE job SET state = 'queued', updated_at = ? WHERE state = 'dispatched'",
-                now()));
+        return db.write(c -> update(c, "UPDATE job SET state = 'queued', owner = NULL, lease_until = NULL, "
+                                       + "updated_at = ? WHERE state = 'dispatched' AND (owner = ? OR owner IS NULL)",
+                now(), node));
     }
 
-    /** Jobs whose paid submit was on the wire when the process stopped: the provider may have taken them. */
+    /** This node's jobs whose paid submit was on the wire when it stopped: the provider may have taken them. */
     public List<Job> interruptedSubmits() {
-        return db.read(c -> jobs(c, "WHERE j.state = 'submitting' ORDER BY j.created_at"));
+        return db.read(c -> jobs(c, "WHERE j.state = 'submitting' AND " + MINE + " ORDER BY j.created_at", node));
     }
 
-    /** Jobs with a task at the provider: they resume polling, never resubmitted. */
+    /** This node's jobs with a task at the provider: they resume polling, never resubmitted. */
     public List<Job> runningTasks() {
-        return db.read(c -> jobs(c, "WHERE j.state = 'running' ORDER BY j.submitted_at"));
+        OffsetDateTime now = now();
+        return db.write(c -> {
+            List<Job> mine = jobs(c, "WHERE j.state = 'running' AND " + MINE + " ORDER BY j.submitted_at", node);
+            // under this node's lease again (a journal from before leases has none)
+            update(c, "UPDATE job SET owner = ?, lease_until = ? WHERE state = 'running' AND (owner = ? OR owner IS NULL)",
+                    node, now.plus(lease), node);
+            return mine;
+        });
     }
 }

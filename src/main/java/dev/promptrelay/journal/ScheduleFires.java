@@ -32,9 +32,29 @@ public class ScheduleFires {
         });
     }
 
-    public void recordFire(String schedule, Instant firedAt) {
-        OffsetDateTime at = firedAt.atOffset(java.time.ZoneOffset.UTC);
-        db.write(c -> update(c, "UPDATE schedule_fire SET fired_at = ? WHERE name = ?", at, schedule) == 1
-                ? 1 : update(c, "INSERT INTO schedule_fire (name, fired_at) VALUES (?, ?)", schedule, at));
+    /**
+     * Claims one tick of a schedule (its scheduled fire time, the same on every node): true for the one node that
+     * moves the schedule's last fire forward to it, false for the others and for a tick already taken.
+     */
+    public boolean claimFire(String schedule, Instant tick) {
+        OffsetDateTime at = tick.atOffset(java.time.ZoneOffset.UTC);
+        return db.write(c -> {
+            if (update(c, "UPDATE schedule_fire SET fired_at = ? WHERE name = ? AND fired_at < ?", at, schedule, at) == 1) {
+                return true;
+            }
+            if (JournalDatabase.count(c, "SELECT COUNT(*) FROM schedule_fire WHERE name = ?", schedule) > 0) {
+                return false;
+            }
+            // the first fire of this schedule: of two nodes inserting at once, one fails and rolls back to here
+            java.sql.Savepoint before = c.setSavepoint();
+            try {
+                update(c, "INSERT INTO schedule_fire (name, fired_at) VALUES (?, ?)", schedule, at);
+                c.releaseSavepoint(before);
+                return true;
+            } catch (java.sql.SQLException raced) {
+                c.rollback(before);
+                return false;
+            }
+        });
     }
 }

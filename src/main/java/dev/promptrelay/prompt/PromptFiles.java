@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +48,8 @@ public class PromptFiles {
     public static final String HELD = "promptFileHeld";
 
     private static final Logger LOG = LoggerFactory.getLogger(PromptFiles.class);
+    private static final java.util.regex.Pattern LEGACY_INCOMING =
+            java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     /** Files up to this many jobs get a progress line for every job; bigger ones one a second. */
     static final int PROGRESS_LINE_EVERY_JOB = 50;
     /** Room a name in failed/ leaves for {@code -NNN.error.json}. */
@@ -108,7 +111,15 @@ public class PromptFiles {
             return null;
         }
         Path target = newHoldingFolder().resolve(name);
-        AtomicFiles.move(source, target);
+        try {
+            AtomicFiles.move(source, target);
+        } catch (java.nio.file.NoSuchFileException gone) {
+            // another node on the same inbox took it first (the move is atomic on one file system), or it was removed
+            LOG.debug("{} is no longer in the inbox: taken by another node, or removed", quoted(name));
+            removeEmptyFolderOf(target);
+            exchange.setRouteStop(true);
+            return null;
+        }
         reported.remove(name);
         exchange.getMessage().setHeader(HELD, target);
         exchange.setProperty(PromptFileReading.PROPERTY, new PromptFileReading(target, name, settleMillis));
@@ -360,7 +371,13 @@ public class PromptFiles {
         Set<String> knownNames = ConcurrentHashMap.newKeySet();
         known.stream().filter(k -> Path.of(k).isAbsolute()).forEach(k -> knownNames.add(Path.of(k).getFileName().toString()));
         int returned = 0;
-        for (Path folder : list(folders.incoming())) {
+        List<Path> incoming = new ArrayList<>(list(folders.incoming()));
+        if (!folders.incoming().equals(folders.allIncoming())) {
+            // taken in by a version before nodes: folders named by a random id right under .incoming
+            list(folders.allIncoming()).stream().filter(f -> LEGACY_INCOMING.matcher(f.getFileName().toString()).matches())
+                    .forEach(incoming::add);
+        }
+        for (Path folder : incoming) {
             // taken in by this process while recovery runs: not a leftover of the last stop
             if (heldHere.contains(folder.getFileName().toString())) {
                 continue;
@@ -380,12 +397,13 @@ public class PromptFiles {
         }
         int unknown = 0;
         for (Path entry : list(folders.held())) {
-            if (entry.equals(folders.incoming()) || heldHere.contains(entry.getFileName().toString())) {
+            if (entry.equals(folders.allIncoming()) || heldHere.contains(entry.getFileName().toString())) {
                 continue;
             }
             if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
                 for (Path file : list(entry)) {
-                    if (!known.contains(folders.heldName(file))) {
+                    // asked again for this one: another node may have journaled and moved it in since
+                    if (!known.contains(folders.heldName(file)) && !journal.heldFiles().contains(folders.heldName(file))) {
                         unjournaled(file, file.getFileName().toString());
                         unknown++;
                     }

@@ -102,9 +102,15 @@ public class Schedules implements StartupListener {
      * One fire: the schedule's prompts, variables filled in, held and journaled as a prompt file of its own whose
      * outputs, summary and archived copy go to the schedule's folder ({@code outbox/<schedule>/}, ...).
      */
-    public String fire(String name) throws IOException {
+    public String fire(String name, Date scheduledAt) throws IOException {
         Schedule schedule = schedules.stream().filter(s -> s.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no schedule " + name));
+        Instant tick = scheduledAt != null ? scheduledAt.toInstant() : Instant.now();
+        // every node on one journal runs the schedule: the one that claims the tick takes it in, once
+        if (!journal.claimFire(name, tick)) {
+            LOG.debug("schedule {}: the fire of {} was taken in by another node", name, tick);
+            return null;
+        }
         ZonedDateTime now = ZonedDateTime.now();
         String content;
         String extension;
@@ -121,7 +127,6 @@ public class Schedules implements StartupListener {
         }
         String fileName = FileNames.safe(fill(schedule.outputName(), name, now), name) + "." + extension;
         promptFiles.acceptMade(fileName, fill(content, name, now).getBytes(StandardCharsets.UTF_8), name, reader);
-        journal.recordFire(name, now.toInstant());
         LOG.info("schedule {}: {} taken in; its outputs go to the schedule's folder", name, fileName);
         return fileName;
     }
@@ -142,9 +147,11 @@ public class Schedules implements StartupListener {
         for (Schedule schedule : schedules) {
             context.addRouteFromTemplate("schedule-" + schedule.name(), "scheduled-prompt",
                     Map.of("schedule", schedule.name(), "cron", schedule.cron().replace(' ', '+')));
-            if (schedule.catchUp() && missedSince(schedule, journal.lastFire(schedule.name()), Instant.now())) {
+            Instant missed = schedule.catchUp() ? missedSince(schedule, journal.lastFire(schedule.name()), Instant.now())
+                    : null;
+            if (missed != null) {
                 LOG.info("schedule {}: a fire was missed while promptrelay was down; running it once now", schedule.name());
-                fire(schedule.name());
+                fire(schedule.name(), Date.from(missed));
             }
         }
         if (!schedules.isEmpty()) {
@@ -153,16 +160,30 @@ public class Schedules implements StartupListener {
         }
     }
 
-    /** Whether the cron wanted a fire between the last one and now; never for a schedule that has not fired yet. */
-    static boolean missedSince(Schedule schedule, Instant lastFire, Instant now) {
+    /**
+     * The latest fire the cron wanted between the last one and now (the tick to make up), or null; never for a
+     * schedule that has not fired yet.
+     */
+    static Instant missedSince(Schedule schedule, Instant lastFire, Instant now) {
         if (lastFire == null) {
-            return false;
+            return null;
         }
         try {
             CronExpression cron = new CronExpression(schedule.cron());
             cron.setTimeZone(java.util.TimeZone.getTimeZone(ZoneId.systemDefault()));
-            Date next = cron.getNextValidTimeAfter(Date.from(lastFire));
-            return next != null && next.toInstant().isBefore(now.minusSeconds(1));
+            Date first = cron.getNextValidTimeAfter(Date.from(lastFire));
+            if (first == null || !first.toInstant().isBefore(now.minusSeconds(1))) {
+                return null;
+            }
+            // the latest tick before now, looked for over the last two days at most (a fast cron after a long stop)
+            Instant missed = first.toInstant();
+            Instant from = lastFire.isAfter(now.minus(java.time.Duration.ofDays(2))) ? lastFire
+                    : now.minus(java.time.Duration.ofDays(2));
+            for (Date next = cron.getNextValidTimeAfter(Date.from(from));
+                 next != null && next.toInstant().isBefore(now.minusSeconds(1)); next = cron.getNextValidTimeAfter(next)) {
+                missed = next.toInstant();
+            }
+            return missed;
         } catch (ParseException e) {
             throw new IllegalStateException("invalid cron " + schedule.cron(), e);
         }

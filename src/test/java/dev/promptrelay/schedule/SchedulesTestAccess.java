@@ -8,7 +8,7 @@ public final class SchedulesTestAccess {
     private SchedulesTestAccess() {
     }
 
-    public static boolean missedSince(Schedule schedule, Instant lastFire, Instant now) {
+    public static Instant missedSince(Schedule schedule, Instant lastFire, Instant now) {
         return Schedules.missedSince(schedule, lastFire, now);
     }
 }
