@@ -13,6 +13,7 @@ import dev.promptrelay.api.EmbeddedJobs;
 import dev.promptrelay.api.JobsApi;
 import dev.promptrelay.journal.JobOutcomes;
 import dev.promptrelay.observe.JournalHealthCheck;
+import dev.promptrelay.observe.LeaseHealthCheck;
 import dev.promptrelay.observe.OutboxHealthCheck;
 import dev.promptrelay.output.Outbox;
 import dev.promptrelay.observe.ProviderHealthCheck;
@@ -257,6 +258,8 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("dispatch", new DispatchWakeUp(context.createProducerTemplate()));
         context.getRegistry().bind("jobOutcomes", new JobOutcomes(journal));
         context.getRegistry().bind("health-journal", new JournalHealthCheck(pool));
+        context.getRegistry().bind("health-leases", new LeaseHealthCheck(journal, ClusterNode.lease(settings)));
+        nodeTagOnMetrics(context, folders.node());
         return journalDb;
     }
 
@@ -318,7 +321,9 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("pacing", new ProviderPacing());
         context.getRegistry().bind("providerAdvice", advice);
         context.getRegistry().bind("providerAnswers", new ProviderAnswers(providers, advice));
-        context.getRegistry().bind("providerCalls", new ProviderCalls(providers, inputImages, requestsPerMinute));
+        JobJournal journal = lookup(context, "journal", JobJournal.class);
+        context.getRegistry().bind("providerCalls", new ProviderCalls(providers, inputImages, requestsPerMinute,
+                journal::liveNodes));
         context.getRegistry().bind("taskWatches", new TaskWatches(
                 (provider, model) -> taskHistory.recentTaskMillis(provider, model, TaskDurations.SAMPLES),
                 pollTimeout, videoPollTimeout,
@@ -333,6 +338,20 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("health-outbox", new OutboxHealthCheck(outbox));
         context.getRegistry().bind("outputWriter", new OutputWriter(folders, outbox,
                 lookup(context, "outputJournal", OutputJournal.class), providers));
+    }
+
+    /** promptrelay's metrics name the node they come from (an embedding application's own meters stay as they are). */
+    private static void nodeTagOnMetrics(CamelContext context, String node) {
+        io.micrometer.core.instrument.MeterRegistry registry = context.getRegistry()
+                .findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
+        if (registry != null) {
+            registry.config().meterFilter(new io.micrometer.core.instrument.config.MeterFilter() {
+                @Override
+                public io.micrometer.core.instrument.Meter.Id map(io.micrometer.core.instrument.Meter.Id id) {
+                    return id.getName().startsWith("promptrelay") ? id.withTag(io.micrometer.core.instrument.Tag.of("node", node)) : id;
+                }
+            });
+        }
     }
 
     private static <T> T lookup(CamelContext context, String name, Class<T> type) {

@@ -32,6 +32,7 @@ class ObserveIT extends RunningApplication {
         port = TestFolders.freePort();
         folders.set("camel.management.enabled", "true");
         folders.set("camel.management.port", String.valueOf(port));
+        folders.set("promptrelay.cluster.node-id", "observed-node");
     }
 
 
@@ -50,14 +51,15 @@ class ObserveIT extends RunningApplication {
         JsonNode body = TestFolders.JSON.readTree(health.body());
         assertThat(body.path("status").asText()).isEqualTo("UP");
         assertThat(health.body()).contains("provider-modelscope", "provider-modellix", "provider-scenario", "journal");
+        assertThat(health.body()).as("the node's leases, by its name").contains("leases").contains("observed-node");
 
         String metrics = get("/observe/metrics").body();
-        assertThat(metrics).contains("promptrelay_jobs_total{camelContext=\"promptrelay\",outcome=\"succeeded\",provider=\"modelscope\"} 1.0");
-        assertThat(metrics).contains("promptrelay_jobs_total{camelContext=\"promptrelay\",outcome=\"failed\",provider=\"modelscope\"} 1.0");
-        assertThat(metrics).contains("promptrelay_submits_total{camelContext=\"promptrelay\",outcome=\"accepted\",provider=\"modelscope\"} 2.0");
-        assertThat(metrics).containsPattern("promptrelay_polls_total\\{camelContext=\"promptrelay\",provider=\"modelscope\",status=\"200\"} [1-9]");
-        assertThat(metrics).contains("promptrelay_task_duration_seconds_count{camelContext=\"promptrelay\",provider=\"modelscope\"} 2");
-        assertThat(metrics).contains("promptrelay_completion_to_written_seconds_count{camelContext=\"promptrelay\",provider=\"modelscope\"} 1");
+        assertThat(metrics).contains("promptrelay_jobs_total{camelContext=\"promptrelay\",node=\"observed-node\",outcome=\"succeeded\",provider=\"modelscope\"} 1.0");
+        assertThat(metrics).contains("promptrelay_jobs_total{camelContext=\"promptrelay\",node=\"observed-node\",outcome=\"failed\",provider=\"modelscope\"} 1.0");
+        assertThat(metrics).contains("promptrelay_submits_total{camelContext=\"promptrelay\",node=\"observed-node\",outcome=\"accepted\",provider=\"modelscope\"} 2.0");
+        assertThat(metrics).containsPattern("promptrelay_polls_total\\{camelContext=\"promptrelay\",node=\"observed-node\",provider=\"modelscope\",status=\"200\"} [1-9]");
+        assertThat(metrics).contains("promptrelay_task_duration_seconds_count{camelContext=\"promptrelay\",node=\"observed-node\",provider=\"modelscope\"} 2");
+        assertThat(metrics).contains("promptrelay_completion_to_written_seconds_count{camelContext=\"promptrelay\",node=\"observed-node\",provider=\"modelscope\"} 1");
     }
 
     private HttpResponse<String> get(String path) throws Exception {

@@ -15,9 +15,9 @@ import java.util.stream.Stream;
  * the test's folder, on a free port of 127.0.0.1, stopped with the test. PostgreSQL will not run as root: as root,
  * it runs as the package's postgres user.
  */
-final class PostgresServer implements AutoCloseable {
+public final class PostgresServer implements AutoCloseable {
 
-    static final String USER = "promptrelay";
+    public static final String USER = "promptrelay";
     static final String DATABASE = "postgres";
 
     private final Path bin;
@@ -30,7 +30,7 @@ final class PostgresServer implements AutoCloseable {
         this.port = port;
     }
 
-    static PostgresServer start(Path dir) throws IOException, InterruptedException {
+    public static PostgresServer start(Path dir) throws IOException, InterruptedException {
         Path bin = binaries();
         Path home = Files.createDirectories(dir.toAbsolutePath());
         Path data = home.resolve("pgdata");
@@ -41,7 +41,10 @@ final class PostgresServer implements AutoCloseable {
             }
             run(List.of("chown", "postgres", home.toString()), home);
         }
-        int port = TestFolders.freePort();
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
         run(List.of(bin.resolve("initdb").toString(), "-D", data.toString(), "-U", USER, "--auth=trust",
                 "--encoding=UTF8", "--no-sync"), home);
         run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60", "-l",
@@ -51,7 +54,7 @@ final class PostgresServer implements AutoCloseable {
         return new PostgresServer(bin, data, port);
     }
 
-    String url() {
+    public String url() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
     }
 

@@ -139,6 +139,22 @@ public class JobJournal {
 
     // --- leases: several nodes on one journal ---
 
+    /** When this node last renewed its leases (null before the first renewal), and how many it held then. */
+    public record LeaseState(java.time.Instant lastRenewal, int held) {
+    }
+
+    private volatile LeaseState leaseState = new LeaseState(null, 0);
+    private volatile int liveNodes = 1;
+
+    /** The nodes seen on this journal within a lease, as of this node's last renewal (itself included). */
+    public int liveNodes() {
+        return liveNodes;
+    }
+
+    public LeaseState leaseState() {
+        return leaseState;
+    }
+
     /** What a renewal found: tasks another node took over from this one, jobs cancelled on another node. */
     public record Renewal(int renewed, List<String> takenTasks, List<String> cancelledJobs) {
     }
@@ -166,11 +182,13 @@ public class JobJournal {
                     cancelledTasks.add(job.taskId());
                 }
             }
+            liveNodes = Math.max(1, count(c, "SELECT COUNT(*) FROM cluster_node WHERE seen_at > ?", now.minus(lease)));
             return new Renewal(renewed, taken, cancelledHere);
         });
         cancelledTasks.addAll(renewal.takenTasks());
         cancelled.addAll(renewal.cancelledJobs());
         lastRenewal = now;
+        leaseState = new LeaseState(now.toInstant(), renewal.renewed());
         return renewal;
     }
 

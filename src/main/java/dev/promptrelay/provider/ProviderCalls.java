@@ -16,12 +16,20 @@ public class ProviderCalls {
     private final ProviderCatalog providers;
     private final InputImages inputImages;
     private final Map<String, Integer> requestsPerMinute;
+    private final java.util.function.IntSupplier liveNodes;
 
     /** @param requestsPerMinute per provider id; 0 or absent means no cap */
     public ProviderCalls(ProviderCatalog providers, InputImages inputImages, Map<String, Integer> requestsPerMinute) {
+        this(providers, inputImages, requestsPerMinute, () -> 1);
+    }
+
+    /** @param liveNodes how many nodes share the journal, and with it each provider's requests per minute */
+    public ProviderCalls(ProviderCatalog providers, InputImages inputImages, Map<String, Integer> requestsPerMinute,
+                         java.util.function.IntSupplier liveNodes) {
         this.providers = providers;
         this.inputImages = inputImages;
         this.requestsPerMinute = Map.copyOf(requestsPerMinute);
+        this.liveNodes = liveNodes;
     }
 
     /** The paid submit; a kept local picture goes out as a data URI, the journal keeps only its name. */
@@ -54,6 +62,15 @@ public class ProviderCalls {
 
     public int requestsPerMinute(String provider) {
         return requestsPerMinute.getOrDefault(provider, 0);
+    }
+
+    /**
+     * This node's part of the provider's requests per minute: the cap divided among the live nodes, rounded down
+     * (at least 1), so all of them together stay under it.
+     */
+    public int requestsPerMinuteHere(String provider) {
+        int cap = requestsPerMinute(provider);
+        return cap <= 0 ? 0 : Math.max(1, cap / Math.max(1, liveNodes.getAsInt()));
     }
 
     /** The call's own headers (credentials, content type, a provider's own) on the message. */

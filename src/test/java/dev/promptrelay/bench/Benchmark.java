@@ -41,14 +41,28 @@ public final class Benchmark {
         /** One video of N MB: how much the heap grows while it streams to disk. */
         BIG_VIDEO,
         /** As THROUGHPUT, against a bare stand-in written apart from the sandbox (no durations, no Retry-After). */
-        STAND_IN
+        STAND_IN,
+        /** As THROUGHPUT, with several nodes (JVMs) on one PostgreSQL journal and one set of folders. */
+        NODES
     }
 
     /** One scenario: its label, C, L, how durations spread (0: fixed; log-normal sigma otherwise), N, the app's heap. */
-    record Scenario(String label, Kind kind, int concurrency, long latencyMillis, double sigma, int jobs, int heapMb) {
+    record Scenario(String label, Kind kind, int concurrency, long latencyMillis, double sigma, int jobs, int heapMb,
+                    int nodes) {
+
+        Scenario(String label, Kind kind, int concurrency, long latencyMillis, double sigma, int jobs, int heapMb) {
+            this(label, kind, concurrency, latencyMillis, sigma, jobs, heapMb, 1);
+        }
 
         Scenario(String label, int concurrency, long latencyMillis, double sigma, int jobs) {
             this(label, Kind.THROUGHPUT, concurrency, latencyMillis, sigma, jobs, 256);
+        }
+
+        static Scenario nodes(int nodes, int concurrency, long latencyMillis, int jobs) {
+            return new Scenario(nodes + (nodes == 1 ? " node" : " nodes") + " on PostgreSQL, "
+                                + (latencyMillis == 0 ? "zero latency" : "L=" + latencyMillis / 1000 + " s fixed")
+                                + ", C=" + concurrency + ", N=" + jobs, Kind.NODES, concurrency, latencyMillis, 0, jobs,
+                    256, nodes);
         }
     }
 
@@ -79,7 +93,9 @@ public final class Benchmark {
                 new Scenario("independent stand-in, C=4, L=2 s, N=40", Kind.STAND_IN, 4, 2000, 0, 40, 256),
                 new Scenario("zero latency, C=64, N=1000", 64, 0, 0, 1000),
                 new Scenario("10,000 tasks in flight (-Xmx256m)", Kind.IN_FLIGHT, 10_000, 900_000, 0, 10_000, 256),
-                new Scenario("one 500 MB video (-Xmx256m)", Kind.BIG_VIDEO, 1, 500, 0, 500, 256));
+                new Scenario("one 500 MB video (-Xmx256m)", Kind.BIG_VIDEO, 1, 500, 0, 500, 256),
+                Scenario.nodes(1, 4, 2000, 40), Scenario.nodes(2, 4, 2000, 40), Scenario.nodes(3, 4, 2000, 40),
+                Scenario.nodes(1, 64, 0, 1000), Scenario.nodes(2, 64, 0, 1000), Scenario.nodes(3, 64, 0, 1000));
         List<Result> results = new ArrayList<>();
         for (Scenario scenario : scenarios) {
             if (only != null && !scenario.label().startsWith(only)) {
@@ -98,6 +114,9 @@ public final class Benchmark {
     }
 
     static Result run(Scenario scenario) throws Exception {
+        if (scenario.kind() == Kind.NODES) {
+            return nodes(scenario);
+        }
         Path dir = Files.createTempDirectory("promptrelay-bench-");
         long videoBytes = scenario.kind() == Kind.BIG_VIDEO ? scenario.jobs() * 1024L * 1024L
                 : SandboxBehaviour.DEFAULT_VIDEO_BYTES;
@@ -173,6 +192,78 @@ public final class Benchmark {
                     standIn.close();
                 }
                 app.destroy();
+                if (!app.waitFor(15, TimeUnit.SECONDS)) {
+                    app.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    /**
+     * N jobs through several nodes on one real PostgreSQL journal (Debian's server, as in the tests) and one set of
+     * folders, after a warm-up: wall time, efficiency and CPU over all the nodes' JVMs.
+     */
+    private static Result nodes(Scenario scenario) throws Exception {
+        Path runs = Files.createDirectories(Path.of("target", "bench-runs").toAbsolutePath());
+        Path dir = Files.createTempDirectory(runs, "nodes-");
+        SandboxBehaviour behaviour = new SandboxBehaviour(scenario.latencyMillis(), SandboxBehaviour.DEFAULT_REFUSE_MARKER,
+                SandboxBehaviour.DEFAULT_VIDEO_BYTES, SandboxBehaviour.DEFAULT_LINK_MILLIS, SandboxFaults.NONE, 0,
+                scenario.concurrency());
+        List<Process> apps = new ArrayList<>();
+        try (dev.promptrelay.PostgresServer postgres = dev.promptrelay.PostgresServer.start(dir.resolve("postgres"));
+             SandboxServer provider = new SandboxServer(behaviour).start(0)) {
+            for (int n = 1; n <= scenario.nodes(); n++) {
+                Path nodeDir = Files.createDirectories(dir.resolve("node-" + n));
+                int management = freePort();
+                List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                        .toString(), "-Xmx" + scenario.heapMb() + "m", "-cp", absoluteClassPath()));
+                Map<String, String> settings = new java.util.LinkedHashMap<>();
+                settings.put("promptrelay.inbox", dir.resolve("inbox").toString());
+                settings.put("promptrelay.outbox", dir.resolve("outbox").toString());
+                settings.put("promptrelay.archive", dir.resolve("archive").toString());
+                settings.put("promptrelay.failed", dir.resolve("failed").toString());
+                settings.put("promptrelay.shared-dir", dir.resolve("shared").toString());
+                settings.put("promptrelay.state-dir", nodeDir.resolve("state").toString());
+                settings.put("promptrelay.cluster.node-id", "node-" + n);
+                settings.put("promptrelay.journal.url", postgres.url());
+                settings.put("promptrelay.journal.user", dev.promptrelay.PostgresServer.USER);
+                settings.put("promptrelay.modelscope.base-url", provider.baseUrl());
+                settings.put("promptrelay.modelscope.api-key", "benchmark");
+                settings.put("promptrelay.modelscope.max-concurrent", String.valueOf(scenario.concurrency()));
+                settings.put("promptrelay.submit.concurrent-consumers", String.valueOf(Math.min(16, scenario.concurrency())));
+                settings.put("promptrelay.poll.concurrent-consumers", String.valueOf(Math.min(16, scenario.concurrency())));
+                settings.put("promptrelay.modelscope.scripts-config-file", "");
+                settings.put("promptrelay.modellix.api-key", "");
+                settings.put("promptrelay.scenario.api-key", "");
+                settings.put("camel.server.enabled", "false");
+                settings.put("camel.management.port", String.valueOf(management));
+                settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
+                command.add(Application.class.getName());
+                Process app = new ProcessBuilder(command).directory(nodeDir.toFile()).redirectErrorStream(true)
+                        .redirectOutput(nodeDir.resolve("app.log").toFile()).start();
+                apps.add(app);
+                awaitStarted(app, management);
+            }
+            Process first = apps.get(0);
+            runBatch(dir, "warmup", Math.max(8, scenario.concurrency() * 2), first, null);
+            provider.timings().reset();
+            long cpuBefore = apps.stream().mapToLong(Benchmark::cpuMillis).sum();
+            long pollsBefore = provider.count("polls");
+            double wall = runBatch(dir, "measured", scenario.jobs(), first, null);
+            long cpu = apps.stream().mapToLong(Benchmark::cpuMillis).sum() - cpuBefore;
+            Map<String, Object> timings = provider.timings().summary();
+            double ideal = ((Number) timings.getOrDefault("task_ms_total", 0L)).doubleValue() / 1000.0
+                           / scenario.concurrency();
+            return new Result(scenario, wall, ideal / wall, scenario.jobs() / wall,
+                    (provider.count("polls") - pollsBefore) / (double) scenario.jobs(),
+                    ((Number) timings.getOrDefault("detection_ms_mean", 0L)).longValue(),
+                    ((Number) timings.getOrDefault("detection_ms_p95", 0L)).longValue(),
+                    cpu / (double) scenario.jobs(), "n/a");
+        } finally {
+            for (Process app : apps) {
+                app.destroy();
+            }
+            for (Process app : apps) {
                 if (!app.waitFor(15, TimeUnit.SECONDS)) {
                     app.destroyForcibly();
                 }
