@@ -77,9 +77,12 @@ public class JobJournal {
      * one provider run one at a time across all nodes, so two never share the same room.
      */
     public List<Job> claimQueued() {
-        return db.write(c -> {
+        // a transaction of its own, not one of the group commits: waiting for another node's claim must not hold up
+        // this node's other journal writes
+        return db.read(c -> {
             List<Job> claimed = new ArrayList<>();
-            for (Map.Entry<String, Integer> cap : maxConcurrentByProvider.entrySet()) {
+            // every node locks the providers' rows in the same order (by name): two claims never wait on each other
+            for (Map.Entry<String, Integer> cap : new java.util.TreeMap<>(maxConcurrentByProvider).entrySet()) {
                 lockProvider(c, cap.getKey());
                 // a task that ended at the provider no longer counts against its cap, while its outputs download
                 int inFlight = count(c, "SELECT COUNT(*) FROM job WHERE provider = ? AND state IN " + IN_FLIGHT
@@ -99,8 +102,8 @@ public class JobJournal {
                                            + "FETCH FIRST " + room + " ROWS ONLY", cap.getKey());
                 OffsetDateTime now = now();
                 for (Job job : queued) {
-                    if (update(c, "UPDATE job SET state = 'dispatched', owner = ?, lease_until = ?, updated_at = ? "
-                                  + "WHERE id = ? AND state = 'queued'", node, now.plus(lease), now, job.id()) == 1) {
+                    if (update(c, "UPDATE job SET state = 'dispatched', owner = ?, updated_at = ? "
+                                  + "WHERE id = ? AND state = 'queued'", node, now, job.id()) == 1) {
                         claimed.add(job);
                     }
                 }
@@ -139,6 +142,12 @@ public class JobJournal {
 
     // --- leases: several nodes on one journal ---
 
+    /**
+     * A job's owner has lost its lease: the node has not been seen (its heartbeat in cluster_node) within a lease.
+     * One parameter: the time a lease ago.
+     */
+    private static final String OWNER_LOST = "owner NOT IN (SELECT id FROM cluster_node WHERE seen_at >= ?)";
+
     /** When this node last renewed its leases (null before the first renewal), and how many it held then. */
     public record LeaseState(java.time.Instant lastRenewal, int held) {
     }
@@ -168,8 +177,8 @@ public class JobJournal {
         OffsetDateTime now = now();
         Renewal renewal = db.write(c -> {
             heartbeat(c, now);
-            int renewed = update(c, "UPDATE job SET lease_until = ? WHERE owner = ? AND state IN " + IN_FLIGHT,
-                    now.plus(lease), node);
+            // one row renews the node's lease on all its jobs: thousands in flight cost no more than one
+            int renewed = count(c, "SELECT COUNT(*) FROM job WHERE owner = ? AND state IN " + IN_FLIGHT, node);
             List<String> taken = new ArrayList<>();
             for (Job job : jobs(c, "WHERE j.taken_from = ? AND j.state = 'running'", node)) {
                 taken.add(job.taskId());
@@ -195,9 +204,9 @@ public class JobJournal {
     /** Jobs another node had dispatched but not sent when its lease ran out: back to the queue. */
     public int requeueExpired() {
         OffsetDateTime now = now();
-        return db.write(c -> update(c, "UPDATE job SET state = 'queued', owner = NULL, lease_until = NULL, "
-                                       + "updated_at = ? WHERE state = 'dispatched' AND owner <> ? AND lease_until < ?",
-                now, node, now));
+        return db.write(c -> update(c, "UPDATE job SET state = 'queued', owner = NULL, updated_at = ? "
+                                       + "WHERE state = 'dispatched' AND owner <> ? AND " + OWNER_LOST,
+                now, node, now.minus(lease)));
     }
 
     /**
@@ -217,11 +226,12 @@ public class JobJournal {
         OffsetDateTime now = now();
         return db.write(c -> {
             List<Job> taken = new ArrayList<>();
-            for (Job job : jobs(c, "WHERE j.state = ? AND j.owner <> ? AND j.lease_until < ? ORDER BY j.submitted_at",
-                    state, node, now)) {
-                if (update(c, "UPDATE job SET taken_from = owner, owner = ?, lease_until = ?, updated_at = ? "
-                              + "WHERE id = ? AND state = ? AND lease_until < ?",
-                        node, now.plus(lease), now, job.id(), state, now) == 1) {
+            for (Job job : jobs(c, "WHERE j.state = ? AND j.owner <> ? AND " + OWNER_LOST.replace("owner", "j.owner")
+                                   + " ORDER BY j.submitted_at", state, node, now.minus(lease))) {
+                // the row is this node's only if no other node took it meanwhile
+                if (update(c, "UPDATE job SET taken_from = owner, owner = ?, updated_at = ? WHERE id = ? AND state = ? "
+                              + "AND owner <> ? AND " + OWNER_LOST,
+                        node, now, job.id(), state, node, now.minus(lease)) == 1) {
                     taken.add(job);
                 }
             }
@@ -377,7 +387,7 @@ public class JobJournal {
 
     /** This node's jobs handed to the submit route but never sent go back to the queue. */
     public int requeueDispatched() {
-        return db.write(c -> update(c, "UPDATE job SET state = 'queued', owner = NULL, lease_until = NULL, "
+        return db.write(c -> update(c, "UPDATE job SET state = 'queued', owner = NULL, "
                                        + "updated_at = ? WHERE state = 'dispatched' AND (owner = ? OR owner IS NULL)",
                 now(), node));
     }
@@ -389,12 +399,10 @@ public class JobJournal {
 
     /** This node's jobs with a task at the provider: they resume polling, never resubmitted. */
     public List<Job> runningTasks() {
-        OffsetDateTime now = now();
         return db.write(c -> {
             List<Job> mine = jobs(c, "WHERE j.state = 'running' AND " + MINE + " ORDER BY j.submitted_at", node);
-            // under this node's lease again (a journal from before leases has none)
-            update(c, "UPDATE job SET owner = ?, lease_until = ? WHERE state = 'running' AND (owner = ? OR owner IS NULL)",
-                    node, now.plus(lease), node);
+            // this node's from now on (a journal from before nodes names none)
+            update(c, "UPDATE job SET owner = ? WHERE state = 'running' AND owner IS NULL", node);
             return mine;
         });
     }
