@@ -259,7 +259,8 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("jobOutcomes", new JobOutcomes(journal));
         context.getRegistry().bind("health-journal", new JournalHealthCheck(pool));
         context.getRegistry().bind("health-leases", new LeaseHealthCheck(journal, ClusterNode.lease(settings)));
-        nodeTagOnMetrics(context, folders.node());
+        // promptrelay's metrics name the node they come from (the routes' micrometer endpoints tag it)
+        context.getPropertiesComponent().addInitialProperty("promptrelay.cluster.node", folders.node());
         return journalDb;
     }
 
@@ -338,20 +339,6 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("health-outbox", new OutboxHealthCheck(outbox));
         context.getRegistry().bind("outputWriter", new OutputWriter(folders, outbox,
                 lookup(context, "outputJournal", OutputJournal.class), providers));
-    }
-
-    /** promptrelay's metrics name the node they come from (an embedding application's own meters stay as they are). */
-    private static void nodeTagOnMetrics(CamelContext context, String node) {
-        io.micrometer.core.instrument.MeterRegistry registry = context.getRegistry()
-                .findSingleByType(io.micrometer.core.instrument.MeterRegistry.class);
-        if (registry != null) {
-            registry.config().meterFilter(new io.micrometer.core.instrument.config.MeterFilter() {
-                @Override
-                public io.micrometer.core.instrument.Meter.Id map(io.micrometer.core.instrument.Meter.Id id) {
-                    return id.getName().startsWith("promptrelay") ? id.withTag(io.micrometer.core.instrument.Tag.of("node", node)) : id;
-                }
-            });
-        }
     }
 
     private static <T> T lookup(CamelContext context, String name, Class<T> type) {

@@ -79,11 +79,16 @@ public final class Benchmark {
     public static void main(String[] args) throws Exception {
         Path write = null;
         String only = null;
-        for (int i = 0; i + 1 < args.length; i += 2) {
+        for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals("--write")) {
-                write = Path.of(args[i + 1]);
+                write = Path.of(args[++i]);
             } else if (args[i].equals("--only")) {
-                only = args[i + 1];
+                // a label prefix may hold spaces, and Maven hands it over word by word
+                StringBuilder prefix = new StringBuilder(args[++i]);
+                while (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+                    prefix.append(' ').append(args[++i]);
+                }
+                only = prefix.toString();
             }
         }
         List<Scenario> scenarios = List.of(
