@@ -253,7 +253,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         context.addService(watermark);
         context.getRegistry().bind("journalWatermark", watermark);
         context.getRegistry().bind("journal", journal);
-        context.getRegistry().bind("promptFileJournal", new PromptFileJournal(journalDb));
+        context.getRegistry().bind("promptFileJournal", new PromptFileJournal(journalDb, journal));
         context.getRegistry().bind("outputJournal", new OutputJournal(journalDb));
         context.getRegistry().bind("dispatch", new DispatchWakeUp(context.createProducerTemplate()));
         context.getRegistry().bind("jobOutcomes", new JobOutcomes(journal));

@@ -24,7 +24,8 @@ import static org.awaitility.Awaitility.await;
  * folders, against a provider that allows 4 tasks at once. 60 jobs in three prompt files; one node is killed with
  * {@code kill -9} while tasks run. Every job ends (an image, or a submit that was on the wire reported as an unknown
  * outcome), no prompt is submitted twice, the provider never refuses a submit for its cap, the survivors share the
- * work, and every prompt file ends in archive/ or failed/. A schedule every node declares fires once per tick.
+ * work, and every prompt file ends in archive/ or failed/. A schedule every node declares fires once per tick. A
+ * file a long-lost node had taken from the inbox but not journaled goes back to the inbox and runs once.
  */
 class ClusterIT {
 
@@ -51,6 +52,14 @@ class ClusterIT {
                     assertThat(node.isAlive()).as(node.logTail(40)).isTrue();
                 }
                 Files.createDirectories(dir.resolve("inbox"));
+                // a node that took a file from the inbox and died before journaling it, long ago
+                Path ghostHeld = Files.createDirectories(dir.resolve("shared").resolve("in-progress").resolve(".incoming")
+                        .resolve("ghost").resolve(java.util.UUID.randomUUID().toString()));
+                Files.writeString(ghostHeld.resolve("ghost.txt"), "a prompt a lost node took\n");
+                try (Connection c = DriverManager.getConnection(postgres.url(), PostgresServer.USER, "")) {
+                    c.createStatement().executeUpdate("INSERT INTO cluster_node (id, seen_at) VALUES "
+                                                      + "('ghost', now() - interval '1 hour')");
+                }
                 for (int f = 1; f <= FILES; f++) {
                     int file = f;
                     Path temp = Files.writeString(dir.resolve("batch-" + f + ".tmp"), IntStream.rangeClosed(1, JOBS_PER_FILE)
@@ -69,6 +78,9 @@ class ClusterIT {
 
                 assertThat(provider.submitsByPrompt().values()).as("no prompt submitted twice")
                         .allMatch(n -> n == 1);
+                await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(dir.resolve("archive").resolve("ghost.txt")));
+                assertThat(provider.submitsByPrompt()).as("the lost node's file, back in the inbox and run once")
+                        .containsEntry("a prompt a lost node took", 1);
                 assertThat(provider.refused()).as("the cap of " + CAP + " held across the nodes").isZero();
                 int images = 0;
                 int unknown = 0;

@@ -112,6 +112,35 @@ public class JobJournal {
         });
     }
 
+    /**
+     * Whether this node is still seen on the journal (then seen again now): its heartbeat is within a lease, or no
+     * other node is alive to have taken its work. A node that was out of touch longer journals nothing new.
+     */
+    boolean stillSeen(java.sql.Connection c) throws java.sql.SQLException {
+        OffsetDateTime now = now();
+        OffsetDateTime leaseAgo = now.minus(lease);
+        return update(c, "UPDATE cluster_node SET seen_at = ? WHERE id = ? AND (seen_at >= ? OR NOT EXISTS "
+                         + "(SELECT 1 FROM cluster_node o WHERE o.id <> ? AND o.seen_at >= ?))",
+                now, node, leaseAgo, node, leaseAgo) == 1;
+    }
+
+    /** Nodes not seen for two leases: the prompt files they had taken but not journaled go back to the inbox. */
+    public List<String> lostNodes() {
+        OffsetDateTime twoLeasesAgo = now().minus(lease).minus(lease);
+        return db.read(c -> {
+            List<String> lost = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT id FROM cluster_node WHERE seen_at < ? AND id <> ?")) {
+                bind(p, twoLeasesAgo, node);
+                try (java.sql.ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        lost.add(rs.getString(1));
+                    }
+                }
+            }
+            return lost;
+        });
+    }
+
     /** This node is alive: the others count it when they share a provider's cap. */
     private void heartbeat(java.sql.Connection c, OffsetDateTime now) throws java.sql.SQLException {
         if (update(c, "UPDATE cluster_node SET seen_at = ? WHERE id = ?", now, node) == 0) {

@@ -29,9 +29,16 @@ import static dev.promptrelay.journal.JournalDatabase.update;
 public class PromptFileJournal {
 
     private final JournalDatabase db;
+    private final JobJournal nodes;
 
     public PromptFileJournal(JournalDatabase db) {
+        this(db, null);
+    }
+
+    /** @param nodes this node on a journal several may share: a node out of touch journals no new work */
+    public PromptFileJournal(JournalDatabase db, JobJournal nodes) {
         this.db = db;
+        this.nodes = nodes;
     }
 
     /**
@@ -50,6 +57,13 @@ public class PromptFileJournal {
         String fileId = UUID.randomUUID().toString();
         OffsetDateTime now = now();
         db.write(c -> {
+            // the others may be handing this node's untaken files back to the inbox: it must not take them in too
+            if (nodes != null && !nodes.stillSeen(c)) {
+                throw new IllegalStateException("this node (" + nodes.node() + ") was not seen in the journal for "
+                                                + "longer than promptrelay.cluster.lease-seconds, so the other nodes may "
+                                                + "have taken its work: " + name + " was not taken in here and nothing "
+                                                + "of it was submitted; drop it into the inbox again");
+            }
             try (PreparedStatement p = c.prepareStatement("INSERT INTO prompt_file (id, name, held_path, sha256, state, "
                                                           + "job_count, received_at, output_folder) VALUES (?, ?, ?, ?, 'open', ?, ?, ?)")) {
                 p.setString(1, fileId);

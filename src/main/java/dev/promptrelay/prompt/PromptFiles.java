@@ -420,6 +420,42 @@ public class PromptFiles {
         return returned + unknown;
     }
 
+    /**
+     * The prompt files nodes took from the inbox but had not journaled when they were lost (not seen for two leases):
+     * back to the inbox, since nothing of them was submitted; one journaled just before moves on to the held folder.
+     * A node that was only out of touch journals nothing new (see PromptFileJournal), so no file is taken in twice.
+     */
+    public int returnIncomingOf(List<String> lostNodes) throws IOException {
+        int returned = 0;
+        for (String node : lostNodes) {
+            Path nodeIncoming = folders.allIncoming().resolve(node);
+            if (node.isBlank() || !nodeIncoming.normalize().getParent().equals(folders.allIncoming())
+                || !Files.isDirectory(nodeIncoming, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            Set<String> known = journal.heldFiles();
+            for (Path folder : list(nodeIncoming)) {
+                for (Path file : list(folder)) {
+                    if (known.contains(nodeIncoming.relativize(file).toString())) {
+                        AtomicFiles.move(folder, folders.held().resolve(folder.getFileName()));
+                        break;
+                    }
+                    try {
+                        Path back = backToInbox(file, file.getFileName().toString());
+                        LOG.info("{} was taken in by node {}, which is gone, before it was journaled: back in the inbox as {}",
+                                quoted(file.getFileName().toString()), node, quoted(back.getFileName().toString()));
+                        returned++;
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        // that node is back and moved it on itself
+                    }
+                }
+                removeEmptyFolder(folder);
+            }
+            removeEmptyFolder(nodeIncoming);
+        }
+        return returned;
+    }
+
     private void unjournaled(Path file, String name) throws IOException {
         if (resubmitUnjournaled) {
             Path back = backToInbox(file, name);
