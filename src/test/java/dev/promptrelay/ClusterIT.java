@@ -130,7 +130,7 @@ class ClusterIT {
                 "promptrelay.modelscope.scripts-config-file", "", "promptrelay.modellix.api-key", "",
                 "promptrelay.scenario.api-key", "", "promptrelay.poll.first-delay-millis", "200",
                 "promptrelay.poll.max-delay-millis", "500",
-                "promptrelay.cluster.lease-seconds", "6", "promptrelay.cluster.renew-seconds", "2",
+                "promptrelay.cluster.lease-seconds", "10", "promptrelay.cluster.renew-seconds", "2",
                 "promptrelay.schedules.tick.cron", "0/5 * * * * ?",
                 "promptrelay.schedules.tick.prompt", "schedule tick {date} {time}");
     }

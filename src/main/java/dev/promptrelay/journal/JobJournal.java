@@ -113,15 +113,17 @@ public class JobJournal {
     }
 
     /**
-     * Whether this node is still seen on the journal (then seen again now): its heartbeat is within a lease, or no
-     * other node is alive to have taken its work. A node that was out of touch longer journals nothing new.
+     * Whether this node is still seen on the journal (then seen again now): its heartbeat is within two leases, the
+     * time after which the others count it lost and hand its untaken files back to the inbox, or no other node is
+     * alive to do that. A node out of touch that long journals nothing new.
      */
     boolean stillSeen(java.sql.Connection c) throws java.sql.SQLException {
         OffsetDateTime now = now();
+        OffsetDateTime twoLeasesAgo = now.minus(lease).minus(lease);
         OffsetDateTime leaseAgo = now.minus(lease);
         return update(c, "UPDATE cluster_node SET seen_at = ? WHERE id = ? AND (seen_at >= ? OR NOT EXISTS "
                          + "(SELECT 1 FROM cluster_node o WHERE o.id <> ? AND o.seen_at >= ?))",
-                now, node, leaseAgo, node, leaseAgo) == 1;
+                now, node, twoLeasesAgo, node, leaseAgo) == 1;
     }
 
     /** Nodes not seen for two leases: the prompt files they had taken but not journaled go back to the inbox. */

@@ -60,7 +60,7 @@ public class PromptFileJournal {
             // the others may be handing this node's untaken files back to the inbox: it must not take them in too
             if (nodes != null && !nodes.stillSeen(c)) {
                 throw new IllegalStateException("this node (" + nodes.node() + ") was not seen in the journal for "
-                                                + "longer than promptrelay.cluster.lease-seconds, so the other nodes may "
+                                                + "two leases (promptrelay.cluster.lease-seconds), so the other nodes may "
                                                 + "have taken its work: " + name + " was not taken in here and nothing "
                                                 + "of it was submitted; drop it into the inbox again");
             }

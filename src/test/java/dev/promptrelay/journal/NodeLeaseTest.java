@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two nodes on one journal: a node out of touch for longer than its lease, while another is alive, journals nothing
- * new (the other may be handing its untaken files back to the inbox); alone, it goes on; a node unseen for two leases
- * is lost to the others.
+ * Two nodes on one journal: a node out of touch for two leases, while another is alive, journals nothing new (the
+ * other may be handing its untaken files back to the inbox); within two leases, or alone, it goes on; a node unseen
+ * for two leases is lost to the others.
  */
 class NodeLeaseTest {
 
@@ -28,18 +28,19 @@ class NodeLeaseTest {
         PromptFileJournal viaA = new PromptFileJournal(db, a);
 
         seenAgo("node-a", 45, dataSource);
-        assertThat(db.read(a::stillSeen)).as("out of touch, and node-b lives").isFalse();
-        assertThat(org.assertj.core.api.Assertions.catchThrowable(
-                () -> viaA.acceptPromptFile("late.txt", "x/late.txt", "0", List.of())))
-                .hasMessageContaining("node-a").hasMessageContaining("nothing of it was submitted");
-        assertThat(b.lostNodes()).as("one lease: not yet lost").isEmpty();
+        assertThat(b.lostNodes()).as("one and a half leases: not yet lost").isEmpty();
+        assertThat(db.read(a::stillSeen)).as("within two leases: goes on, seen again").isTrue();
 
         seenAgo("node-a", 90, dataSource);
         assertThat(b.lostNodes()).as("two leases: lost").containsExactly("node-a");
+        assertThat(db.read(a::stillSeen)).as("out of touch for two leases, and node-b lives").isFalse();
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(
+                () -> viaA.acceptPromptFile("late.txt", "x/late.txt", "0", List.of())))
+                .hasMessageContaining("node-a").hasMessageContaining("nothing of it was submitted");
 
         seenAgo("node-b", 90, dataSource);
         assertThat(db.read(a::stillSeen)).as("no other node alive: it goes on, seen again").isTrue();
-        assertThat(db.read(a::stillSeen)).isTrue();
+        assertThat(b.lostNodes()).as("seen again: no longer lost").doesNotContain("node-a");
     }
 
     private static void seenAgo(String node, int seconds, JdbcDataSource dataSource) throws Exception {
