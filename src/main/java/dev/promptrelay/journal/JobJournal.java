@@ -10,6 +10,7 @@ import java.util.Set;
 import static dev.promptrelay.journal.JournalDatabase.IN_FLIGHT;
 import static dev.promptrelay.journal.JournalDatabase.bind;
 import static dev.promptrelay.journal.JournalDatabase.count;
+import static dev.promptrelay.journal.JournalDatabase.insertUnlessRaced;
 import static dev.promptrelay.journal.JournalDatabase.jobs;
 import static dev.promptrelay.journal.JournalDatabase.now;
 import static dev.promptrelay.journal.JournalDatabase.update;
@@ -81,6 +82,9 @@ public class JobJournal {
         // this node's other journal writes
         return db.read(c -> {
             List<Job> claimed = new ArrayList<>();
+            OffsetDateTime now = now();
+            // several nodes share each cap fairly: none takes more than its part while the others live
+            int nodes = countLiveNodes(c, now);
             // every node locks the providers' rows in the same order (by name): two claims never wait on each other
             for (Map.Entry<String, Integer> cap : new java.util.TreeMap<>(maxConcurrentByProvider).entrySet()) {
                 lockProvider(c, cap.getKey());
@@ -89,9 +93,6 @@ public class JobJournal {
                                         + " AND completed_at IS NULL", cap.getKey());
                 int mine = count(c, "SELECT COUNT(*) FROM job WHERE provider = ? AND owner = ? AND state IN "
                                     + IN_FLIGHT + " AND completed_at IS NULL", cap.getKey(), node);
-                // several nodes share the cap fairly: none takes more than its part while the others live
-                int nodes = Math.max(1, count(c, "SELECT COUNT(*) FROM cluster_node WHERE seen_at > ?",
-                        now().minus(lease)));
                 int share = (cap.getValue() + nodes - 1) / nodes;
                 // a bounded handful at a time: the dispatch route comes back for more at once
                 int room = Math.min(MAX_CLAIM, Math.min(cap.getValue() - inFlight, share - mine));
@@ -100,7 +101,6 @@ public class JobJournal {
                 }
                 List<Job> queued = jobs(c, "WHERE j.provider = ? AND j.state = 'queued' ORDER BY j.created_at, j.seq "
                                            + "FETCH FIRST " + room + " ROWS ONLY", cap.getKey());
-                OffsetDateTime now = now();
                 for (Job job : queued) {
                     if (update(c, "UPDATE job SET state = 'dispatched', owner = ?, updated_at = ? "
                                   + "WHERE id = ? AND state = 'queued'", node, now, job.id()) == 1) {
@@ -143,24 +143,15 @@ public class JobJournal {
         });
     }
 
+    /** The nodes seen within a lease, this one included. */
+    private int countLiveNodes(java.sql.Connection c, OffsetDateTime now) throws java.sql.SQLException {
+        return Math.max(1, count(c, "SELECT COUNT(*) FROM cluster_node WHERE seen_at > ?", now.minus(lease)));
+    }
+
     /** This node is alive: the others count it when they share a provider's cap. */
     private void heartbeat(java.sql.Connection c, OffsetDateTime now) throws java.sql.SQLException {
         if (update(c, "UPDATE cluster_node SET seen_at = ? WHERE id = ?", now, node) == 0) {
             insertUnlessRaced(c, "INSERT INTO cluster_node (id, seen_at) VALUES (?, ?)", node, now);
-        }
-    }
-
-    /**
-     * An insert another node may make at the same moment: the loser's duplicate is rolled back to a savepoint, so its
-     * transaction goes on (PostgreSQL would otherwise refuse every later statement of it).
-     */
-    private static void insertUnlessRaced(java.sql.Connection c, String sql, Object... args) throws java.sql.SQLException {
-        java.sql.Savepoint before = c.setSavepoint();
-        try {
-            update(c, sql, args);
-            c.releaseSavepoint(before);
-        } catch (java.sql.SQLException raced) {
-            c.rollback(before);
         }
     }
 
@@ -174,10 +165,12 @@ public class JobJournal {
     // --- leases: several nodes on one journal ---
 
     /**
-     * A job's owner has lost its lease: the node has not been seen (its heartbeat in cluster_node) within a lease.
-     * One parameter: the time a lease ago.
+     * A job's owner (the column) has lost its lease: the node has not been seen (its heartbeat in cluster_node) within
+     * a lease. One parameter: the time a lease ago.
      */
-    private static final String OWNER_LOST = "owner NOT IN (SELECT id FROM cluster_node WHERE seen_at >= ?)";
+    private static String ownerLost(String ownerColumn) {
+        return ownerColumn + " NOT IN (SELECT id FROM cluster_node WHERE seen_at >= ?)";
+    }
 
     /** When this node last renewed its leases (null before the first renewal), and how many it held then. */
     public record LeaseState(java.time.Instant lastRenewal, int held) {
@@ -222,7 +215,7 @@ public class JobJournal {
                     cancelledTasks.add(job.taskId());
                 }
             }
-            liveNodes = Math.max(1, count(c, "SELECT COUNT(*) FROM cluster_node WHERE seen_at > ?", now.minus(lease)));
+            liveNodes = countLiveNodes(c, now);
             return new Renewal(renewed, taken, cancelledHere);
         });
         cancelledTasks.addAll(renewal.takenTasks());
@@ -236,7 +229,7 @@ public class JobJournal {
     public int requeueExpired() {
         OffsetDateTime now = now();
         return db.write(c -> update(c, "UPDATE job SET state = 'queued', owner = NULL, updated_at = ? "
-                                       + "WHERE state = 'dispatched' AND owner <> ? AND " + OWNER_LOST,
+                                       + "WHERE state = 'dispatched' AND owner <> ? AND " + ownerLost("owner"),
                 now, node, now.minus(lease)));
     }
 
@@ -257,11 +250,11 @@ public class JobJournal {
         OffsetDateTime now = now();
         return db.write(c -> {
             List<Job> taken = new ArrayList<>();
-            for (Job job : jobs(c, "WHERE j.state = ? AND j.owner <> ? AND " + OWNER_LOST.replace("owner", "j.owner")
+            for (Job job : jobs(c, "WHERE j.state = ? AND j.owner <> ? AND " + ownerLost("j.owner")
                                    + " ORDER BY j.submitted_at", state, node, now.minus(lease))) {
                 // the row is this node's only if no other node took it meanwhile
                 if (update(c, "UPDATE job SET taken_from = owner, owner = ?, updated_at = ? WHERE id = ? AND state = ? "
-                              + "AND owner <> ? AND " + OWNER_LOST,
+                              + "AND owner <> ? AND " + ownerLost("owner"),
                         node, now, job.id(), state, node, now.minus(lease)) == 1) {
                     taken.add(job);
                 }

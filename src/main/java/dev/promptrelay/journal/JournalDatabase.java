@@ -164,6 +164,22 @@ public class JournalDatabase extends ServiceSupport {
         }
     }
 
+    /**
+     * An insert another node may make at the same moment: the loser's duplicate is rolled back to a savepoint, so its
+     * transaction goes on (PostgreSQL would otherwise refuse every later statement of it). True when this one won.
+     */
+    static boolean insertUnlessRaced(Connection c, String sql, Object... args) throws SQLException {
+        java.sql.Savepoint before = c.setSavepoint();
+        try {
+            update(c, sql, args);
+            c.releaseSavepoint(before);
+            return true;
+        } catch (SQLException raced) {
+            c.rollback(before);
+            return false;
+        }
+    }
+
     static void bind(PreparedStatement p, Object... args) throws SQLException {
         for (int i = 0; i < args.length; i++) {
             p.setObject(i + 1, args[i]);

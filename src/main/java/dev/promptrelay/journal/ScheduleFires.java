@@ -45,16 +45,9 @@ public class ScheduleFires {
             if (JournalDatabase.count(c, "SELECT COUNT(*) FROM schedule_fire WHERE name = ?", schedule) > 0) {
                 return false;
             }
-            // the first fire of this schedule: of two nodes inserting at once, one fails and rolls back to here
-            java.sql.Savepoint before = c.setSavepoint();
-            try {
-                update(c, "INSERT INTO schedule_fire (name, fired_at) VALUES (?, ?)", schedule, at);
-                c.releaseSavepoint(before);
-                return true;
-            } catch (java.sql.SQLException raced) {
-                c.rollback(before);
-                return false;
-            }
+            // the first fire of this schedule: of two nodes inserting at once, one wins
+            return JournalDatabase.insertUnlessRaced(c, "INSERT INTO schedule_fire (name, fired_at) VALUES (?, ?)",
+                    schedule, at);
         });
     }
 }

@@ -371,26 +371,20 @@ public class PromptFiles {
         Set<String> knownNames = ConcurrentHashMap.newKeySet();
         known.stream().filter(k -> Path.of(k).isAbsolute()).forEach(k -> knownNames.add(Path.of(k).getFileName().toString()));
         int returned = 0;
-        List<Path> incoming = new ArrayList<>(list(folders.incoming()));
-        if (!folders.incoming().equals(folders.allIncoming())) {
-            // taken in by a version before nodes: folders named by a random id right under .incoming
-            list(folders.allIncoming()).stream().filter(f -> LEGACY_INCOMING.matcher(f.getFileName().toString()).matches())
-                    .forEach(incoming::add);
-        }
-        for (Path folder : incoming) {
+        for (Path folder : list(folders.incoming())) {
             // taken in by this process while recovery runs: not a leftover of the last stop
-            if (heldHere.contains(folder.getFileName().toString())) {
-                continue;
+            if (!heldHere.contains(folder.getFileName().toString())) {
+                returned += settleIncoming(folders.incoming(), folder, known).size();
             }
-            for (Path file : list(folder)) {
-                if (known.contains(folders.heldName(file))) {
-                    AtomicFiles.move(folder, folders.held().resolve(folder.getFileName()));
-                    break;
+        }
+        if (!folders.incoming().equals(folders.allIncoming())) {
+            // taken in by a version before nodes: folders named by a random id right under .incoming, journaled by it
+            // relative to .incoming
+            for (Path folder : list(folders.allIncoming())) {
+                if (LEGACY_INCOMING.matcher(folder.getFileName().toString()).matches()) {
+                    returned += settleIncoming(folders.allIncoming(), folder, known).size();
                 }
-                backToInbox(file, file.getFileName().toString());
-                returned++;
             }
-            removeEmptyFolder(folder);
         }
         if (returned > 0) {
             LOG.info("{} prompt file(s) taken in before the last stop but not journaled went back to the inbox", returned);
@@ -435,24 +429,36 @@ public class PromptFiles {
             }
             Set<String> known = journal.heldFiles();
             for (Path folder : list(nodeIncoming)) {
-                for (Path file : list(folder)) {
-                    if (known.contains(nodeIncoming.relativize(file).toString())) {
-                        AtomicFiles.move(folder, folders.held().resolve(folder.getFileName()));
-                        break;
-                    }
-                    try {
-                        Path back = backToInbox(file, file.getFileName().toString());
-                        LOG.info("{} was taken in by node {}, which is gone, before it was journaled: back in the inbox as {}",
-                                quoted(file.getFileName().toString()), node, quoted(back.getFileName().toString()));
-                        returned++;
-                    } catch (java.nio.file.NoSuchFileException gone) {
-                        // that node is back and moved it on itself
-                    }
+                for (Path back : settleIncoming(nodeIncoming, folder, known)) {
+                    LOG.info("{} was taken in by node {}, which is gone, before it was journaled: back in the inbox",
+                            quoted(back.getFileName().toString()), node);
+                    returned++;
                 }
-                removeEmptyFolder(folder);
             }
             removeEmptyFolder(nodeIncoming);
         }
+        return returned;
+    }
+
+    /**
+     * A folder {@code <root>/<id>/} a node took a file into: journaled just before the node stopped (the journal names
+     * it relative to the root), it moves on to the held folder; otherwise its file goes back to the inbox, since
+     * nothing of it was submitted. Returns where the files went in the inbox.
+     */
+    private List<Path> settleIncoming(Path root, Path folder, Set<String> known) throws IOException {
+        List<Path> returned = new ArrayList<>();
+        for (Path file : list(folder)) {
+            if (known.contains(root.relativize(file).toString())) {
+                AtomicFiles.move(folder, folders.held().resolve(folder.getFileName()));
+                return returned;
+            }
+            try {
+                returned.add(backToInbox(file, file.getFileName().toString()));
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // its node is back and moved it on itself
+            }
+        }
+        removeEmptyFolder(folder);
         return returned;
     }
 
