@@ -14,6 +14,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.promptrelay.bench.StandInProvider;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +38,7 @@ class ClusterIT {
     void threeNodesShareTheWorkAndTheSurvivorsFinishWhatAKilledNodeLeft() throws Exception {
         Path dir = TestFolders.runDir("cluster");
         try (PostgresServer postgres = PostgresServer.start(dir.resolve("postgres"));
-             CappedProvider provider = new CappedProvider(1500, CAP)) {
+             StandInProvider provider = new StandInProvider(1500, CAP)) {
             List<SeparateJvm> nodes = new ArrayList<>();
             try {
                 for (int n = 1; n <= 3; n++) {
@@ -116,7 +117,7 @@ class ClusterIT {
         }
     }
 
-    static Map<String, String> settings(Path shared, Path nodeDir, PostgresServer postgres, CappedProvider provider) {
+    static Map<String, String> settings(Path shared, Path nodeDir, PostgresServer postgres, StandInProvider provider) {
         return SeparateJvm.settings(
                 "promptrelay.inbox", shared.resolve("inbox").toString(),
                 "promptrelay.outbox", shared.resolve("outbox").toString(),
@@ -141,18 +142,18 @@ class ClusterIT {
     }
 
     /** Submits of the prompt files' prompts. */
-    static int batchSubmits(CappedProvider provider) {
+    static int batchSubmits(StandInProvider provider) {
         return (int) provider.submitsByPrompt().keySet().stream().filter(p -> p.startsWith("prompt ")).count();
     }
 
     /** Submits of the schedule's prompts, by tick. */
-    static Map<String, Integer> ticks(CappedProvider provider) {
+    static Map<String, Integer> ticks(StandInProvider provider) {
         Map<String, Integer> ticks = new java.util.TreeMap<>(provider.submitsByPrompt());
         ticks.keySet().removeIf(p -> !p.startsWith("schedule tick"));
         return ticks;
     }
 
-    static int submits(CappedProvider provider) {
+    static int submits(StandInProvider provider) {
         return provider.submitsByPrompt().values().stream().mapToInt(Integer::intValue).sum();
     }
 

@@ -20,9 +20,10 @@ import com.sun.net.httpserver.HttpServer;
 /**
  * A bare ModelScope stand-in written apart from the sandbox, so the benchmark can check that promptrelay reaches
  * the provider's limit without any help the sandbox gives: no {@code time_taken}, no progress, no Retry-After.
- * Tasks take L milliseconds; beyond C running at once, a submit gets a bare 429. Its own counts are the truth.
+ * Tasks take L milliseconds; beyond C running at once, a submit gets a bare 429. Its own counts are the truth, also
+ * of submits by prompt, so a prompt paid twice shows (ClusterIT runs several nodes against it).
  */
-final class StandInProvider implements AutoCloseable {
+public final class StandInProvider implements AutoCloseable {
 
     static {
         // as in the sandbox: no 40 ms Nagle stall per answer, which a real provider's server does not add
@@ -41,10 +42,11 @@ final class StandInProvider implements AutoCloseable {
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger(1);
     private final AtomicInteger refused = new AtomicInteger();
+    private final Map<String, AtomicInteger> submitsByPrompt = new ConcurrentHashMap<>();
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
 
-    StandInProvider(long latencyMillis, int concurrency) throws IOException {
+    public StandInProvider(long latencyMillis, int concurrency) throws IOException {
         this.latencyMillis = latencyMillis;
         this.concurrency = concurrency;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
@@ -53,13 +55,13 @@ final class StandInProvider implements AutoCloseable {
         server.start();
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            exchange.getRequestBody().readAllBytes();
+            byte[] body = exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getPath();
             long now = System.currentTimeMillis();
             if (path.equals("/v1/images/generations")) {
@@ -72,6 +74,8 @@ final class StandInProvider implements AutoCloseable {
                     }
                     String id = String.valueOf(ids.getAndIncrement());
                     tasks.put(id, new Task(now, new AtomicInteger(), new AtomicLong(-1)));
+                    submitsByPrompt.computeIfAbsent(dev.promptrelay.Json.MAPPER.readTree(body).path("prompt").asText(),
+                            prompt -> new AtomicInteger()).incrementAndGet();
                     respond(exchange, 200, "application/json", "{\"task_id\": \"" + id + "\"}");
                 }
             } else if (path.startsWith("/v1/tasks/")) {
@@ -131,8 +135,15 @@ final class StandInProvider implements AutoCloseable {
         return ids.get();
     }
 
-    int refused() {
+    public int refused() {
         return refused.get();
+    }
+
+    /** Submits of each prompt. */
+    public Map<String, Integer> submitsByPrompt() {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        submitsByPrompt.forEach((prompt, n) -> counts.put(prompt, n.get()));
+        return counts;
     }
 
     @Override
