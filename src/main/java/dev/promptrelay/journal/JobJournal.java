@@ -263,11 +263,16 @@ public class JobJournal {
         });
     }
 
-    /** The paid request is about to leave: from this moment the provider's clock for the task may run. */
-    public void markSubmitting(String jobId) {
+    /**
+     * The paid request is about to leave: from this moment the provider's clock for the task may run. False when the
+     * job is no longer this node's (it was out of touch past its lease and another node requeued and claimed it): then
+     * it must not be sent from here, or it would be paid twice.
+     */
+    public boolean markSubmitting(String jobId) {
         OffsetDateTime now = now();
-        db.write(c -> update(c, "UPDATE job SET state = 'submitting', submitted_at = ?, updated_at = ? WHERE id = ?",
-                now, now, jobId));
+        return db.write(c -> update(c, "UPDATE job SET state = 'submitting', submitted_at = ?, updated_at = ? "
+                                       + "WHERE id = ? AND state IN ('dispatched','submitting') AND "
+                                       + "(owner = ? OR owner IS NULL)", now, now, jobId, node)) == 1;
     }
 
     /** The provider refused the submit without taking it: the job waits to be tried again, nothing is owed. */
@@ -275,11 +280,31 @@ public class JobJournal {
         db.write(c -> update(c, "UPDATE job SET state = 'dispatched', updated_at = ? WHERE id = ?", now(), jobId));
     }
 
-    /** @param sandbox the built-in sandbox took the task: its results are placeholders */
-    public void markSubmitted(String jobId, String taskId, boolean sandbox) {
+    /**
+     * @param sandbox the built-in sandbox took the task: its results are placeholders
+     * @return false when another node had meanwhile reported this submit as an unknown outcome (this node was out of
+     * touch past its lease): the task id is still written to the job, so its report names it, but nobody polls it
+     */
+    public boolean markSubmitted(String jobId, String taskId, boolean sandbox) {
         OffsetDateTime now = now();
-        db.write(c -> update(c, "UPDATE job SET state = 'running', task_id = ?, sandbox = ?, updated_at = ? WHERE id = ?",
-                taskId, sandbox, now, jobId));
+        return db.write(c -> {
+            if (update(c, "UPDATE job SET state = 'running', task_id = ?, sandbox = ?, updated_at = ? "
+                          + "WHERE id = ? AND state = 'submitting' AND (owner = ? OR owner IS NULL)",
+                    taskId, sandbox, now, jobId, node) == 1) {
+                return true;
+            }
+            update(c, "UPDATE job SET task_id = ?, updated_at = ? WHERE id = ? AND task_id IS NULL", taskId, now, jobId);
+            return false;
+        });
+    }
+
+    /**
+     * Whether another node polls this job's task now: it took the task over while this node was out of touch past its
+     * lease (a long pause, a lost database), so this node must leave the task's end and outputs to it.
+     */
+    public boolean polledElsewhere(String jobId) {
+        return db.read(c -> count(c, "SELECT COUNT(*) FROM job WHERE id = ? AND owner IS NOT NULL AND owner <> ?",
+                jobId, node)) > 0;
     }
 
     /** The provider's word for the task and the polls so far, when the word changes (not at every poll). */

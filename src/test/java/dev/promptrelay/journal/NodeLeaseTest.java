@@ -43,6 +43,56 @@ class NodeLeaseTest {
         assertThat(b.lostNodes()).as("seen again: no longer lost").doesNotContain("node-a");
     }
 
+    /**
+     * A node paused past its lease (a long GC, a frozen VM) wakes up with work in hand that another node has taken
+     * meanwhile: a job it had claimed but not sent is not sent (it would be paid twice), a submit another node
+     * reported as unknown stays reported (its task id is kept for the report), a task another node polls is left to it.
+     */
+    @Test
+    void aNodeWokenAfterItsLeaseActsOnNothingAnotherNodeTook() throws Exception {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:node-woken;DB_CLOSE_DELAY=-1");
+        JournalDatabase db = new JournalDatabase(dataSource, null);
+        Duration lease = Duration.ofSeconds(30);
+        JobJournal a = new JobJournal(db, Map.of("modelscope", 2), "node-a", lease);
+        JobJournal b = new JobJournal(db, Map.of("modelscope", 2), "node-b", lease);
+        new PromptFileJournal(db, a).acceptPromptFile("three.txt", "x/three.txt", "0", List.of(
+                dev.promptrelay.prompt.JobSpec.ofPrompt("one", "modelscope", "m", 1),
+                dev.promptrelay.prompt.JobSpec.ofPrompt("two", "modelscope", "m", 2),
+                dev.promptrelay.prompt.JobSpec.ofPrompt("three", "modelscope", "m", 3)));
+        seenAgo("node-b", 60, dataSource);
+        List<Job> claimedByA = a.claimQueued();
+        assertThat(claimedByA).as("alone, node-a takes the whole cap").hasSize(2);
+        String sending = claimedByA.get(0).id();
+        String notYetSent = claimedByA.get(1).id();
+        assertThat(a.markSubmitting(sending)).isTrue();
+        a.markSubmitted(sending, "task-1", false);
+
+        // node-a freezes for a lease and more; node-b takes over its task and requeues what it had not sent
+        seenAgo("node-a", 40, dataSource);
+        b.renewLeases();
+        assertThat(b.takeOverExpiredTasks()).extracting(Job::id).containsExactly(sending);
+        assertThat(b.requeueExpired()).isEqualTo(1);
+        assertThat(b.claimQueued()).extracting(Job::id).contains(notYetSent);
+
+        // node-a wakes up
+        assertThat(a.markSubmitting(notYetSent)).as("claimed by node-b meanwhile: not sent from node-a").isFalse();
+        assertThat(a.polledElsewhere(sending)).as("its task is node-b's now").isTrue();
+        assertThat(b.polledElsewhere(sending)).isFalse();
+        assertThat(a.job(notYetSent).state()).isEqualTo(JobState.DISPATCHED);
+
+        // a submit on the wire at node-a when it froze, reported unknown by node-b; then the answer reaches node-a
+        assertThat(b.markSubmitting(notYetSent)).isTrue();
+        seenAgo("node-b", 40, dataSource);
+        a.renewLeases();
+        assertThat(a.takeOverExpiredSubmits()).extracting(Job::id).containsExactly(notYetSent);
+        new JobOutcomes(a).interruptedSubmit(a.job(notYetSent));
+        assertThat(b.markSubmitted(notYetSent, "task-2", false)).as("reported unknown meanwhile").isFalse();
+        Job reported = a.job(notYetSent);
+        assertThat(reported.state()).isEqualTo(JobState.SUBMIT_UNKNOWN);
+        assertThat(reported.taskId()).as("the task id, for the report").isEqualTo("task-2");
+    }
+
     private static void seenAgo(String node, int seconds, JdbcDataSource dataSource) throws Exception {
         try (Connection c = dataSource.getConnection()) {
             c.createStatement().executeUpdate("UPDATE cluster_node SET seen_at = DATEADD('SECOND', -" + seconds
