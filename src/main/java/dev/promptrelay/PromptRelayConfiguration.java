@@ -285,6 +285,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("apiAccess", access);
         context.getRegistry().bind("jobsApi", new JobsApi(promptFiles, reader, lookup(context, "journal", JobJournal.class),
                 promptFileJournal, folders));
+        context.getRegistry().bind("galleryPage", new dev.promptrelay.gallery.GalleryPage());
         context.getRegistry().bind("embeddedJobs", new EmbeddedJobs(promptFiles, reader, promptFileJournal, folders));
         boolean schedulesEnabled = settings.bool("promptrelay.schedules.enabled");
         // from application.properties, then -D options, which win as they do for every setting

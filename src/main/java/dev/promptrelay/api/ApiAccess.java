@@ -84,6 +84,14 @@ public final class ApiAccess {
         return refusal == null ? null : ApiReply.error(refusal.status(), refusal.error(), refusal.whatToDo());
     }
 
+    /**
+     * For the gallery page, which holds no data of its own (its calls to the API carry the token): null when it may be
+     * served; without a token, only to requests that name this server, as for the API.
+     */
+    public ApiReply pageRefusal(@Header("Host") String hostHeader, @Header(Exchange.HTTP_URL) String url) {
+        return hasToken() ? null : refusal(null, hostHeader, url);
+    }
+
     /** A host without brackets, in lower case. */
     private static String bare(String host) {
         String name = host == null ? "" : host.strip().toLowerCase(Locale.ROOT);

@@ -38,7 +38,10 @@ final class JobReports {
                 "rejected".equals(record.state()) ? "rejected" : overall(jobs),
                 rejection.get("error"), rejection.get("what_to_do"),
                 // placeholders from the built-in sandbox, not a provider's work
-                jobs.stream().anyMatch(Job::sandbox), String.valueOf(record.receivedAt()), outputs, urls,
+                jobs.stream().anyMatch(Job::sandbox), String.valueOf(record.receivedAt()), jobs.size(),
+                (int) jobs.stream().filter(j -> j.state().ended()).count(),
+                (int) jobs.stream().filter(j -> j.state().ended() && j.state() != JobState.SUCCEEDED).count(),
+                outputs, urls,
                 withJobs ? JobEntries.of(journal, jobs, outputPaths) : null);
     }
 

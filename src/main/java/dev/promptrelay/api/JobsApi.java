@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.promptrelay.Folders;
+import dev.promptrelay.gallery.Thumbnails;
 import dev.promptrelay.journal.JobJournal;
 import dev.promptrelay.journal.PromptFileJournal;
 import dev.promptrelay.journal.PromptFileRecord;
@@ -38,8 +39,11 @@ public class JobsApi {
     private final PromptFileJournal journal;
     private final Folders folders;
 
+    private final Thumbnails thumbnails;
+
     public JobsApi(PromptFiles promptFiles, PromptFileReader reader, JobJournal jobs, PromptFileJournal journal, Folders folders) {
         this.requests = new HeldRequests(promptFiles, reader);
+        this.thumbnails = new Thumbnails(folders.shared().resolve("thumbnails"));
         this.promptFiles = promptFiles;
         this.jobs = jobs;
         this.journal = journal;
@@ -70,8 +74,12 @@ public class JobsApi {
         return record == null ? unknown(id) : ApiReply.of(200, JobReports.describe(journal, folders, record, true));
     }
 
-    /** GET /api/jobs?state=...&limit=...: recent requests and prompt files, newest first. */
-    public ApiReply list(@Header("state") String state, @Header("limit") String limitText) throws IOException {
+    /**
+     * GET /api/jobs?state=...&limit=...&before=...: recent requests and prompt files, newest first; {@code before} (a
+     * request's id) pages on from the last one a caller has, so thousands are never listed at once.
+     */
+    public ApiReply list(@Header("state") String state, @Header("limit") String limitText,
+                         @Header("before") String before) throws IOException {
         int limit = 50;
         if (limitText != null && !limitText.isBlank()) {
             try {
@@ -88,8 +96,12 @@ public class JobsApi {
             return ApiReply.error(400, "state '" + state + "' is not a request state",
                     "ask for one of ?state=" + String.join(", ?state=", JobReports.STATES));
         }
+        if (before != null && !before.isBlank() && record(before.strip()) == null) {
+            return ApiReply.error(400, "before '" + before + "' is not a request's id",
+                    "page on with the id of the last request a listing gave you, or leave it out for the newest");
+        }
         List<RequestReport> listed = new ArrayList<>();
-        for (PromptFileRecord record : journal.recentPromptFiles(limit)) {
+        for (PromptFileRecord record : journal.recentPromptFiles(limit, before == null ? null : before.strip())) {
             RequestReport entry = JobReports.describe(journal, folders, record, false);
             if (state == null || state.isBlank() || state.strip().equals(entry.state())) {
                 listed.add(entry);
@@ -146,6 +158,50 @@ public class JobsApi {
 
     /** GET /api/jobs/{id}/outputs/{n}: the n-th output (from 1, in the order of outputs), to stream. */
     public ApiReply output(@Header("id") String id, @Header("n") String nText) throws IOException {
+        Object found = outputFile(id, nText);
+        if (found instanceof ApiReply error) {
+            return error;
+        }
+        Path file = (Path) found;
+        String name = file.getFileName().toString();
+        return ApiReply.of(200, new StoredOutput(file, MEDIA_TYPES.getOrDefault(
+                name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT), "application/octet-stream"),
+                Files.size(file)));
+    }
+
+    /** GET /api/jobs/{id}/outputs/{n}/thumbnail: a small JPEG of an image output, for the gallery. */
+    public ApiReply thumbnail(@Header("id") String id, @Header("n") String nText) throws IOException {
+        Object found = outputFile(id, nText);
+        if (found instanceof ApiReply error) {
+            return error;
+        }
+        Path thumbnail = thumbnails.of(id, Integer.parseInt(nText), (Path) found);
+        if (thumbnail == null) {
+            return ApiReply.error(404, "output " + nText + " of request " + id + " is not an image a thumbnail can be "
+                                       + "made of", "open the output itself: /api/jobs/" + id + "/outputs/" + nText);
+        }
+        return ApiReply.of(200, new StoredOutput(thumbnail, "image/jpeg", Files.size(thumbnail)));
+    }
+
+    /**
+     * GET /api/jobs/{id}/outputs/{n}/sidecar: what was asked for and answered for this output (prompt, provider, model,
+     * seed, size, task), the {@code .json} written beside it in the outbox.
+     */
+    public ApiReply sidecar(@Header("id") String id, @Header("n") String nText) throws IOException {
+        Object found = outputFile(id, nText);
+        if (found instanceof ApiReply error) {
+            return error;
+        }
+        Path sidecar = ((Path) found).resolveSibling(((Path) found).getFileName() + ".json");
+        if (!Files.isRegularFile(sidecar)) {
+            return ApiReply.error(410, "the description of output " + nText + " of request " + id + " is no longer at "
+                                       + sidecar, "it was moved or deleted from the outbox");
+        }
+        return ApiReply.of(200, new StoredOutput(sidecar, "application/json", Files.size(sidecar)));
+    }
+
+    /** The n-th output's file, or the error reply that says why there is none. */
+    private Object outputFile(String id, String nText) throws IOException {
         PromptFileRecord record = record(id);
         if (record == null) {
             return unknown(id);
@@ -167,10 +223,7 @@ public class JobsApi {
             return ApiReply.error(410, "output " + n + " of request " + record.id() + " is no longer at " + file,
                     "it was moved or deleted from the outbox");
         }
-        String name = file.getFileName().toString();
-        return ApiReply.of(200, new StoredOutput(file, MEDIA_TYPES.getOrDefault(
-                name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT), "application/octet-stream"),
-                Files.size(file)));
+        return file;
     }
 
     /** The body as it came: the server hands JSON over as bytes, text or a stream. */

@@ -228,13 +228,26 @@ public class PromptFileJournal {
 
     /** The most recently received prompt files, newest first. */
     public List<PromptFileRecord> recentPromptFiles(int limit) {
+        return recentPromptFiles(limit, null);
+    }
+
+    /** The newest prompt files received before the one with id {@code before} (all when null), newest first. */
+    public List<PromptFileRecord> recentPromptFiles(int limit, String before) {
         return db.read(c -> {
             List<String> ids = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT id FROM prompt_file ORDER BY received_at DESC "
-                                                          + "FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY");
-                 ResultSet rs = p.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getString(1));
+            // ordered by time, then id, so a page boundary between two files received at once loses neither
+            String after = before == null ? "" : "WHERE received_at < (SELECT received_at FROM prompt_file WHERE id = ?) "
+                    + "OR (received_at = (SELECT received_at FROM prompt_file WHERE id = ?) AND id < ?) ";
+            try (PreparedStatement p = c.prepareStatement("SELECT id FROM prompt_file " + after
+                                                          + "ORDER BY received_at DESC, id DESC "
+                                                          + "FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")) {
+                if (before != null) {
+                    bind(p, before, before, before);
+                }
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getString(1));
+                    }
                 }
             }
             List<PromptFileRecord> records = new ArrayList<>();

@@ -1,0 +1,257 @@
+// The gallery: everything comes from the API, and every text from it is shown with textContent, never as markup.
+'use strict';
+
+const PAGE = 50;
+const REFRESH_MILLIS = 2000;
+const IMAGE = /\.(png|jpe?g|gif)$/i;
+const tab = { token: sessionStorage.getItem('promptrelay.token') || '', oldest: null, shown: new Map(), blobs: new Map() };
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (key === 'class') node.className = value; else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) {
+    if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
+  }
+  return node;
+}
+
+class NeedsToken extends Error {}
+
+async function api(method, path, body) {
+  const headers = {};
+  if (tab.token) headers.Authorization = 'Bearer ' + tab.token;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (res.status === 401) {
+    $('token-form').hidden = false;
+    throw new NeedsToken('this server asks for its API token');
+  }
+  return res;
+}
+
+async function json(method, path, body) {
+  const res = await api(method, path, body);
+  const answer = await res.json().catch(() => ({ error: 'HTTP ' + res.status + ' with no JSON answer' }));
+  return { ok: res.ok, status: res.status, answer };
+}
+
+// An output fetched with the token (an <img src> could not send it), kept as a blob URL while the page is open.
+async function blobUrl(url) {
+  if (!tab.blobs.has(url)) {
+    tab.blobs.set(url, api('GET', url).then(async (res) => {
+      if (!res.ok) throw new Error('HTTP ' + res.status);
+      return URL.createObjectURL(await res.blob());
+    }).catch((e) => { tab.blobs.delete(url); throw e; }));
+  }
+  return tab.blobs.get(url);
+}
+
+function status(text) {
+  $('status').textContent = text;
+}
+
+async function refresh() {
+  try {
+    const { ok, answer } = await json('GET', '/api/jobs?limit=' + PAGE);
+    if (!ok) throw new Error(answer.error || 'the list could not be read');
+    answer.jobs.forEach((request, i) => show(request, i));
+    if (tab.oldest === null && answer.jobs.length > 0) {
+      tab.oldest = answer.jobs[answer.jobs.length - 1].id;
+      $('more').hidden = answer.jobs.length < PAGE;
+    }
+    if (answer.jobs.length === 0) $('end').textContent = 'Nothing yet: drop a prompt file into the inbox, or send a prompt above.';
+    else $('end').textContent = '';
+    status('updated ' + new Date().toLocaleTimeString());
+  } catch (e) {
+    status(e instanceof NeedsToken ? e.message : 'cannot reach promptrelay: ' + e.message);
+  }
+}
+
+async function older() {
+  $('more').disabled = true;
+  try {
+    const { ok, answer } = await json('GET', '/api/jobs?limit=' + PAGE + '&before=' + encodeURIComponent(tab.oldest));
+    if (!ok) throw new Error(answer.error);
+    answer.jobs.forEach((request) => show(request, null));
+    if (answer.jobs.length > 0) tab.oldest = answer.jobs[answer.jobs.length - 1].id;
+    $('more').hidden = answer.jobs.length < PAGE;
+  } catch (e) {
+    status('older requests could not be read: ' + e.message);
+  } finally {
+    $('more').disabled = false;
+  }
+}
+
+// One request's card, made once and brought up to date only when what the API says of it changed.
+function show(request, position) {
+  const said = JSON.stringify(request);
+  let card = tab.shown.get(request.id);
+  if (card && card.said === said) return;
+  if (!card) {
+    card = { node: el('article', { class: 'request', 'data-id': request.id }), thumbs: new Map() };
+    tab.shown.set(request.id, card);
+    const main = $('requests');
+    if (position === null) main.append(card.node);
+    else main.insertBefore(card.node, main.children[position] || null);
+  }
+  card.said = said;
+  render(card, request);
+}
+
+function render(card, request) {
+  const node = card.node;
+  node.dataset.state = request.state;
+  const head = el('h2', null,
+    el('span', { class: 'name' }, request.name),
+    el('span', { class: 'badge ' + request.state }, request.state),
+    el('progress', { max: Math.max(1, request.jobs_total), value: request.jobs_ended }),
+    el('span', { class: 'counts' }, request.jobs_ended + '/' + request.jobs_total + ' done'
+      + (request.jobs_failed ? ', ' + request.jobs_failed + ' not succeeded' : '') + (request.sandbox ? ' (sandbox)' : '')),
+    el('time', { class: 'when', datetime: request.received_at }, new Date(request.received_at).toLocaleString()));
+  let thumbs = node.querySelector('.thumbs');
+  if (!thumbs) thumbs = el('div', { class: 'thumbs' });
+  (request.output_urls || []).forEach((url, i) => {
+    if (!card.thumbs.has(url)) {
+      const tile = thumb(request, url, (request.outputs || [])[i] || url);
+      card.thumbs.set(url, tile);
+      thumbs.append(tile);
+    }
+  });
+  const children = [head];
+  if (request.error) children.push(el('ul', { class: 'problems' }, problem(request.error, request.what_to_do)));
+  children.push(thumbs);
+  const problems = el('ul', { class: 'problems' });
+  children.push(problems);
+  const actions = el('div', { class: 'actions' });
+  if (request.state === 'queued' || request.state === 'running') {
+    actions.append(el('button', { type: 'button', class: 'cancel', onclick: () => act(request, 'DELETE', '/api/jobs/' + request.id, actions) }, 'Cancel'));
+  }
+  if (request.state === 'failed' || request.state === 'cancelled') {
+    actions.append(el('button', { type: 'button', class: 'retry', onclick: () => act(request, 'POST', '/api/jobs/' + request.id + '/retry', actions) }, 'Retry'));
+  }
+  children.push(actions);
+  node.replaceChildren(...children);
+  if (request.jobs_failed > 0) failures(request, problems);
+}
+
+function problem(error, next) {
+  return el('li', null, error, next ? el('span', { class: 'next' }, 'Next step: ' + next) : null);
+}
+
+// What went wrong with each job that did not succeed, and what to do next, from the request's full report.
+async function failures(request, list) {
+  try {
+    const { ok, answer } = await json('GET', '/api/jobs/' + encodeURIComponent(request.id));
+    if (!ok) return;
+    for (const job of answer.jobs || []) {
+      if (job.state !== 'succeeded' && job.error) {
+        list.append(problem('#' + job.job + (job.line ? ' (line ' + job.line + ')' : '') + ' ' + job.state + ': ' + job.error, job.next_step));
+      }
+    }
+  } catch (e) {
+    list.append(el('li', null, 'the jobs could not be read: ' + e.message));
+  }
+}
+
+async function act(request, method, path, actions) {
+  actions.querySelectorAll('button').forEach((b) => { b.disabled = true; });
+  try {
+    const { ok, answer } = await json(method, path);
+    actions.append(el('span', { class: 'message' }, ok ? (method === 'DELETE' ? 'cancelled' : 'queued again')
+      : (answer.error || 'refused') + (answer.what_to_do ? ': ' + answer.what_to_do : '')));
+  } catch (e) {
+    actions.append(el('span', { class: 'message' }, e.message));
+  }
+  refresh();
+}
+
+function thumb(request, url, path) {
+  const name = path.split('/').pop();
+  if (!IMAGE.test(name)) {
+    return el('button', { type: 'button', class: 'thumb video', title: name, onclick: () => detail(url, name, null) }, '▶ ' + name);
+  }
+  const img = el('img', { alt: name, loading: 'lazy' });
+  const tile = el('button', { type: 'button', class: 'thumb', title: name, onclick: () => detail(url, name, img) }, img);
+  blobUrl(url + '/thumbnail').then((src) => { img.src = src; }).catch(() => tile.replaceChildren(name));
+  return tile;
+}
+
+// An output's detail: the image itself, and what was asked for, from the sidecar written beside it.
+async function detail(url, name, thumbImg) {
+  const dialog = $('detail');
+  const image = $('detail-image');
+  const fields = $('detail-fields');
+  fields.replaceChildren();
+  image.removeAttribute('src');
+  image.alt = name;
+  image.hidden = thumbImg === null;
+  const field = (term, value) => { if (value !== undefined && value !== null && value !== '') fields.append(el('dt', null, term), el('dd', null, value)); };
+  const download = $('detail-download');
+  download.onclick = async (event) => {
+    event.preventDefault();
+    const a = el('a', { href: await blobUrl(url), download: name });
+    document.body.append(a);
+    a.click();
+    a.remove();
+  };
+  dialog.showModal();
+  try {
+    const { ok, answer } = await json('GET', url + '/sidecar');
+    if (!ok) throw new Error(answer.error);
+    const asked = answer.parameters || {};
+    field('Prompt', answer.prompt);
+    field('Negative prompt', asked.negative_prompt);
+    field('Provider', answer.provider + (answer.sandbox ? ' (sandbox placeholder)' : ''));
+    field('Model', answer.model);
+    field('Seed', asked.seed !== undefined ? asked.seed : 'not set: the provider chose one');
+    field('Asked size', asked.size || (asked.width ? asked.width + 'x' + asked.height : asked.aspect_ratio));
+    field('File', answer.file);
+    field('From', answer.source_file + (answer.source_line ? ', line ' + answer.source_line : ''));
+    field('Task', answer.task_id);
+  } catch (e) {
+    field('Details', 'could not be read: ' + e.message);
+  }
+  if (thumbImg !== null) {
+    image.onload = () => field('Size', image.naturalWidth + 'x' + image.naturalHeight);
+    image.src = await blobUrl(url).catch(() => thumbImg.src);
+  }
+}
+
+async function send(event) {
+  event.preventDefault();
+  const job = { prompt: $('send-prompt').value };
+  if ($('send-provider').value) job.provider = $('send-provider').value;
+  if ($('send-model').value.trim()) job.model = $('send-model').value.trim();
+  if ($('send-size').value.trim()) job.size = $('send-size').value.trim();
+  if ($('send-count').value) job.count = Number($('send-count').value);
+  if ($('send-seed').value) job.seed = Number($('send-seed').value);
+  const result = $('send-result');
+  try {
+    const { ok, answer } = await json('POST', '/api/jobs', job);
+    result.textContent = ok ? 'Accepted as ' + answer.id + ' (' + answer.jobs + ' job(s))'
+      : (answer.error || 'refused') + (answer.what_to_do ? ': ' + answer.what_to_do : '');
+    if (ok) $('send-prompt').value = '';
+  } catch (e) {
+    result.textContent = e.message;
+  }
+  refresh();
+}
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('token-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    tab.token = $('token').value;
+    sessionStorage.setItem('promptrelay.token', tab.token);
+    $('token-form').hidden = true;
+    refresh();
+  });
+  $('send-form').addEventListener('submit', send);
+  $('more').addEventListener('click', older);
+  refresh();
+  setInterval(refresh, REFRESH_MILLIS);
+});
