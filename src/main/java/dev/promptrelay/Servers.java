@@ -62,7 +62,9 @@ final class Servers {
                     List<String> calls = new ArrayList<>();
                     for (RestDefinition rest : ((ModelCamelContext) started).getRestDefinitions()) {
                         for (VerbDefinition verb : rest.getVerbs()) {
-                            String path = rest.getPath() + (verb.getPath() == null ? "" : verb.getPath());
+                            // "/" and "/gallery/{asset}" are served as /gallery/{asset}
+                            String path = (rest.getPath() + (verb.getPath() == null ? "" : verb.getPath()))
+                                    .replaceAll("/{2,}", "/");
                             calls.add(verb.asVerb().toUpperCase(Locale.ROOT) + " " + started.resolvePropertyPlaceholders(path));
                         }
                     }

@@ -36,8 +36,9 @@ class CleanStartIT {
                                                                 && app.logText().contains("Health and metrics at"));
             String log = app.logText();
             assertThat(log).as(app.logTail(40))
-                    .contains("HTTP API at http://127.0.0.1:" + api + ": POST /api/jobs, POST /api/jobs/{id}/retry, GET /api/jobs, GET /api/jobs/{id}, "
-                              + "GET /api/jobs/{id}/outputs/{n}, DELETE /api/jobs/{id}")
+                    .contains("HTTP API at http://127.0.0.1:" + api + ": GET /, GET /gallery/{asset}, POST /api/jobs, "
+                              + "POST /api/jobs/{id}/retry, GET /api/jobs, GET /api/jobs/{id}, GET /api/jobs/{id}/outputs/{n}, "
+                              + "GET /api/jobs/{id}/outputs/{n}/thumbnail, GET /api/jobs/{id}/outputs/{n}/sidecar, DELETE /api/jobs/{id}")
                     .contains("Health and metrics at http://127.0.0.1:" + management);
             assertThat(log.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))).as("no warning at a normal start").isEmpty();
             assertThat(log).doesNotContain("Quartz").doesNotContain("0.0.0.0");

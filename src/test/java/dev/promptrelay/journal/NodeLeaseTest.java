@@ -19,12 +19,10 @@ class NodeLeaseTest {
 
     @Test
     void aNodeOutOfTouchWhileAnotherLivesTakesNothingIn() throws Exception {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:node-lease;DB_CLOSE_DELAY=-1");
+        JdbcDataSource dataSource = memory("node-lease");
         JournalDatabase db = new JournalDatabase(dataSource, null);
-        Duration lease = Duration.ofSeconds(30);
-        JobJournal a = new JobJournal(db, Map.of("modelscope", 4), "node-a", lease);
-        JobJournal b = new JobJournal(db, Map.of("modelscope", 4), "node-b", lease);
+        JobJournal a = node(db, "node-a", 4);
+        JobJournal b = node(db, "node-b", 4);
         PromptFileJournal viaA = new PromptFileJournal(db, a);
 
         seenAgo("node-a", 45, dataSource);
@@ -50,12 +48,10 @@ class NodeLeaseTest {
      */
     @Test
     void aNodeWokenAfterItsLeaseActsOnNothingAnotherNodeTook() throws Exception {
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL("jdbc:h2:mem:node-woken;DB_CLOSE_DELAY=-1");
+        JdbcDataSource dataSource = memory("node-woken");
         JournalDatabase db = new JournalDatabase(dataSource, null);
-        Duration lease = Duration.ofSeconds(30);
-        JobJournal a = new JobJournal(db, Map.of("modelscope", 2), "node-a", lease);
-        JobJournal b = new JobJournal(db, Map.of("modelscope", 2), "node-b", lease);
+        JobJournal a = node(db, "node-a", 2);
+        JobJournal b = node(db, "node-b", 2);
         new PromptFileJournal(db, a).acceptPromptFile("three.txt", "x/three.txt", "0", List.of(
                 dev.promptrelay.prompt.JobSpec.ofPrompt("one", "modelscope", "m", 1),
                 dev.promptrelay.prompt.JobSpec.ofPrompt("two", "modelscope", "m", 2),
@@ -91,6 +87,17 @@ class NodeLeaseTest {
         Job reported = a.job(notYetSent);
         assertThat(reported.state()).isEqualTo(JobState.SUBMIT_UNKNOWN);
         assertThat(reported.taskId()).as("the task id, for the report").isEqualTo("task-2");
+    }
+
+    private static JdbcDataSource memory(String name) {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL("jdbc:h2:mem:" + name + ";DB_CLOSE_DELAY=-1");
+        return dataSource;
+    }
+
+    /** A node on the journal with a lease of 30 s and this cap for modelscope. */
+    private static JobJournal node(JournalDatabase db, String id, int cap) {
+        return new JobJournal(db, Map.of("modelscope", cap), id, Duration.ofSeconds(30));
     }
 
     private static void seenAgo(String node, int seconds, JdbcDataSource dataSource) throws Exception {
