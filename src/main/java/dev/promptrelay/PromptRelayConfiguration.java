@@ -11,6 +11,7 @@ import java.util.Properties;
 import dev.promptrelay.api.ApiAccess;
 import dev.promptrelay.api.EmbeddedJobs;
 import dev.promptrelay.api.JobsApi;
+import dev.promptrelay.gallery.Thumbnails;
 import dev.promptrelay.journal.JobOutcomes;
 import dev.promptrelay.observe.JournalHealthCheck;
 import dev.promptrelay.observe.LeaseHealthCheck;
@@ -283,8 +284,10 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         // camel-jackson takes the one ObjectMapper in the registry: the REST binding and the routes' marshal use ours
         context.getRegistry().bind("promptrelayJson", Json.MAPPER);
         context.getRegistry().bind("apiAccess", access);
+        Thumbnails thumbnails = new Thumbnails(folders.shared().resolve("thumbnails"));
+        context.getRegistry().bind("thumbnails", thumbnails);
         context.getRegistry().bind("jobsApi", new JobsApi(promptFiles, reader, lookup(context, "journal", JobJournal.class),
-                promptFileJournal, folders));
+                promptFileJournal, folders, thumbnails));
         context.getRegistry().bind("galleryPage", new dev.promptrelay.gallery.GalleryPage());
         context.getRegistry().bind("embeddedJobs", new EmbeddedJobs(promptFiles, reader, promptFileJournal, folders));
         boolean schedulesEnabled = settings.bool("promptrelay.schedules.enabled");

@@ -60,6 +60,7 @@ async function refresh() {
     const { ok, answer } = await json('GET', '/api/jobs?limit=' + PAGE);
     if (!ok) throw new Error(answer.error || 'the list could not be read');
     answer.jobs.forEach((request, i) => show(request, i));
+    await refreshOlder(new Set(answer.jobs.map((request) => request.id)));
     if (tab.oldest === null && answer.jobs.length > 0) {
       tab.oldest = answer.jobs[answer.jobs.length - 1].id;
       $('more').hidden = answer.jobs.length < PAGE;
@@ -69,6 +70,15 @@ async function refresh() {
     status('updated ' + new Date().toLocaleTimeString());
   } catch (e) {
     status(e instanceof NeedsToken ? e.message : 'cannot reach promptrelay: ' + e.message);
+  }
+}
+
+// Requests on older pages that have not ended yet, each asked for on its own: only those can still change.
+async function refreshOlder(listed) {
+  for (const [id, card] of tab.shown) {
+    if (listed.has(id) || !['queued', 'running'].includes(card.node.dataset.state)) continue;
+    const { ok, answer } = await json('GET', '/api/jobs/' + encodeURIComponent(id));
+    if (ok) show(answer, null);
   }
 }
 

@@ -39,7 +39,6 @@ class GalleryIT extends RunningApplication {
     static TestFolders folders;
     static int port;
     static WebDriver browser;
-    static Path shots;
 
     @BeforeAll
     static void start() throws IOException {
@@ -49,7 +48,6 @@ class GalleryIT extends RunningApplication {
         folders.set("camel.server.port", String.valueOf(port));
         folders.set("promptrelay.sandbox.task-millis", "1500");
         folders.set("promptrelay.modelscope.max-concurrent", "2");
-        shots = Files.createDirectories(Path.of("target", "gallery"));
     }
 
     @Override
@@ -66,6 +64,14 @@ class GalleryIT extends RunningApplication {
 
     static WebDriver browser() throws IOException {
         if (browser == null) {
+            browser = chromium(folders.root);
+        }
+        return browser;
+    }
+
+    /** Debian's chromium, headless, with a profile of its own under the test's folder. */
+    static WebDriver chromium(Path root) throws IOException {
+        {
             Path chromium = Path.of("/usr/bin/chromium");
             Path driver = Path.of("/usr/bin/chromedriver");
             assertThat(Files.isExecutable(chromium) && Files.isExecutable(driver))
@@ -75,19 +81,25 @@ class GalleryIT extends RunningApplication {
             options.setBinary(chromium.toFile());
             options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                     "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,900",
-                    "--user-data-dir=" + Files.createTempDirectory(folders.root, "chromium-profile"));
-            browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile())
+                    "--user-data-dir=" + Files.createTempDirectory(root, "chromium-profile"));
+            return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile())
                     .usingAnyFreePort().build(), options);
         }
-        return browser;
     }
 
     @Test
     void dropsShowUpWithProgressThenImagesAndAHostilePromptStaysText() throws Exception {
         WebDriver page = browser();
+        // with no gallery open, thumbnails are made as outputs are written
+        page.get("about:blank");
+        long unseen = thumbnails();
+        folders.drop("unseen.txt", "a heron nobody looked at\n");
+        await().atMost(Duration.ofSeconds(20)).until(() -> thumbnails() == unseen + 1);
+
         page.get("http://127.0.0.1:" + port + "/");
         await().atMost(Duration.ofSeconds(10)).until(() -> page.findElement(By.id("status")).getText().startsWith("updated"));
 
+        long thumbnailsBefore = thumbnails();
         folders.drop("hostile.txt", HOSTILE + "\na kite over the sea\na lantern\n");
         // progress first, then every image, with no reload
         WebElement card = await().atMost(Duration.ofSeconds(20)).until(() -> card(page, "hostile.txt"), c -> c != null);
@@ -95,6 +107,8 @@ class GalleryIT extends RunningApplication {
         await().atMost(Duration.ofSeconds(40)).until(() -> loadedImages(page, card) == 3);
         assertThat(card.getAttribute("data-state")).isEqualTo("succeeded");
         assertThat(card.findElement(By.cssSelector(".counts")).getText()).startsWith("3/3 done");
+        // made when the outputs were written, as JPEGs outside the outbox
+        await().atMost(Duration.ofSeconds(10)).until(() -> thumbnails() == thumbnailsBefore + 3);
         screenshot(page, "gallery");
 
         // the prompt is shown as it was written: nothing of it ran
@@ -142,6 +156,16 @@ class GalleryIT extends RunningApplication {
                 .filter(c -> c.findElement(By.cssSelector(".name")).getText().equals(name)).findFirst().orElse(null);
     }
 
+    static long thumbnails() throws IOException {
+        Path made = folders.root.resolve("state").resolve("thumbnails");
+        if (!Files.isDirectory(made)) {
+            return 0;
+        }
+        try (var files = Files.walk(made)) {
+            return files.filter(f -> f.toString().endsWith(".jpg")).count();
+        }
+    }
+
     static long loadedImages(WebDriver page, WebElement card) {
         return (Long) ((JavascriptExecutor) page).executeScript(
                 "return [...arguments[0].querySelectorAll('.thumb img')].filter(i => i.complete && i.naturalWidth > 0).length",
@@ -149,7 +173,7 @@ class GalleryIT extends RunningApplication {
     }
 
     static void screenshot(WebDriver page, String name) throws IOException {
-        Files.write(shots.resolve(name + ".png"), ((TakesScreenshot) page).getScreenshotAs(OutputType.BYTES));
+        Files.write(Files.createDirectories(Path.of("target", "gallery")).resolve(name + ".png"), ((TakesScreenshot) page).getScreenshotAs(OutputType.BYTES));
     }
 
     static void sandboxFaults(String json) throws Exception {

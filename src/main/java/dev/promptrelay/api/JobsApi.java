@@ -41,9 +41,10 @@ public class JobsApi {
 
     private final Thumbnails thumbnails;
 
-    public JobsApi(PromptFiles promptFiles, PromptFileReader reader, JobJournal jobs, PromptFileJournal journal, Folders folders) {
+    public JobsApi(PromptFiles promptFiles, PromptFileReader reader, JobJournal jobs, PromptFileJournal journal, Folders folders,
+                   Thumbnails thumbnails) {
         this.requests = new HeldRequests(promptFiles, reader);
-        this.thumbnails = new Thumbnails(folders.shared().resolve("thumbnails"));
+        this.thumbnails = thumbnails;
         this.promptFiles = promptFiles;
         this.jobs = jobs;
         this.journal = journal;
@@ -175,12 +176,13 @@ public class JobsApi {
         if (found instanceof ApiReply error) {
             return error;
         }
-        Path thumbnail = thumbnails.of(id, Integer.parseInt(nText), (Path) found);
+        Path thumbnail = thumbnails.of((Path) found);
         if (thumbnail == null) {
             return ApiReply.error(404, "output " + nText + " of request " + id + " is not an image a thumbnail can be "
                                        + "made of", "open the output itself: /api/jobs/" + id + "/outputs/" + nText);
         }
-        return ApiReply.of(200, new StoredOutput(thumbnail, "image/jpeg", Files.size(thumbnail)));
+        return thumbnail.equals(found) ? output(id, nText)
+                : ApiReply.of(200, new StoredOutput(thumbnail, "image/jpeg", Files.size(thumbnail)));
     }
 
     /**

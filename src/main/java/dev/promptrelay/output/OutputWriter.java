@@ -218,6 +218,11 @@ public class OutputWriter {
             return target;
         }
 
+        /** Where the output is in the outbox, once it is there. */
+        public Path getOutboxFile() {
+            return target;
+        }
+
         Path staged() {
             return staged;
         }
