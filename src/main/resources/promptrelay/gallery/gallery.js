@@ -4,7 +4,7 @@
 const PAGE = 50;
 const REFRESH_MILLIS = 2000;
 const IMAGE = /\.(png|jpe?g|gif)$/i;
-const tab = { token: sessionStorage.getItem('promptrelay.token') || '', oldest: null, shown: new Map(), blobs: new Map() };
+const tab = { token: sessionStorage.getItem('promptrelay.token') || '', oldest: null, shown: new Map(), blobs: new Map(), thumbLoads: new Map(), listed: false };
 
 const $ = (id) => document.getElementById(id);
 
@@ -60,6 +60,10 @@ async function refresh() {
     const { ok, answer } = await json('GET', '/api/jobs?limit=' + PAGE);
     if (!ok) throw new Error(answer.error || 'the list could not be read');
     answer.jobs.forEach((request, i) => show(request, i));
+    if (!tab.listed && answer.jobs.length > 0) {
+      tab.listed = true;
+      performance.mark('gallery:listed');
+    }
     await refreshOlder(new Set(answer.jobs.map((request) => request.id)));
     if (tab.oldest === null && answer.jobs.length > 0) {
       tab.oldest = answer.jobs[answer.jobs.length - 1].id;
@@ -185,11 +189,23 @@ function thumb(request, url, path) {
   if (!IMAGE.test(name)) {
     return el('button', { type: 'button', class: 'thumb video', title: name, onclick: () => detail(url, name, null) }, '▶ ' + name);
   }
-  const img = el('img', { alt: name, loading: 'lazy' });
+  const img = el('img', { alt: name });
   const tile = el('button', { type: 'button', class: 'thumb', title: name, onclick: () => detail(url, name, img) }, img);
-  blobUrl(url + '/thumbnail').then((src) => { img.src = src; }).catch(() => tile.replaceChildren(name));
+  tab.thumbLoads.set(tile, () => blobUrl(url + '/thumbnail').then((src) => { img.src = src; }).catch(() => tile.replaceChildren(name)));
+  nearView.observe(tile);
   return tile;
 }
+
+// A thumbnail is fetched when its tile comes near the screen: a page of thousands of results loads what is seen.
+const nearView = new IntersectionObserver((entries) => {
+  for (const entry of entries) {
+    if (!entry.isIntersecting) continue;
+    nearView.unobserve(entry.target);
+    const load = tab.thumbLoads.get(entry.target);
+    tab.thumbLoads.delete(entry.target);
+    if (load) load();
+  }
+}, { rootMargin: '800px 0px' });
 
 // An output's detail: the image itself, and what was asked for, from the sidecar written beside it.
 async function detail(url, name, thumbImg) {

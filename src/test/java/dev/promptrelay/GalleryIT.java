@@ -20,9 +20,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -64,27 +61,9 @@ class GalleryIT extends RunningApplication {
 
     static WebDriver browser() throws IOException {
         if (browser == null) {
-            browser = chromium(folders.root);
+            browser = Chromium.start(folders.root);
         }
         return browser;
-    }
-
-    /** Debian's chromium, headless, with a profile of its own under the test's folder. */
-    static WebDriver chromium(Path root) throws IOException {
-        {
-            Path chromium = Path.of("/usr/bin/chromium");
-            Path driver = Path.of("/usr/bin/chromedriver");
-            assertThat(Files.isExecutable(chromium) && Files.isExecutable(driver))
-                    .as("Debian's chromium and chromium-driver (apt-get install chromium chromium-driver; .ci/run does)")
-                    .isTrue();
-            ChromeOptions options = new ChromeOptions();
-            options.setBinary(chromium.toFile());
-            options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--no-first-run", "--window-size=1280,900",
-                    "--user-data-dir=" + Files.createTempDirectory(root, "chromium-profile"));
-            return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(driver.toFile())
-                    .usingAnyFreePort().build(), options);
-        }
     }
 
     @Test

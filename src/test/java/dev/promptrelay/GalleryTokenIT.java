@@ -68,7 +68,7 @@ class GalleryTokenIT extends RunningApplication {
             assertThat(id.find()).as(posted.body()).isTrue();
             ids.add(0, id.group(1));
         }
-        browser = GalleryIT.chromium(folders.root);
+        browser = Chromium.start(folders.root);
         browser.get("http://127.0.0.1:" + port + "/");
         // the page is served, the list is not: it asks for the token
         await().atMost(Duration.ofSeconds(10)).until(() -> browser.findElement(By.id("token-form")).isDisplayed());

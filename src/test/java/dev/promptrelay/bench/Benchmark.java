@@ -112,6 +112,9 @@ public final class Benchmark {
         }
         String table = table(results);
         System.out.println(table);
+        if (only == null || only.startsWith("gallery")) {
+            System.out.println(GalleryPaint.run());
+        }
         if (write != null) {
             Files.writeString(write, report(table), StandardCharsets.UTF_8);
             System.out.println("written to " + write);
@@ -352,7 +355,7 @@ public final class Benchmark {
     }
 
     /** Waits until the condition holds, looking every interval; a dead application or the time up ends it. */
-    private static void awaitCondition(Duration atMost, Duration every, Process app, Path dir, String failure,
+    static void awaitCondition(Duration atMost, Duration every, Process app, Path dir, String failure,
                                        java.util.concurrent.Callable<Boolean> condition) {
         try {
             org.awaitility.Awaitility.await().atMost(atMost).pollInterval(every).pollDelay(Duration.ZERO)
@@ -418,13 +421,13 @@ public final class Benchmark {
     }
 
     /** The application runs in its own folder: a relative class path (-cp target/promptrelay.jar) must not break. */
-    private static String absoluteClassPath() {
+    static String absoluteClassPath() {
         return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                 .map(entry -> Path.of(entry).toAbsolutePath().toString())
                 .collect(Collectors.joining(java.io.File.pathSeparator));
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
