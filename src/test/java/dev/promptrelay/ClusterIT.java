@@ -38,7 +38,7 @@ class ClusterIT {
     void threeNodesShareTheWorkAndTheSurvivorsFinishWhatAKilledNodeLeft() throws Exception {
         Path dir = TestFolders.runDir("cluster");
         try (PostgresServer postgres = PostgresServer.start(dir.resolve("postgres"));
-             StandInProvider provider = new StandInProvider(1500, CAP)) {
+             StandInProvider provider = new StandInProvider(1500, 0, CAP)) {
             List<SeparateJvm> nodes = new ArrayList<>();
             try {
                 for (int n = 1; n <= 3; n++) {

@@ -31,7 +31,7 @@ class NodePauseIT {
     void aNodeWokenAfterItsLeaseLeavesTheTasksAnotherNodeTookOver() throws Exception {
         Path dir = TestFolders.runDir("node-pause");
         try (PostgresServer postgres = PostgresServer.start(dir.resolve("postgres"));
-             StandInProvider provider = new StandInProvider(6000, ClusterIT.CAP)) {
+             StandInProvider provider = new StandInProvider(6000, 0, ClusterIT.CAP)) {
             List<SeparateJvm> nodes = new ArrayList<>();
             try {
                 for (int n = 1; n <= 2; n++) {

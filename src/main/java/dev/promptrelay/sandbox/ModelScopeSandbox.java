@@ -152,6 +152,7 @@ class ModelScopeSandbox {
         server.store().append("modelscope", Map.of("id", id, "model", model, "prompt", prompt, "seed", seed,
                 "width", width, "height", height, "createdAt", now, "durationMillis", duration));
         tasks.put(id, created);
+        server.timings().accepted(duration);
         server.increment("modelscope", "submits");
         if (SandboxFaults.every(faults.submitErrorEvery(), request)) {
             // the task exists and will be charged, but the client never learns its id

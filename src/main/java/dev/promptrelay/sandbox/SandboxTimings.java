@@ -15,6 +15,17 @@ public class SandboxTimings {
     private final List<Long> detectionMillis = new ArrayList<>();
     private final List<Integer> polls = new ArrayList<>();
     private long taskMillisTotal;
+    private final List<Long> drawn = new ArrayList<>();
+
+    /** A task accepted, with the duration drawn for it, in the order tasks were submitted. */
+    synchronized void accepted(long taskMillis) {
+        drawn.add(taskMillis);
+    }
+
+    /** The durations drawn since the last reset, in the order their tasks were submitted: what an oracle schedules. */
+    public synchronized List<Long> drawnInSubmitOrder() {
+        return List.copyOf(drawn);
+    }
 
     synchronized void detected(long delayMillis, int pollCount, long taskMillis) {
         taskMillisTotal += taskMillis;
@@ -25,6 +36,7 @@ public class SandboxTimings {
     public synchronized void reset() {
         detectionMillis.clear();
         polls.clear();
+        drawn.clear();
         taskMillisTotal = 0;
     }
 

@@ -68,7 +68,34 @@ public final class Benchmark {
 
     /** What one scenario measured. */
     record Result(Scenario scenario, double wallSeconds, double efficiency, double jobsPerSecond, double pollsPerTask,
-            long detectionMeanMillis, long detectionP95Millis, double cpuMillisPerJob, String heap) {
+            long detectionMeanMillis, long detectionP95Millis, double cpuMillisPerJob, String heap, double oracle) {
+
+        Result(Scenario scenario, double wallSeconds, double efficiency, double jobsPerSecond, double pollsPerTask,
+               long detectionMeanMillis, long detectionP95Millis, double cpuMillisPerJob, String heap) {
+            this(scenario, wallSeconds, efficiency, jobsPerSecond, pollsPerTask, detectionMeanMillis, detectionP95Millis,
+                    cpuMillisPerJob, heap, Double.NaN);
+        }
+    }
+
+    /**
+     * The oracle's efficiency for these durations on C slots: every end seen the moment it happens and the next task
+     * submitted in zero time, in the same order (list scheduling). Spread durations end unevenly, so even it stays
+     * below 1.
+     */
+    static double oracle(List<Long> durations, int slots) {
+        java.util.PriorityQueue<Long> free = new java.util.PriorityQueue<>();
+        for (int i = 0; i < slots; i++) {
+            free.add(0L);
+        }
+        long makespan = 0;
+        long total = 0;
+        for (long duration : durations) {
+            long end = free.poll() + duration;
+            free.add(end);
+            makespan = Math.max(makespan, end);
+            total += duration;
+        }
+        return makespan == 0 ? Double.NaN : total / (double) slots / makespan;
     }
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -93,9 +120,14 @@ public final class Benchmark {
         }
         List<Scenario> scenarios = List.of(
                 new Scenario("C=4, L=2 s fixed, N=40", 4, 2000, 0, 40),
+                new Scenario("C=4, L=2 s log-normal (sigma 0.3), N=40", 4, 2000, 0.3, 40),
                 new Scenario("C=4, L=2 s log-normal (sigma 0.5), N=40", 4, 2000, 0.5, 40),
                 new Scenario("C=8, L=10 s fixed, N=40", 8, 10_000, 0, 40),
+                new Scenario("C=8, L=10 s log-normal (sigma 0.3), N=40", 8, 10_000, 0.3, 40),
+                new Scenario("C=8, L=10 s log-normal (sigma 0.5), N=40", 8, 10_000, 0.5, 40),
                 new Scenario("independent stand-in, C=4, L=2 s, N=40", Kind.STAND_IN, 4, 2000, 0, 40, 256),
+                new Scenario("independent stand-in, C=4, L=2 s log-normal (sigma 0.3), N=40", Kind.STAND_IN, 4, 2000,
+                        0.3, 40, 256),
                 new Scenario("zero latency, C=64, N=1000", 64, 0, 0, 1000),
                 new Scenario("10,000 tasks in flight (-Xmx256m)", Kind.IN_FLIGHT, 10_000, 900_000, 0, 10_000, 256),
                 new Scenario("one 500 MB video (-Xmx256m)", Kind.BIG_VIDEO, 1, 500, 0, 500, 256),
@@ -154,7 +186,7 @@ public final class Benchmark {
             settings.put("promptrelay.modellix.base-url", provider.baseUrl() + "/modellix/api/v1");
             settings.put("promptrelay.modellix.api-key", "benchmark");
             StandInProvider standIn = scenario.kind() == Kind.STAND_IN
-                    ? new StandInProvider(scenario.latencyMillis(), scenario.concurrency()) : null;
+                    ? new StandInProvider(scenario.latencyMillis(), scenario.sigma(), scenario.concurrency()) : null;
             if (standIn != null) {
                 settings.put("promptrelay.modelscope.base-url", standIn.baseUrl());
             }
@@ -194,7 +226,9 @@ public final class Benchmark {
                 return new Result(scenario, wall, ideal / wall, scenario.jobs() / wall, polls,
                         ((Number) timings.getOrDefault("detection_ms_mean", 0L)).longValue(),
                         ((Number) timings.getOrDefault("detection_ms_p95", 0L)).longValue(),
-                        cpu / (double) scenario.jobs(), GcLog.heap(dir.resolve("gc.log"), window[0], window[1]));
+                        cpu / (double) scenario.jobs(), GcLog.heap(dir.resolve("gc.log"), window[0], window[1]),
+                        scenario.latencyMillis() == 0 ? Double.NaN
+                                : oracle(provider.timings().drawnInSubmitOrder(), scenario.concurrency()));
             } finally {
                 if (standIn != null) {
                     standIn.close();
@@ -292,10 +326,11 @@ public final class Benchmark {
         if (standIn.refused() > refusedBefore) {
             System.out.println("the stand-in refused " + (standIn.refused() - refusedBefore) + " submit(s) with 429");
         }
-        double ideal = scenario.jobs() * (scenario.latencyMillis() / 1000.0) / scenario.concurrency();
+        List<Long> drawn = standIn.drawnSince(firstTask);
+        double ideal = drawn.stream().mapToLong(Long::longValue).sum() / 1000.0 / scenario.concurrency();
         return new Result(scenario, wall, ideal / wall, scenario.jobs() / wall, polls[0], Math.round(polls[1]),
                 Math.round(polls[2]), (cpuMillis(app) - cpuBefore) / (double) scenario.jobs(),
-                GcLog.heap(dir.resolve("gc.log"), window[0], window[1]));
+                GcLog.heap(dir.resolve("gc.log"), window[0], window[1]), oracle(drawn, scenario.concurrency()));
     }
 
     /** Submits N tasks that outlast the run and reports the heap once all of them are running at the provider. */
@@ -434,9 +469,10 @@ public final class Benchmark {
     }
 
     static String row(Result r) {
-        return String.format(Locale.ROOT, "| %s | %.1f | %s | %.1f | %s | %s | %s | %s | %s |", r.scenario().label(),
-                r.wallSeconds(), r.scenario().latencyMillis() == 0 ? "n/a" : figure("%.2f", r.efficiency()),
-                r.jobsPerSecond(), figure("%.2f", r.pollsPerTask()), figure("%.0f", r.detectionMeanMillis()),
+        return String.format(Locale.ROOT, "| %s | %.1f | %s | %s | %s | %.1f | %s | %s | %s | %s | %s |",
+                r.scenario().label(), r.wallSeconds(),
+                r.scenario().latencyMillis() == 0 ? "n/a" : figure("%.2f", r.efficiency()), figure("%.2f", r.oracle()),
+                figure("%.2f", r.efficiency() / r.oracle()), r.jobsPerSecond(), figure("%.2f", r.pollsPerTask()), figure("%.0f", r.detectionMeanMillis()),
                 figure("%.0f", r.detectionP95Millis()), figure("%.1f", r.cpuMillisPerJob()), r.heap());
     }
 
@@ -445,9 +481,10 @@ public final class Benchmark {
     }
 
     static String table(List<Result> results) {
-        StringBuilder table = new StringBuilder("| scenario | wall s | efficiency | jobs/s | polls/task | detection mean ms "
-                                                + "| detection p95 ms | CPU ms/job | heap MB: peak used / peak live |\n"
-                                                + "|---|---|---|---|---|---|---|---|---|\n");
+        StringBuilder table = new StringBuilder("| scenario | wall s | efficiency | oracle | of oracle | jobs/s "
+                                                + "| polls/task | detection mean ms | detection p95 ms | CPU ms/job "
+                                                + "| heap MB: peak used / peak live |\n"
+                                                + "|---|---|---|---|---|---|---|---|---|---|---|\n");
         results.forEach(r -> table.append(row(r)).append('\n'));
         return table.toString();
     }

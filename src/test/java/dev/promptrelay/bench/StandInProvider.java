@@ -34,10 +34,16 @@ public final class StandInProvider implements AutoCloseable {
     private static final byte[] PNG = Base64.getDecoder().decode(
             "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");
 
-    private record Task(long startedAt, AtomicInteger polls, AtomicLong detectedAt) {
+    private record Task(long startedAt, long durationMillis, AtomicInteger polls, AtomicLong detectedAt) {
+
+        long endsAt() {
+            return startedAt + durationMillis;
+        }
     }
 
     private final long latencyMillis;
+    private final double sigma;
+    private final java.util.Random random = new java.util.Random(7);
     private final int concurrency;
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
     private final AtomicInteger ids = new AtomicInteger(1);
@@ -46,8 +52,10 @@ public final class StandInProvider implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newFixedThreadPool(8);
 
-    public StandInProvider(long latencyMillis, int concurrency) throws IOException {
+    /** @param sigma 0 for every task taking latencyMillis; else log-normal durations with that mean */
+    public StandInProvider(long latencyMillis, double sigma, int concurrency) throws IOException {
         this.latencyMillis = latencyMillis;
+        this.sigma = sigma;
         this.concurrency = concurrency;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 100);
         server.setExecutor(executor);
@@ -66,14 +74,16 @@ public final class StandInProvider implements AutoCloseable {
             long now = System.currentTimeMillis();
             if (path.equals("/v1/images/generations")) {
                 synchronized (this) {
-                    long running = tasks.values().stream().filter(t -> now < t.startedAt() + latencyMillis).count();
+                    long running = tasks.values().stream().filter(t -> now < t.endsAt()).count();
                     if (running >= concurrency) {
                         refused.incrementAndGet();
                         respond(exchange, 429, "application/json", "{\"errors\": {\"message\": \"busy\"}}");
                         return;
                     }
                     String id = String.valueOf(ids.getAndIncrement());
-                    tasks.put(id, new Task(now, new AtomicInteger(), new AtomicLong(-1)));
+                    long duration = sigma <= 0 ? latencyMillis
+                            : Math.round(latencyMillis * Math.exp(sigma * random.nextGaussian() - sigma * sigma / 2));
+                    tasks.put(id, new Task(now, duration, new AtomicInteger(), new AtomicLong(-1)));
                     submitsByPrompt.computeIfAbsent(dev.promptrelay.Json.MAPPER.readTree(body).path("prompt").asText(),
                             prompt -> new AtomicInteger()).incrementAndGet();
                     respond(exchange, 200, "application/json", "{\"task_id\": \"" + id + "\"}");
@@ -85,7 +95,7 @@ public final class StandInProvider implements AutoCloseable {
                     return;
                 }
                 task.polls().incrementAndGet();
-                if (now < task.startedAt() + latencyMillis) {
+                if (now < task.endsAt()) {
                     respond(exchange, 200, "application/json", "{\"task_status\": \"RUNNING\"}");
                 } else {
                     task.detectedAt().compareAndSet(-1, now);
@@ -123,12 +133,24 @@ public final class StandInProvider implements AutoCloseable {
             Task task = entry.getValue();
             counted++;
             polls += task.polls().get();
-            delays.add(task.detectedAt().get() - task.startedAt() - latencyMillis);
+            delays.add(task.detectedAt().get() - task.endsAt());
         }
         delays.sort(null);
         double mean = delays.stream().mapToLong(Long::longValue).average().orElse(-1);
         double p95 = delays.isEmpty() ? -1 : delays.get((int) Math.round(0.95 * (delays.size() - 1)));
         return new double[] {counted == 0 ? -1 : polls / (double) counted, mean, p95};
+    }
+
+    /** The durations of the tasks submitted since {@code fromTaskId}, in the order they were submitted. */
+    synchronized List<Long> drawnSince(int fromTaskId) {
+        List<Long> drawn = new ArrayList<>();
+        for (int id = fromTaskId; id < ids.get(); id++) {
+            Task task = tasks.get(String.valueOf(id));
+            if (task != null) {
+                drawn.add(task.durationMillis());
+            }
+        }
+        return drawn;
     }
 
     int nextTaskId() {
