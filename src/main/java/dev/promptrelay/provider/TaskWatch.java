@@ -184,10 +184,10 @@ public class TaskWatch {
             heldOff = false;
             nextDelayMillis = Math.min(maxDelayMillis, planned - elapsed);
         } else if (plan.known() && !pastEveryTaskSeen) {
-            // just slower than every task seen, often by a hair: back off from the smallest step, not the last one
+            // slower than every task seen, often by a hair: back off from a tenth of its age, not from the last step
             heldOff = false;
             pastEveryTaskSeen = true;
-            nextDelayMillis = plan.minStepMillis();
+            nextDelayMillis = Math.max(plan.minStepMillis(), elapsed / 10);
         } else {
             backOff();
         }

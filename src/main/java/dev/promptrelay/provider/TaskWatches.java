@@ -16,6 +16,14 @@ public class TaskWatches {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskWatches.class);
     private static final long MIN_POLL_STEP_MILLIS = 25;
+    /** How long a plan serves before it is drawn again, so the ends other nodes see count too. */
+    private static final long PLAN_MILLIS = 5000;
+
+    /** A plan and when it was drawn; dropped when a task of its model ends here. */
+    private record Drawn(PollPlan plan, long at) {
+    }
+
+    private final java.util.Map<String, Drawn> plans = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final TaskDurations durations;
     private final Duration pollTimeout;
@@ -36,8 +44,7 @@ public class TaskWatches {
 
     /** @param submitAnsweredAt when this process got the submit's answer; null for a task resumed after a restart */
     public TaskWatch watch(Job job, Date submitAnsweredAt) {
-        PollPlan plan = PollPlan.from(durations.recent(job.provider(), job.model()), MIN_POLL_STEP_MILLIS,
-                maxPollDelayMillis);
+        PollPlan plan = plan(job.provider(), job.model());
         TaskWatch watch = new TaskWatch(job.submittedAt(), job.spec().wantsVideo() ? videoPollTimeout : pollTimeout,
                 notFoundGrace, firstPollDelayMillis, maxPollDelayMillis, plan);
         // the provider's clock for the task started somewhere between the submit and its answer
@@ -45,7 +52,23 @@ public class TaskWatches {
         return watch;
     }
 
+    /** The model's plan: drawn from the journal once, and again after a task of it ended or a few seconds passed. */
+    private PollPlan plan(String provider, String model) {
+        String key = provider + '\n' + model;
+        long now = System.nanoTime() / 1_000_000;
+        Drawn drawn = plans.get(key);
+        if (drawn == null || now - drawn.at() > PLAN_MILLIS) {
+            drawn = new Drawn(PollPlan.from(durations.recent(provider, model), MIN_POLL_STEP_MILLIS, maxPollDelayMillis),
+                    now);
+            plans.put(key, drawn);
+        }
+        return drawn.plan();
+    }
+
     public void reported(TaskWatch watch, Job job, TaskReport report) {
+        if (report.status().ended()) {
+            plans.remove(job.provider() + '\n' + job.model());
+        }
         if (report.status() == TaskStatus.UNKNOWN && watch.report().status() != TaskStatus.UNKNOWN) {
             LOG.info("{}: {} reported the unknown status '{}'; still polling", job.label(), job.provider(),
                     report.providerStatus());
