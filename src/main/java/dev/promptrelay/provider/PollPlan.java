@@ -16,7 +16,7 @@ public final class PollPlan {
     /** Durations needed before they are trusted. */
     static final int MIN_SAMPLES = 3;
     /** The polls a task may cost on average, over the durations seen (the tail past them costs a few more). */
-    static final double POLLS_PER_TASK = 4.5;
+    static final double POLLS_PER_TASK = 5.0;
     /** The closest two polls come, as a share of the typical duration. */
     static final double MIN_STEP_SHARE = 0.01;
 
