@@ -85,14 +85,18 @@ public class JobJournal {
             OffsetDateTime now = now();
             // several nodes share each cap fairly: none takes more than its part while the others live
             int nodes = countLiveNodes(c, now);
+            // only providers with jobs waiting are locked and counted; a job queued after this look wakes a claim
+            Set<String> waiting = providersWithQueuedJobs(c);
             // every node locks the providers' rows in the same order (by name): two claims never wait on each other
             for (Map.Entry<String, Integer> cap : new java.util.TreeMap<>(maxConcurrentByProvider).entrySet()) {
+                if (!waiting.contains(cap.getKey())) {
+                    continue;
+                }
                 lockProvider(c, cap.getKey());
                 // a task that ended at the provider no longer counts against its cap, while its outputs download
-                int inFlight = count(c, "SELECT COUNT(*) FROM job WHERE provider = ? AND state IN " + IN_FLIGHT
-                                        + " AND completed_at IS NULL", cap.getKey());
-                int mine = count(c, "SELECT COUNT(*) FROM job WHERE provider = ? AND owner = ? AND state IN "
-                                    + IN_FLIGHT + " AND completed_at IS NULL", cap.getKey(), node);
+                int[] inFlightAndMine = inFlight(c, cap.getKey());
+                int inFlight = inFlightAndMine[0];
+                int mine = inFlightAndMine[1];
                 int share = (cap.getValue() + nodes - 1) / nodes;
                 // a bounded handful at a time: the dispatch route comes back for more at once
                 int room = Math.min(MAX_CLAIM, Math.min(cap.getValue() - inFlight, share - mine));
@@ -141,6 +145,30 @@ public class JobJournal {
             }
             return lost;
         });
+    }
+
+    private static Set<String> providersWithQueuedJobs(java.sql.Connection c) throws java.sql.SQLException {
+        Set<String> providers = new java.util.HashSet<>();
+        try (PreparedStatement p = c.prepareStatement("SELECT DISTINCT provider FROM job WHERE state = 'queued'");
+             java.sql.ResultSet rs = p.executeQuery()) {
+            while (rs.next()) {
+                providers.add(rs.getString(1));
+            }
+        }
+        return providers;
+    }
+
+    /** A provider's tasks in flight on every node, and on this one, in one read. */
+    private int[] inFlight(java.sql.Connection c, String provider) throws java.sql.SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(CASE WHEN owner = ? THEN 1 ELSE 0 END), 0) "
+                                                      + "FROM job WHERE provider = ? AND state IN " + IN_FLIGHT
+                                                      + " AND completed_at IS NULL")) {
+            bind(p, node, provider);
+            try (java.sql.ResultSet rs = p.executeQuery()) {
+                rs.next();
+                return new int[] {rs.getInt(1), rs.getInt(2)};
+            }
+        }
     }
 
     /** The nodes seen within a lease, this one included. */

@@ -129,6 +129,10 @@ public class TaskWatch {
         return completedAt == null ? 0 : Duration.between(completedAt, clock.instant()).toMillis() / 1000.0;
     }
 
+    PollPlan plan() {
+        return plan;
+    }
+
     TaskReport report() {
         return report;
     }

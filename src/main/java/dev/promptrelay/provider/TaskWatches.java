@@ -16,10 +16,10 @@ public class TaskWatches {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskWatches.class);
     private static final long MIN_POLL_STEP_MILLIS = 25;
-    /** How long a plan serves before it is drawn again, so the ends other nodes see count too. */
-    private static final long PLAN_MILLIS = 5000;
+    /** How long a plan serves before it is drawn again from the journal (with the ends other nodes saw too). */
+    private static final long PLAN_MILLIS = 1000;
 
-    /** A plan and when it was drawn; dropped when a task of its model ends here. */
+    /** A plan and when it was drawn; dropped when a task of its model ends here while too few are known. */
     private record Drawn(PollPlan plan, long at) {
     }
 
@@ -66,7 +66,7 @@ public class TaskWatches {
     }
 
     public void reported(TaskWatch watch, Job job, TaskReport report) {
-        if (report.status().ended()) {
+        if (report.status().ended() && !watch.plan().known()) {
             plans.remove(job.provider() + '\n' + job.model());
         }
         if (report.status() == TaskStatus.UNKNOWN && watch.report().status() != TaskStatus.UNKNOWN) {
