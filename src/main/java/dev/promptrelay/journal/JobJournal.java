@@ -78,9 +78,7 @@ public class JobJournal {
      * one provider run one at a time across all nodes, so two never share the same room.
      */
     public List<Job> claimQueued() {
-        // a transaction of its own, not one of the group commits: waiting for another node's claim must not hold up
-        // this node's other journal writes
-        return db.read(c -> {
+        return db.claim(c -> {
             List<Job> claimed = new ArrayList<>();
             OffsetDateTime now = now();
             // several nodes share each cap fairly: none takes more than its part while the others live
@@ -103,7 +101,9 @@ public class JobJournal {
                 if (room <= 0) {
                     continue;
                 }
-                List<Job> queued = jobs(c, "WHERE j.provider = ? AND j.state = 'queued' ORDER BY j.created_at, j.seq "
+                // ordered as job_queue is (state and provider are fixed here): read in index order, never sorted
+                List<Job> queued = jobs(c, "WHERE j.provider = ? AND j.state = 'queued' "
+                                           + "ORDER BY j.state, j.provider, j.created_at, j.seq "
                                            + "FETCH FIRST " + room + " ROWS ONLY", cap.getKey());
                 for (Job job : queued) {
                     if (update(c, "UPDATE job SET state = 'dispatched', owner = ?, updated_at = ? "
@@ -147,12 +147,18 @@ public class JobJournal {
         });
     }
 
-    private static Set<String> providersWithQueuedJobs(java.sql.Connection c) throws java.sql.SQLException {
+    /** One index seek per provider: listing the queued jobs' providers would read the whole queue. */
+    private Set<String> providersWithQueuedJobs(java.sql.Connection c) throws java.sql.SQLException {
         Set<String> providers = new java.util.HashSet<>();
-        try (PreparedStatement p = c.prepareStatement("SELECT DISTINCT provider FROM job WHERE state = 'queued'");
-             java.sql.ResultSet rs = p.executeQuery()) {
-            while (rs.next()) {
-                providers.add(rs.getString(1));
+        for (String provider : maxConcurrentByProvider.keySet()) {
+            try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM job WHERE state = 'queued' AND provider = ? "
+                                                          + "FETCH FIRST 1 ROWS ONLY")) {
+                bind(p, provider);
+                try (java.sql.ResultSet rs = p.executeQuery()) {
+                    if (rs.next()) {
+                        providers.add(provider);
+                    }
+                }
             }
         }
         return providers;

@@ -38,12 +38,20 @@ public class JournalDatabase extends ServiceSupport {
     private final CamelContext context;
     private volatile GroupCommit writes;
     private ExecutorService writer;
+    /** An embedded H2 file: this process is its only user. */
+    private final boolean ownedByThisProcess;
 
     /** @param context whose thread pools the writer runs in; null outside Camel (each write then commits on its own) */
     public JournalDatabase(DataSource dataSource, CamelContext context) {
         this.dataSource = dataSource;
         this.context = context;
         JournalMigrations.migrate(dataSource);
+        try (Connection c = dataSource.getConnection()) {
+            String url = c.getMetaData().getURL();
+            ownedByThisProcess = url.startsWith("jdbc:h2:file:") || url.startsWith("jdbc:h2:mem:");
+        } catch (SQLException e) {
+            throw new IllegalStateException("job journal: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -76,6 +84,15 @@ public class JournalDatabase extends ServiceSupport {
     <T> T write(GroupCommit.SqlWork<T> work) {
         GroupCommit group = writes;
         return group != null ? group.write(work) : read(work);
+    }
+
+    /**
+     * A claim of queued jobs: in the group commit on a journal only this process uses (one write of the file fewer);
+     * in a transaction of its own on a shared one, where it may wait on another node's claim and must not hold up this
+     * node's other writes meanwhile.
+     */
+    <T> T claim(GroupCommit.SqlWork<T> work) {
+        return ownedByThisProcess ? write(work) : read(work);
     }
 
     /** A read (or a write outside the writer's life), in a transaction on a connection of its own. */

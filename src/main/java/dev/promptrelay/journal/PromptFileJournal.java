@@ -103,10 +103,13 @@ public class PromptFileJournal {
      */
     public PromptFileRecord closeIfEnded(String promptFileId) {
         return db.write(c -> {
+            // one index seek per state that has not ended, instead of reading every job of the file at each end
             int closed = update(c, "UPDATE prompt_file SET state = 'closing' WHERE id = ? AND state = 'open' AND NOT EXISTS "
-                                   + "(SELECT 1 FROM job WHERE prompt_file_id = ? AND state NOT IN "
-                                   + ENDED + ")",
-                    promptFileId, promptFileId);
+                                   + "(SELECT 1 FROM job WHERE prompt_file_id = ? AND state = 'queued') AND NOT EXISTS "
+                                   + "(SELECT 1 FROM job WHERE prompt_file_id = ? AND state = 'dispatched') AND NOT EXISTS "
+                                   + "(SELECT 1 FROM job WHERE prompt_file_id = ? AND state = 'submitting') AND NOT EXISTS "
+                                   + "(SELECT 1 FROM job WHERE prompt_file_id = ? AND state = 'running')",
+                    promptFileId, promptFileId, promptFileId, promptFileId, promptFileId);
             return closed == 1 ? promptFile(c, promptFileId) : null;
         });
     }

@@ -23,9 +23,10 @@ public class TaskHistory {
     public List<Long> recentTaskMillis(String provider, String model, int limit) {
         return db.read(c -> {
             List<Long> millis = new ArrayList<>();
+            // ordered as the index job_completed is, so only the newest rows are read, not every task of the model
             try (PreparedStatement p = c.prepareStatement("SELECT submitted_at, completed_at FROM job WHERE provider = ? "
                                                           + "AND model = ? AND completed_at IS NOT NULL AND submitted_at IS NOT NULL "
-                                                          + "ORDER BY completed_at DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")) {
+                                                          + "ORDER BY provider, model, completed_at DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")) {
                 bind(p, provider, model);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {

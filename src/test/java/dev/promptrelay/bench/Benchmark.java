@@ -48,7 +48,12 @@ public final class Benchmark {
 
     /** One scenario: its label, C, L, how durations spread (0: fixed; log-normal sigma otherwise), N, the app's heap. */
     record Scenario(String label, Kind kind, int concurrency, long latencyMillis, double sigma, int jobs, int heapMb,
-                    int nodes) {
+                    int nodes, int warmupJobs) {
+
+        Scenario(String label, Kind kind, int concurrency, long latencyMillis, double sigma, int jobs, int heapMb,
+                 int nodes) {
+            this(label, kind, concurrency, latencyMillis, sigma, jobs, heapMb, nodes, Math.max(8, concurrency * 2));
+        }
 
         Scenario(String label, Kind kind, int concurrency, long latencyMillis, double sigma, int jobs, int heapMb) {
             this(label, kind, concurrency, latencyMillis, sigma, jobs, heapMb, 1);
@@ -129,6 +134,9 @@ public final class Benchmark {
                 new Scenario("independent stand-in, C=4, L=2 s log-normal (sigma 0.3), N=40", Kind.STAND_IN, 4, 2000,
                         0.3, 40, 256),
                 new Scenario("zero latency, C=64, N=1000", 64, 0, 0, 1000),
+                // the same once the JIT is done: a service runs for weeks, and C2 compiles for a minute after a start
+                new Scenario("zero latency, warmed up (5,000 jobs before), C=64, N=2000", Kind.THROUGHPUT, 64, 0, 0, 2000,
+                        256, 1, 5000),
                 new Scenario("10,000 tasks in flight (-Xmx256m)", Kind.IN_FLIGHT, 10_000, 900_000, 0, 10_000, 256),
                 new Scenario("one 500 MB video (-Xmx256m)", Kind.BIG_VIDEO, 1, 500, 0, 500, 256),
                 Scenario.nodes(1, 4, 2000, 40), Scenario.nodes(2, 4, 2000, 40), Scenario.nodes(3, 4, 2000, 40),
@@ -190,8 +198,10 @@ public final class Benchmark {
             if (standIn != null) {
                 settings.put("promptrelay.modelscope.base-url", standIn.baseUrl());
             }
-            if (scenario.kind() == Kind.IN_FLIGHT) {
+            if (scenario.jobs() > 1000) {
                 settings.put("promptrelay.max-jobs-per-file", String.valueOf(scenario.jobs()));
+            }
+            if (scenario.kind() == Kind.IN_FLIGHT) {
                 // the tasks outlast the run: what counts is the heap they hold while waiting, not their polls
                 settings.put("promptrelay.poll.first-delay-millis", "600000");
                 settings.put("promptrelay.poll.max-delay-millis", "600000");
@@ -211,7 +221,9 @@ public final class Benchmark {
                     return againstStandIn(scenario, dir, standIn, app, management);
                 }
                 // a few tasks first: the app plans its polls from the durations it has seen
-                runBatch(dir, "warmup", Math.max(8, scenario.concurrency() * 2), app, null);
+                for (int left = scenario.warmupJobs(), n = 1; left > 0; left -= 1000, n++) {
+                    runBatch(dir, "warmup-" + n, Math.min(1000, left), app, null);
+                }
                 provider.timings().reset();
                 long cpuBefore = app.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(0L);
                 long pollsBefore = provider.count("polls");
