@@ -242,6 +242,12 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         poolConfig.setUsername(user);
         poolConfig.setPassword(password);
         poolConfig.setMaximumPoolSize(10);
+        if (url.startsWith("jdbc:postgresql:")) {
+            // a node frozen inside a transaction (SIGSTOP, a long GC) would hold its row locks, and with them every
+            // other node's claims, until it woke: PostgreSQL ends such a session after a lease
+            poolConfig.setConnectionInitSql("SET idle_in_transaction_session_timeout = '"
+                                             + ClusterNode.lease(settings).toMillis() + "ms'");
+        }
         HikariDataSource pool = new HikariDataSource(poolConfig);
         context.addService(new JournalPoolLifecycle(pool, journalFile));
         // its writer stops before the pool closes: services stop in the reverse order of their adding
