@@ -60,7 +60,10 @@ final class Servers {
                 if (settings.bool("promptrelay.api.enabled")
                     && Boolean.parseBoolean(settings.text("camel.server.enabled", "false"))) {
                     List<String> calls = new ArrayList<>();
-                    for (RestDefinition rest : ((ModelCamelContext) started).getRestDefinitions()) {
+                    // by path: the route files load in whatever order the file system lists them
+                    List<RestDefinition> rests = new ArrayList<>(((ModelCamelContext) started).getRestDefinitions());
+                    rests.sort(java.util.Comparator.comparing(rest -> String.valueOf(rest.getPath())));
+                    for (RestDefinition rest : rests) {
                         for (VerbDefinition verb : rest.getVerbs()) {
                             // "/" and "/gallery/{asset}" are served as /gallery/{asset}
                             String path = (rest.getPath() + (verb.getPath() == null ? "" : verb.getPath()))

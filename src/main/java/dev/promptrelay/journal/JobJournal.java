@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import static dev.promptrelay.journal.JournalDatabase.IN_FLIGHT;
 import static dev.promptrelay.journal.JournalDatabase.bind;
 import static dev.promptrelay.journal.JournalDatabase.count;
@@ -21,6 +24,8 @@ import static dev.promptrelay.journal.JournalDatabase.update;
  * depends on it, so a restart resumes instead of paying again.
  */
 public class JobJournal {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JobJournal.class);
 
     /** Jobs claimed per provider in one go, however much room its cap leaves. */
     public static final int MAX_CLAIM = 100;
@@ -78,6 +83,20 @@ public class JobJournal {
      * one provider run one at a time across all nodes, so two never share the same room.
      */
     public List<Job> claimQueued() {
+        try {
+            return claimQueuedNow();
+        } catch (IllegalStateException e) {
+            if (!JournalDatabase.sessionEnded(e)) {
+                throw e;
+            }
+            // nothing was claimed: the dispatcher's next wake-up claims again on a fresh connection
+            LOG.warn("The journal ended this node's claim before it was committed ({}): this node was paused for "
+                     + "longer than a lease, or its connection broke; claiming again at the next wake-up", e.getMessage());
+            return List.of();
+        }
+    }
+
+    private List<Job> claimQueuedNow() {
         return db.claim(c -> {
             List<Job> claimed = new ArrayList<>();
             OffsetDateTime now = now();

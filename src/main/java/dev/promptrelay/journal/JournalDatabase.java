@@ -104,12 +104,31 @@ public class JournalDatabase extends ServiceSupport {
                 c.commit();
                 return result;
             } catch (SQLException | IOException | RuntimeException e) {
-                c.rollback();
+                try {
+                    c.rollback();
+                } catch (SQLException rollback) {
+                    // the connection is gone (the server ended the session): what went wrong first is the news
+                    e.addSuppressed(rollback);
+                }
                 throw e;
             }
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("job journal: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The database ended this process's session: PostgreSQL after a transaction sat idle longer than a lease (the node
+     * was paused), or the connection broke. Nothing of the transaction was kept.
+     */
+    static boolean sessionEnded(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null
+                && (sql.getSQLState().equals("25P03") || sql.getSQLState().startsWith("08"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // --- rows ---
