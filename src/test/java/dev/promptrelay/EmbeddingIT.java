@@ -25,8 +25,9 @@ class EmbeddingIT {
                 SeparateJvm.settings("host.result-dir", results.toString(), "promptrelay.modelscope.api-key", "",
                         "promptrelay.modellix.api-key", "", "promptrelay.scenario.api-key", "",
                         "promptrelay.modelscope.scripts-config-file", "", "promptrelay.sandbox.task-millis", "300"))) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(results.resolve("banner-result.json"))
-                                                                && Files.exists(results.resolve("poster-result.json"))
+            // the host's file producer writes its result in place: read it once it is whole
+            await().atMost(Duration.ofSeconds(60)).until(() -> whole(results.resolve("banner-result.json"))
+                                                                && whole(results.resolve("poster-result.json"))
                                                                 || !host.isAlive());
             assertThat(results.resolve("banner-result.json")).as(host.logTail(40)).exists();
             for (String result : List.of("banner-result.json", "poster-result.json")) {
@@ -40,6 +41,15 @@ class EmbeddingIT {
             Path sidecar = Path.of(banner.path("outputs").get(0).asText() + ".json");
             assertThat(TestFolders.JSON.readTree(sidecar.toFile()).path("parameters").path("seed").asLong()).isEqualTo(11);
             assertThat(dir.resolve("inbox")).as("no drop folder in an embedding application").doesNotExist();
+        }
+    }
+
+    /** A result file the host has finished writing: it parses and says a state. */
+    private static boolean whole(Path result) {
+        try {
+            return Files.exists(result) && !TestFolders.JSON.readTree(result.toFile()).path("state").asText().isEmpty();
+        } catch (java.io.IOException partlyWritten) {
+            return false;
         }
     }
 }
