@@ -33,8 +33,11 @@ class ModelScopeSandbox {
     private final java.util.Random durations = new java.util.Random(42);
     private volatile long retryAllowedAt;
     private volatile long throttledAt;
-    /** Requests sent before the client could have read a 429 are not early: they were already on their way. */
-    private static final long IN_FLIGHT_MILLIS = 100;
+    /**
+     * Requests sent before the client could have read a 429 are not early: they were already on their way. A quarter
+     * second, since on a loaded machine (four test JVMs on two cores) one such request once arrived after 100 ms.
+     */
+    private static final long IN_FLIGHT_MILLIS = 250;
 
     private record Task(String id, String model, String prompt, long seed, int width, int height, long createdAt,
             long durationMillis, java.util.concurrent.atomic.AtomicInteger polls,
