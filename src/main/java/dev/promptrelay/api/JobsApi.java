@@ -163,7 +163,11 @@ public class JobsApi {
         if (found instanceof ApiReply error) {
             return error;
         }
-        Path file = (Path) found;
+        return stored((Path) found);
+    }
+
+    /** A file of the outbox to stream, with the media type its name says. */
+    private static ApiReply stored(Path file) throws IOException {
         String name = file.getFileName().toString();
         return ApiReply.of(200, new StoredOutput(file, MEDIA_TYPES.getOrDefault(
                 name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT), "application/octet-stream"),
@@ -181,7 +185,8 @@ public class JobsApi {
             return ApiReply.error(404, "output " + nText + " of request " + id + " is not an image a thumbnail can be "
                                        + "made of", "open the output itself: /api/jobs/" + id + "/outputs/" + nText);
         }
-        return thumbnail.equals(found) ? output(id, nText)
+        // an image no larger than a thumbnail is its own
+        return thumbnail.equals(found) ? stored(thumbnail)
                 : ApiReply.of(200, new StoredOutput(thumbnail, "image/jpeg", Files.size(thumbnail)));
     }
 

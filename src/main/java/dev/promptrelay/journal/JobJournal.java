@@ -102,11 +102,10 @@ public class JobJournal {
             OffsetDateTime now = now();
             // several nodes share each cap fairly: none takes more than its part while the others live
             int nodes = countLiveNodes(c, now);
-            // only providers with jobs waiting are locked and counted; a job queued after this look wakes a claim
-            Set<String> waiting = providersWithQueuedJobs(c);
             // every node locks the providers' rows in the same order (by name): two claims never wait on each other
             for (Map.Entry<String, Integer> cap : new java.util.TreeMap<>(maxConcurrentByProvider).entrySet()) {
-                if (!waiting.contains(cap.getKey())) {
+                // only a provider with jobs waiting is locked and counted; a job queued after this look wakes a claim
+                if (!hasQueuedJobs(c, cap.getKey())) {
                     continue;
                 }
                 lockProvider(c, cap.getKey());
@@ -166,21 +165,15 @@ public class JobJournal {
         });
     }
 
-    /** One index seek per provider: listing the queued jobs' providers would read the whole queue. */
-    private Set<String> providersWithQueuedJobs(java.sql.Connection c) throws java.sql.SQLException {
-        Set<String> providers = new java.util.HashSet<>();
-        for (String provider : maxConcurrentByProvider.keySet()) {
-            try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM job WHERE state = 'queued' AND provider = ? "
-                                                          + "FETCH FIRST 1 ROWS ONLY")) {
-                bind(p, provider);
-                try (java.sql.ResultSet rs = p.executeQuery()) {
-                    if (rs.next()) {
-                        providers.add(provider);
-                    }
-                }
+    /** One index seek: listing the providers of all queued jobs would read the whole queue. */
+    private static boolean hasQueuedJobs(java.sql.Connection c, String provider) throws java.sql.SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM job WHERE state = 'queued' AND provider = ? "
+                                                      + "FETCH FIRST 1 ROWS ONLY")) {
+            bind(p, provider);
+            try (java.sql.ResultSet rs = p.executeQuery()) {
+                return rs.next();
             }
         }
-        return providers;
     }
 
     /** A provider's tasks in flight on every node, and on this one, in one read. */

@@ -28,6 +28,17 @@ import static dev.promptrelay.journal.JournalDatabase.update;
  */
 public class PromptFileJournal {
 
+    /** The states a job is still under way in. */
+    private static final List<JobState> UNDER_WAY = java.util.Arrays.stream(JobState.values()).filter(s -> !s.ended())
+            .toList();
+    /**
+     * No job of the file (a parameter per state) is under way: one index seek per state, where "state NOT IN the ended
+     * ones" read every job of the file at each end.
+     */
+    private static final String NO_JOB_UNDER_WAY = UNDER_WAY.stream()
+            .map(s -> " AND NOT EXISTS (SELECT 1 FROM job WHERE prompt_file_id = ? AND state = '" + s.word() + "')")
+            .collect(java.util.stream.Collectors.joining());
+
     private final JournalDatabase db;
     private final JobJournal nodes;
 
@@ -103,13 +114,10 @@ public class PromptFileJournal {
      */
     public PromptFileRecord closeIfEnded(String promptFileId) {
         return db.write(c -> {
-            // one index seek per state that has not ended, instead of reading every job of the file at each end
-            int closed = update(c, "UPDATE prompt_file SET state = 'closing' WHERE id = ? AND state = 'open' AND NOT EXISTS "
-                                   + "(SELECT 1 FROM job WHERE prompt_file_id = ? AND state = 'queued') AND NOT EXISTS "
-                                   + "(SELECT 1 FROM job WHERE prompt_file_id = ? AND state = 'dispatched') AND NOT EXISTS "
-                                   + "(SELECT 1 FROM job WHERE prompt_file_id = ? AND state = 'submitting') AND NOT EXISTS "
-                                   + "(SELECT 1 FROM job WHERE prompt_file_id = ? AND state = 'running')",
-                    promptFileId, promptFileId, promptFileId, promptFileId, promptFileId);
+            Object[] ids = new Object[UNDER_WAY.size() + 1];
+            java.util.Arrays.fill(ids, promptFileId);
+            int closed = update(c, "UPDATE prompt_file SET state = 'closing' WHERE id = ? AND state = 'open'"
+                                   + NO_JOB_UNDER_WAY, ids);
             return closed == 1 ? promptFile(c, promptFileId) : null;
         });
     }

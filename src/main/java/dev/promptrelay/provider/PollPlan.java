@@ -8,8 +8,9 @@ import java.util.List;
  * schedule that, had it been used for those tasks, would have noticed their ends soonest on average while spending at
  * most {@link #POLLS_PER_TASK} polls a task: an optimal inspection schedule over the durations seen (smoothed), worked
  * out by dynamic programming. Polls come close together where tasks usually end and far apart where they rarely do, and each
- * sits just after a duration seen, never closer than a small share of the typical duration to the one before. Past
- * the slowest task seen, polls back off from the smallest step. With too few durations known, nothing is planned.
+ * sits just after a duration seen, never closer than a small share of the typical duration to the one before. A task
+ * slower than every one seen is left to {@link TaskWatch} (polled again after a tenth of its age, then backing off).
+ * With too few durations known, nothing is planned.
  */
 public final class PollPlan {
 
@@ -80,55 +81,43 @@ public final class PollPlan {
      * The schedule: candidate polls half a step after each group of durations (those within a step of each other
      * share one); then, for a price per poll, the cheapest path through them by dynamic programming (the delay each
      * task's end waits for the next poll, plus the price of every poll a still-running task makes); the price is the
-     * lowest that keeps the polls within the budget.
+     * lowest that keeps the polls within {@link #POLLS_PER_TASK}.
      */
     static long[] schedule(long[] sorted, long step) {
-        return schedule(sorted, step, POLLS_PER_TASK);
-    }
-
-    static long[] schedule(long[] sorted, long step, double budget) {
-        List<Long> candidates = new ArrayList<>();
-        List<Integer> endedBy = new ArrayList<>();
-        int i = 0;
-        while (i < sorted.length) {
+        // index 0 is the submit; candidate c ends the first ended[c] durations, whose sum is sumEnded[c]
+        long[] at = new long[sorted.length + 1];
+        int[] ended = new int[sorted.length + 1];
+        double[] sumEnded = new double[sorted.length + 1];
+        int k = 0;
+        double sum = 0;
+        for (int i = 0; i < sorted.length; i++) {
             long groupStart = sorted[i];
+            sum += sorted[i];
             while (i + 1 < sorted.length && sorted[i + 1] - groupStart < step) {
-                i++;
+                sum += sorted[++i];
             }
-            candidates.add(sorted[i] + step / 2);
-            endedBy.add(i + 1);
-            i++;
+            k++;
+            at[k] = sorted[i] + step / 2;
+            ended[k] = i + 1;
+            sumEnded[k] = sum;
         }
-        int k = candidates.size();
-        long[] at = new long[k + 1];
-        int[] ended = new int[k + 1];
-        double[] sumEnded = new double[k + 1];
-        double[] prefix = new double[sorted.length + 1];
-        for (int s = 0; s < sorted.length; s++) {
-            prefix[s + 1] = prefix[s] + sorted[s];
-        }
-        for (int c = 1; c <= k; c++) {
-            at[c] = candidates.get(c - 1);
-            ended[c] = endedBy.get(c - 1);
-            sumEnded[c] = prefix[ended[c]];
-        }
+        at = java.util.Arrays.copyOf(at, k + 1);
+        ended = java.util.Arrays.copyOf(ended, k + 1);
+        sumEnded = java.util.Arrays.copyOf(sumEnded, k + 1);
         int[] next = new int[k + 1];
         double low = 0;
+        // at this price the cheapest plan is one poll after the slowest task: within any budget
         double high = sorted[sorted.length - 1] + step;
-        int[] best = path(at, ended, sumEnded, sorted.length, high, next) <= budget ? next.clone() : null;
-        for (int round = 0; round < 30 && best != null; round++) {
+        path(at, ended, sumEnded, sorted.length, high, next);
+        int[] best = next.clone();
+        for (int round = 0; round < 30; round++) {
             double price = (low + high) / 2;
-            if (path(at, ended, sumEnded, sorted.length, price, next) <= budget) {
+            if (path(at, ended, sumEnded, sorted.length, price, next) <= POLLS_PER_TASK) {
                 high = price;
                 best = next.clone();
             } else {
                 low = price;
             }
-        }
-        if (best == null) {
-            // cannot happen: at the highest price the schedule is one poll after the slowest task
-            best = new int[k + 1];
-            best[0] = k;
         }
         List<Long> planned = new ArrayList<>();
         for (int c = best[0]; c > 0; c = c == k ? 0 : best[c]) {
