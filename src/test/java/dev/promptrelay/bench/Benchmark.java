@@ -173,14 +173,13 @@ public final class Benchmark {
                 scenario.concurrency());
         try (SandboxServer provider = new SandboxServer(behaviour).start(0)) {
             int management = freePort();
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx" + scenario.heapMb() + "m", "-Xlog:gc:file=" + dir.resolve("gc.log")));
+            List<String> jvm = new ArrayList<>(List.of("-Xmx" + scenario.heapMb() + "m",
+                    "-Xlog:gc:file=" + dir.resolve("gc.log")));
             // e.g. a profiler: PROMPTRELAY_BENCH_JVM_OPTS="-XX:StartFlightRecording=filename=app.jfr"
             String jvmOptions = System.getenv().getOrDefault("PROMPTRELAY_BENCH_JVM_OPTS", "");
             if (!jvmOptions.isBlank()) {
-                command.addAll(List.of(jvmOptions.trim().split("\\s+")));
+                jvm.addAll(List.of(jvmOptions.trim().split("\\s+")));
             }
-            command.addAll(List.of("-cp", absoluteClassPath()));
             Map<String, String> settings = new java.util.HashMap<>(Map.ofEntries(
                     Map.entry("promptrelay.modelscope.base-url", provider.baseUrl()),
                     Map.entry("promptrelay.modelscope.api-key", "benchmark"),
@@ -206,10 +205,7 @@ public final class Benchmark {
                 settings.put("promptrelay.poll.first-delay-millis", "600000");
                 settings.put("promptrelay.poll.max-delay-millis", "600000");
             }
-            settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
-            command.add(Application.class.getName());
-            Process app = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("app.log").toFile()).start();
+            Process app = startApplication(dir, jvm, settings);
             try {
                 if (scenario.kind() == Kind.IN_FLIGHT) {
                     return inFlight(scenario, dir, provider, app, management);
@@ -269,8 +265,6 @@ public final class Benchmark {
             for (int n = 1; n <= scenario.nodes(); n++) {
                 Path nodeDir = Files.createDirectories(dir.resolve("node-" + n));
                 int management = freePort();
-                List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                        .toString(), "-Xmx" + scenario.heapMb() + "m", "-cp", absoluteClassPath()));
                 Map<String, String> settings = new java.util.LinkedHashMap<>();
                 settings.put("promptrelay.inbox", dir.resolve("inbox").toString());
                 settings.put("promptrelay.outbox", dir.resolve("outbox").toString());
@@ -291,10 +285,7 @@ public final class Benchmark {
                 settings.put("promptrelay.scenario.api-key", "");
                 settings.put("camel.server.enabled", "false");
                 settings.put("camel.management.port", String.valueOf(management));
-                settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
-                command.add(Application.class.getName());
-                Process app = new ProcessBuilder(command).directory(nodeDir.toFile()).redirectErrorStream(true)
-                        .redirectOutput(nodeDir.resolve("app.log").toFile()).start();
+                Process app = startApplication(nodeDir, List.of("-Xmx" + scenario.heapMb() + "m"), settings);
                 apps.add(app);
                 awaitStarted(app, management);
             }
@@ -480,8 +471,19 @@ public final class Benchmark {
         }
     }
 
+    /** The application in a JVM of its own, working in {@code dir} and logging to {@code dir/app.log}. */
+    static Process startApplication(Path dir, List<String> jvmOptions, Map<String, String> settings) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", absoluteClassPath()));
+        settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.add(Application.class.getName());
+        return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("app.log").toFile()).start();
+    }
+
     /** The application runs in its own folder: a relative class path (-cp target/promptrelay.jar) must not break. */
-    static String absoluteClassPath() {
+    private static String absoluteClassPath() {
         return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                 .map(entry -> Path.of(entry).toAbsolutePath().toString())
                 .collect(Collectors.joining(java.io.File.pathSeparator));

@@ -3,7 +3,6 @@ package dev.promptrelay.bench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -15,7 +14,6 @@ import java.util.stream.Stream;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 
-import dev.promptrelay.Application;
 import dev.promptrelay.Chromium;
 import dev.promptrelay.sandbox.SandboxBehaviour;
 import dev.promptrelay.sandbox.SandboxFaults;
@@ -67,19 +65,14 @@ final class GalleryPaint {
                 SandboxBehaviour.DEFAULT_VIDEO_BYTES, SandboxBehaviour.DEFAULT_LINK_MILLIS, SandboxFaults.NONE, 0, 64);
         try (SandboxServer provider = new SandboxServer(behaviour).start(0)) {
             int port = Benchmark.freePort();
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                    .toString(), "-Xmx256m", "-cp", Benchmark.absoluteClassPath()));
-            Map.of("promptrelay.modelscope.base-url", provider.baseUrl(),
+            Process app = Benchmark.startApplication(dir, List.of("-Xmx256m"), Map.of(
+                    "promptrelay.modelscope.base-url", provider.baseUrl(),
                     "promptrelay.modelscope.api-key", "benchmark",
                     "promptrelay.modelscope.max-concurrent", "64",
                     "promptrelay.modelscope.scripts-config-file", "",
                     "promptrelay.modellix.api-key", "", "promptrelay.scenario.api-key", "",
                     "camel.server.enabled", "true", "camel.server.port", String.valueOf(port),
-                    "camel.management.port", String.valueOf(Benchmark.freePort()))
-                    .forEach((k, v) -> command.add("-D" + k + "=" + v));
-            command.add(Application.class.getName());
-            Process app = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("app.log").toFile()).start();
+                    "camel.management.port", String.valueOf(Benchmark.freePort())));
             WebDriver browser = null;
             try {
                 Path inbox = Files.createDirectories(dir.resolve("inbox"));
