@@ -155,7 +155,7 @@ class ModelScopeSandbox {
         server.store().append("modelscope", Map.of("id", id, "model", model, "prompt", prompt, "seed", seed,
                 "width", width, "height", height, "createdAt", now, "durationMillis", duration));
         tasks.put(id, created);
-        server.timings().accepted(duration);
+        server.timings().accepted(now, duration);
         server.increment("modelscope", "submits");
         if (SandboxFaults.every(faults.submitErrorEvery(), request)) {
             // the task exists and will be charged, but the client never learns its id
@@ -224,7 +224,7 @@ class ModelScopeSandbox {
             answer.put("time_taken", (double) taskMillis);
             if (task.detected().compareAndSet(false, true)) {
                 // how late the client noticed the end, and how many polls it spent on the task
-                server.timings().detected(now - task.endsAt(), task.polls().get(), task.durationMillis());
+                server.timings().detected(now, now - task.endsAt(), task.polls().get(), task.durationMillis());
             }
         }
         SandboxServer.respondJson(exchange, 200, answer);

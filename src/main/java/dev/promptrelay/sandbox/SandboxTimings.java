@@ -16,10 +16,13 @@ public class SandboxTimings {
     private final List<Integer> polls = new ArrayList<>();
     private long taskMillisTotal;
     private final List<Long> drawn = new ArrayList<>();
+    private final List<Long> acceptedAt = new ArrayList<>();
+    private final List<Long> detectedAt = new ArrayList<>();
 
-    /** A task accepted, with the duration drawn for it, in the order tasks were submitted. */
-    synchronized void accepted(long taskMillis) {
+    /** A task accepted at this instant (epoch ms), with the duration drawn for it, in the order of submits. */
+    synchronized void accepted(long atMillis, long taskMillis) {
         drawn.add(taskMillis);
+        acceptedAt.add(atMillis);
     }
 
     /** The durations drawn since the last reset, in the order their tasks were submitted: what an oracle schedules. */
@@ -27,7 +30,8 @@ public class SandboxTimings {
         return List.copyOf(drawn);
     }
 
-    synchronized void detected(long delayMillis, int pollCount, long taskMillis) {
+    synchronized void detected(long atMillis, long delayMillis, int pollCount, long taskMillis) {
+        detectedAt.add(atMillis);
         taskMillisTotal += taskMillis;
         detectionMillis.add(Math.max(0, delayMillis));
         polls.add(pollCount);
@@ -37,7 +41,37 @@ public class SandboxTimings {
         detectionMillis.clear();
         polls.clear();
         drawn.clear();
+        acceptedAt.clear();
+        detectedAt.clear();
         taskMillisTotal = 0;
+    }
+
+    /** When the first task since the last reset was accepted (epoch ms), or -1. */
+    public synchronized long firstAcceptedAt() {
+        return acceptedAt.isEmpty() ? -1 : Collections.min(acceptedAt);
+    }
+
+    /** When the last end since the last reset was seen by the client (epoch ms), or -1. */
+    public synchronized long lastDetectedAt() {
+        return detectedAt.isEmpty() ? -1 : Collections.max(detectedAt);
+    }
+
+    /**
+     * With C slots kept full, the k-th submit (k >= C) takes the slot the (k-C)-th seen end freed: the mean of the
+     * times between the two is what the client spends handing a slot over, on top of the detection delay.
+     */
+    public synchronized double handOverMeanMillis(int slots) {
+        List<Long> submits = new ArrayList<>(acceptedAt);
+        List<Long> ends = new ArrayList<>(detectedAt);
+        Collections.sort(submits);
+        Collections.sort(ends);
+        long total = 0;
+        int count = 0;
+        for (int k = slots; k < submits.size() && k - slots < ends.size(); k++) {
+            total += submits.get(k) - ends.get(k - slots);
+            count++;
+        }
+        return count == 0 ? Double.NaN : total / (double) count;
     }
 
     public synchronized Map<String, Object> summary() {
