@@ -1,6 +1,10 @@
 package dev.promptrelay.journal;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +18,7 @@ import static dev.promptrelay.journal.JournalDatabase.IN_FLIGHT;
 import static dev.promptrelay.journal.JournalDatabase.bind;
 import static dev.promptrelay.journal.JournalDatabase.count;
 import static dev.promptrelay.journal.JournalDatabase.insertUnlessRaced;
+import static dev.promptrelay.journal.JournalDatabase.instant;
 import static dev.promptrelay.journal.JournalDatabase.jobs;
 import static dev.promptrelay.journal.JournalDatabase.now;
 import static dev.promptrelay.journal.JournalDatabase.update;
@@ -367,12 +372,21 @@ public class JobJournal {
     public void markCompleted(String jobId, Long durationMillis, String providerStatus, int polls) {
         OffsetDateTime now = now();
         db.write(c -> {
-            Job job = jobs(c, "WHERE j.id = ?", jobId).get(0);
-            OffsetDateTime completed = durationMillis != null && job.submittedAt() != null
-                    ? job.submittedAt().plusMillis(durationMillis).atOffset(java.time.ZoneOffset.UTC) : now;
+            Instant submitted = submittedAt(c, jobId);
+            OffsetDateTime completed = durationMillis != null && submitted != null
+                    ? submitted.plusMillis(durationMillis).atOffset(java.time.ZoneOffset.UTC) : now;
             return update(c, "UPDATE job SET completed_at = ?, provider_status = ?, polls = ?, updated_at = ? "
                              + "WHERE id = ?", completed, providerStatus, polls, now, jobId);
         });
+    }
+
+    private static Instant submittedAt(Connection c, String jobId) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT submitted_at FROM job WHERE id = ?")) {
+            bind(p, jobId);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? instant(rs, 1) : null;
+            }
+        }
     }
 
     public void markSucceeded(String jobId) {

@@ -21,8 +21,11 @@ public class OutputJournal {
         this.db = db;
     }
 
-    /** An output's journaled name (relative to the outbox) and how far it got: reserved, staged or written. */
-    public record OutputName(String path, String state) {
+    /**
+     * An output's journaled name (relative to the outbox) and how far it got: reserved, staged or written; named
+     * before when an earlier try (perhaps of a process since stopped) had named it already.
+     */
+    public record OutputName(String path, String state, boolean namedBefore) {
     }
 
     public boolean outputWritten(String jobId, int index) {
@@ -43,7 +46,7 @@ public class OutputJournal {
                 bind(p, jobId, index);
                 try (ResultSet rs = p.executeQuery()) {
                     if (rs.next()) {
-                        return new OutputName(rs.getString(1), rs.getString(2));
+                        return new OutputName(rs.getString(1), rs.getString(2), true);
                     }
                 }
             }
@@ -54,7 +57,7 @@ public class OutputJournal {
                     && !takenOnDisk.test(candidate)) {
                     update(c, "INSERT INTO job_output (job_id, output_index, path, state) VALUES (?, ?, ?, 'reserved')",
                             jobId, index, candidate);
-                    return new OutputName(candidate, "reserved");
+                    return new OutputName(candidate, "reserved", false);
                 }
             }
         });

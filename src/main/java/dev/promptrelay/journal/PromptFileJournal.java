@@ -9,7 +9,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import dev.promptrelay.prompt.JobSpec;
 
@@ -65,7 +64,7 @@ public class PromptFileJournal {
     /** @param outputFolder the outbox folder its outputs and summary share with others (a schedule's), or null */
     public PromptFileRecord acceptPromptFile(String name, String held, String sha256, List<JobSpec> jobs,
                                              String outputFolder) {
-        String fileId = UUID.randomUUID().toString();
+        String fileId = TimeOrderedIds.next();
         OffsetDateTime now = now();
         db.write(c -> {
             // the others may be handing this node's untaken files back to the inbox: it must not take them in too
@@ -90,7 +89,7 @@ public class PromptFileJournal {
                                                           + "state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?)")) {
                 for (int i = 0; i < jobs.size(); i++) {
                     JobSpec spec = jobs.get(i);
-                    p.setString(1, UUID.randomUUID().toString());
+                    p.setString(1, TimeOrderedIds.next());
                     p.setString(2, fileId);
                     p.setInt(3, i + 1);
                     p.setString(4, spec.provider());
@@ -135,7 +134,7 @@ public class PromptFileJournal {
 
     /** A request that failed validation: listed like the others, with why, and no job. */
     public PromptFileRecord recordRejectedRequest(String name, String error, String whatToDo) {
-        String id = UUID.randomUUID().toString();
+        String id = TimeOrderedIds.next();
         OffsetDateTime now = now();
         db.write(c -> update(c, "INSERT INTO prompt_file (id, name, held_path, sha256, state, job_count, received_at, "
                              + "ended_at, error, what_to_do) VALUES (?, ?, '', '', 'rejected', 0, ?, ?, ?, ?)",

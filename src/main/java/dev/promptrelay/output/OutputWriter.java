@@ -69,7 +69,7 @@ public class OutputWriter {
                 });
         Path staged = folders.staged().resolve(job.id() + "-" + (output.index() + 1)
                                                + (output.extension().isEmpty() ? "" : "." + output.extension()));
-        return new StoredOutput(folders.output(name.path()), staged);
+        return new StoredOutput(folders.output(name.path()), staged, name.namedBefore());
     }
 
     /**
@@ -83,7 +83,11 @@ public class OutputWriter {
                       @ExchangeProperty(STORED) StoredOutput stored, @Body InputStream download) throws IOException {
         boolean intoOutbox = outbox.writable();
         Path destination = intoOutbox ? stored.target() : stored.staged();
-        AtomicFiles.removeStaleTemps(destination);
+        if (stored.mayHaveLeftTemps()) {
+            // only an earlier try can have left any: listing the folder at every write would cost more the fuller it is
+            AtomicFiles.removeStaleTemps(destination);
+        }
+        stored.tried();
         if (download == null) {
             throw new IOException("the download of " + job.label() + " had no content");
         }
@@ -191,13 +195,24 @@ public class OutputWriter {
 
         private final Path target;
         private final Path staged;
+        private boolean tried;
         private AtomicFiles.Written written;
         private boolean waiting;
         private long waitMillis;
 
-        StoredOutput(Path target, Path staged) {
+        StoredOutput(Path target, Path staged, boolean namedBefore) {
             this.target = target;
             this.staged = staged;
+            this.tried = namedBefore;
+        }
+
+        /** Whether a write of this output was tried before (here, or by a process since stopped). */
+        boolean mayHaveLeftTemps() {
+            return tried;
+        }
+
+        void tried() {
+            tried = true;
         }
 
         /** True unless the output is in the outbox already, or kept in the state directory, from an earlier try. */
