@@ -37,6 +37,11 @@ public record ProviderCall(String method, String url, Map<String, String> header
         return method;
     }
 
+    /** The method as camel-http reads its header: given as text, it is converted by a slow lookup at every request. */
+    public org.apache.camel.component.http.HttpMethods getHttpMethod() {
+        return org.apache.camel.component.http.HttpMethods.valueOf(method);
+    }
+
     public byte[] getBody() {
         return body;
     }
