@@ -52,7 +52,9 @@ public final class Benchmark {
 
         Scenario(String label, Kind kind, int concurrency, long latencyMillis, double sigma, int jobs, int heapMb,
                  int nodes) {
-            this(label, kind, concurrency, latencyMillis, sigma, jobs, heapMb, nodes, Math.max(8, concurrency * 2));
+            // spread durations: the warm-up fills the history a poll plan is drawn from, as a model in use has it
+            this(label, kind, concurrency, latencyMillis, sigma, jobs, heapMb, nodes,
+                    Math.max(sigma > 0 ? dev.promptrelay.provider.TaskDurations.SAMPLES : 8, concurrency * 2));
         }
 
         Scenario(String label, Kind kind, int concurrency, long latencyMillis, double sigma, int jobs, int heapMb) {
@@ -314,7 +316,7 @@ public final class Benchmark {
                 awaitStarted(app, management);
             }
             Process first = apps.get(0);
-            runBatch(dir, "warmup", Math.max(8, scenario.concurrency() * 2), first, null);
+            runBatch(dir, "warmup", scenario.warmupJobs(), first, null);
             provider.timings().reset();
             long cpuBefore = apps.stream().mapToLong(Benchmark::cpuMillis).sum();
             long pollsBefore = provider.count("polls");
@@ -343,7 +345,7 @@ public final class Benchmark {
     /** N jobs against the stand-in, after a warm-up; its own counts give polls and detection. */
     private static Result againstStandIn(Scenario scenario, Path dir, StandInProvider standIn, Process app,
                                          int management) throws Exception {
-        runBatch(dir, "warmup", Math.max(8, scenario.concurrency() * 2), app, null);
+        runBatch(dir, "warmup", scenario.warmupJobs(), app, null);
         int firstTask = standIn.nextTaskId();
         int refusedBefore = standIn.refused();
         long cpuBefore = cpuMillis(app);
@@ -552,8 +554,9 @@ public final class Benchmark {
                + "and min(16, C) submit and poll consumers) in a JVM of its own (-Xmx256m) against the sandbox, "
                + "which enforces the concurrency limit C (429 beyond it) and measures, per task, how late the end was "
                + "noticed and how many polls it took. The sandbox runs in the benchmark's JVM on the same cores. Each "
-               + "throughput scenario first runs a warm-up batch, so the application has seen a few durations of the "
-               + "model. Efficiency is the sum of the task durations divided by C (N*L/C for fixed durations) over the "
+               + "throughput scenario first runs a warm-up batch, so the application has seen durations of the model: "
+               + "max(8, 2C) tasks, or with spread durations max(50, 2C), the 50 a poll plan is drawn from. "
+               + "Efficiency is the sum of the task durations divided by C (N*L/C for fixed durations) over the "
                + "wall time from the drop of the prompt file to its archiving, after the last image is written; it "
                + "includes the intake's check that the file is complete. The independent stand-in is a bare ModelScope "
                + "server written apart from the sandbox (no `time_taken`, no progress, a plain 429 beyond C) that "
