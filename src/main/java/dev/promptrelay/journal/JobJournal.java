@@ -113,7 +113,10 @@ public class JobJournal {
                 if (!hasQueuedJobs(c, cap.getKey())) {
                     continue;
                 }
-                lockProvider(c, cap.getKey());
+                // claims of one process come from its one dispatcher: only other nodes' need keeping out
+                if (db.shared()) {
+                    lockProvider(c, cap.getKey());
+                }
                 // a task that ended at the provider no longer counts against its cap, while its outputs download
                 int[] inFlightAndMine = inFlight(c, cap.getKey());
                 int inFlight = inFlightAndMine[0];

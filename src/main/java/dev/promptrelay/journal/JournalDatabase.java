@@ -95,6 +95,11 @@ public class JournalDatabase extends ServiceSupport {
         return ownedByThisProcess ? write(work) : read(work);
     }
 
+    /** Whether other nodes may claim from this journal at the same time (a database server's, not the embedded one). */
+    boolean shared() {
+        return !ownedByThisProcess;
+    }
+
     /** A read (or a write outside the writer's life), in a transaction on a connection of its own. */
     <T> T read(GroupCommit.SqlWork<T> work) {
         try (Connection c = dataSource.getConnection()) {
