@@ -24,6 +24,7 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.ImageOutputStream;
 
+import dev.promptrelay.output.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,7 +87,7 @@ public class Thumbnails {
         if (image == null) {
             return null;
         }
-        Files.createDirectories(thumbnail.getParent());
+        AtomicFiles.folder(thumbnail.getParent());
         Path temp = Files.createTempFile(thumbnail.getParent(), ".thumbnail-", ".jpg.part");
         try {
             write(scaled(image), temp);

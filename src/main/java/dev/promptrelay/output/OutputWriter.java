@@ -83,7 +83,7 @@ public class OutputWriter {
                       @ExchangeProperty(STORED) StoredOutput stored, @Body InputStream download) throws IOException {
         boolean intoOutbox = outbox.writable();
         Path destination = intoOutbox ? stored.target() : stored.staged();
-        if (stored.mayHaveLeftTemps()) {
+        if (stored.triedBefore()) {
             // only an earlier try can have left any: listing the folder at every write would cost more the fuller it is
             AtomicFiles.removeStaleTemps(destination);
         }
@@ -207,7 +207,7 @@ public class OutputWriter {
         }
 
         /** Whether a write of this output was tried before (here, or by a process since stopped). */
-        boolean mayHaveLeftTemps() {
+        boolean triedBefore() {
             return tried;
         }
 
@@ -217,7 +217,9 @@ public class OutputWriter {
 
         /** True unless the output is in the outbox already, or kept in the state directory, from an earlier try. */
         public boolean isFetchNeeded() {
-            return !Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !Files.exists(staged);
+            // a name just reserved was free on disk, so only an earlier try can have written there; the staged copy is
+            // looked for either way (a retried job's), with a plain stat: Files.exists throws inside when it is not there
+            return (!tried || !Files.exists(target, LinkOption.NOFOLLOW_LINKS)) && !staged.toFile().exists();
         }
 
         /** True while the output waits for the outbox to take files. */
