@@ -41,13 +41,25 @@ final class GroupCommit {
         }
     }
 
+    /** Work done in every commit, after the changes it holds and told how many: the journal's count of changes. */
+    @FunctionalInterface
+    interface EveryCommit {
+        void run(Connection c, int changes) throws SQLException;
+    }
+
     private final DataSource dataSource;
+    private final EveryCommit everyCommit;
     private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
     private volatile boolean stopping;
     private volatile boolean exited;
 
     GroupCommit(DataSource dataSource) {
+        this(dataSource, (c, changes) -> { });
+    }
+
+    GroupCommit(DataSource dataSource, EveryCommit everyCommit) {
         this.dataSource = dataSource;
+        this.everyCommit = everyCommit;
     }
 
     /** The writer commits what has queued up, then stops; a write queued after that never waits for it. */
@@ -123,6 +135,7 @@ final class GroupCommit {
                 for (Pending<?> pending : batch) {
                     pending.runIn(c, completions);
                 }
+                everyCommit.run(c, batch.size());
                 c.commit();
                 completions.forEach(Runnable::run);
                 return;
@@ -138,6 +151,7 @@ final class GroupCommit {
                 List<Runnable> alone = new ArrayList<>(1);
                 try {
                     pending.runIn(c, alone);
+                    everyCommit.run(c, 1);
                     c.commit();
                     alone.forEach(Runnable::run);
                 } catch (SQLException | IOException | RuntimeException e) {

@@ -58,7 +58,7 @@ public class JournalDatabase extends ServiceSupport {
     protected void doStart() {
         if (context != null) {
             writer = context.getExecutorServiceManager().newSingleThreadExecutor(this, "journal-writer");
-            GroupCommit group = new GroupCommit(dataSource);
+            GroupCommit group = new GroupCommit(dataSource, this::countChanges);
             writer.execute(group::writeUntilStopped);
             writes = group;
         }
@@ -75,15 +75,29 @@ public class JournalDatabase extends ServiceSupport {
         }
     }
 
-    /** What the journal holds, in counts that only grow (the embedded journal's watermark). */
-    public JournalFile.JournalCounts counts() {
-        return read(JournalFile.JournalCounts::read);
+    /** How many changes the embedded journal has committed: a figure that only grows (its watermark). */
+    public long changes() {
+        return read(JournalFile.JournalCounts::changes);
+    }
+
+    /** The embedded journal counts its committed changes; a shared one does not (its one row would be fought over). */
+    private void countChanges(Connection c, int changes) throws SQLException {
+        if (ownedByThisProcess) {
+            update(c, "UPDATE journal_clock SET changes = changes + ? WHERE id = 1", changes);
+        }
     }
 
     /** A change: committed together with others that queued up meanwhile, and written before this returns. */
     <T> T write(GroupCommit.SqlWork<T> work) {
         GroupCommit group = writes;
-        return group != null ? group.write(work) : read(work);
+        if (group != null) {
+            return group.write(work);
+        }
+        return read(c -> {
+            T result = work.run(c);
+            countChanges(c, 1);
+            return result;
+        });
     }
 
     /**

@@ -143,17 +143,14 @@ public final class JournalFile {
         }
     }
 
-    /** Writes what the journal holds now, once a second while running and at stop. */
-    public void recordWatermark(JournalCounts counts) throws IOException {
+    /** Writes how many changes the journal has committed, once a second while running and at stop. */
+    public void recordWatermark(long changes) throws IOException {
         JournalCounts last = readWatermark();
-        if (counts.equals(last)) {
+        if (last != null && last.changes() == changes) {
             return;
         }
         Properties watermark = new Properties();
-        watermark.setProperty("prompt-files", String.valueOf(counts.promptFiles()));
-        watermark.setProperty("tasks", String.valueOf(counts.tasks()));
-        watermark.setProperty("ended", String.valueOf(counts.ended()));
-        watermark.setProperty("outputs", String.valueOf(counts.outputs()));
+        watermark.setProperty("changes", String.valueOf(changes));
         java.io.StringWriter text = new java.io.StringWriter();
         watermark.store(text, "what promptrelay last saw in its journal; a journal holding less is not opened");
         AtomicFiles.write(watermark(), text.toString().getBytes(StandardCharsets.UTF_8));
@@ -166,10 +163,13 @@ public final class JournalFile {
         Properties watermark = new Properties();
         try (InputStream in = Files.newInputStream(watermark())) {
             watermark.load(in);
+            if (watermark.getProperty("changes") != null) {
+                return JournalCounts.watermark(Long.parseLong(watermark.getProperty("changes")));
+            }
             return new JournalCounts(Long.parseLong(watermark.getProperty("prompt-files", "0")),
                     Long.parseLong(watermark.getProperty("tasks", "0")),
                     Long.parseLong(watermark.getProperty("ended", "0")),
-                    Long.parseLong(watermark.getProperty("outputs", "0")));
+                    Long.parseLong(watermark.getProperty("outputs", "0")), -1);
         } catch (IOException | NumberFormatException e) {
             LOG.warn("The journal's watermark {} cannot be read ({}); the journal is checked without it", watermark(),
                     e.toString());
@@ -227,24 +227,41 @@ public final class JournalFile {
     /**
      * What a journal holds, in counts that only ever grow: prompt files, jobs given a task id, jobs ended, outputs.
      */
-    public record JournalCounts(long promptFiles, long tasks, long ended, long outputs) {
+    /**
+     * What a journal holds: its rows, and how many changes it has committed (a figure that only grows). A watermark
+     * written before that figure existed holds the rows only (changes -1), and is compared by them.
+     */
+    public record JournalCounts(long promptFiles, long tasks, long ended, long outputs, long changes) {
 
         static JournalCounts read(Connection c) throws SQLException {
             return new JournalCounts(count(c, "SELECT COUNT(*) FROM prompt_file"),
                     count(c, "SELECT COUNT(*) FROM job WHERE task_id IS NOT NULL"),
                     count(c, "SELECT COUNT(*) FROM job WHERE ended_at IS NOT NULL"),
-                    count(c, "SELECT COUNT(*) FROM job_output"));
+                    count(c, "SELECT COUNT(*) FROM job_output"), changes(c));
+        }
+
+        static long changes(Connection c) throws SQLException {
+            return count(c, "SELECT changes FROM journal_clock WHERE id = 1");
+        }
+
+        static JournalCounts watermark(long changes) {
+            return new JournalCounts(-1, -1, -1, -1, changes);
         }
 
         boolean holdsAtLeast(JournalCounts seen) {
+            if (seen.changes >= 0) {
+                return changes >= seen.changes;
+            }
             return promptFiles >= seen.promptFiles && tasks >= seen.tasks && ended >= seen.ended
                    && outputs >= seen.outputs;
         }
 
         @Override
         public String toString() {
-            return promptFiles + " prompt file(s), " + tasks + " task(s), " + ended + " ended job(s), " + outputs
-                   + " output(s)";
+            String rows = promptFiles + " prompt file(s), " + tasks + " task(s), " + ended + " ended job(s), " + outputs
+                          + " output(s)";
+            return promptFiles < 0 ? changes + " committed change(s)"
+                    : changes < 0 ? rows : rows + ", " + changes + " committed change(s)";
         }
 
         private static long count(Connection c, String sql) throws SQLException {

@@ -25,7 +25,7 @@ public class JournalWatermark extends ServiceSupport {
 
     public void record() throws IOException {
         if (file != null) {
-            file.recordWatermark(journal.counts());
+            file.recordWatermark(journal.changes());
         }
     }
 
