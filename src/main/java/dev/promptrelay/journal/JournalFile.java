@@ -20,10 +20,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The embedded journal's file ({@code <state-dir>/journal.mv.db}), guarded. Before it is opened, a copy of it is
  * opened and checked: its schema can be brought up to date, every row reads, and it holds no less than this
- * installation last saw in it (the watermark, written once a second and at stop: a journal cut short by a damaged
- * disk or a truncation would otherwise open quietly with its last changes gone, and jobs be paid for twice). A
- * journal that fails is never opened, so a failed start leaves it exactly as it was; the copy that passed is kept as
- * {@code journal-backup.mv.db}, the backup the error names.
+ * installation last saw in it (the watermark, its count of committed changes, written once a second and at stop: a
+ * journal cut short by a damaged disk or a truncation would otherwise open quietly with its last changes gone, and
+ * jobs be paid for twice). A journal that fails is never opened, so a failed start leaves it exactly as it was; the
+ * copy that passed is kept as {@code journal-backup.mv.db}, the backup the error names.
  */
 public final class JournalFile {
 
@@ -224,9 +224,6 @@ public final class JournalFile {
         }
     }
 
-    /**
-     * What a journal holds, in counts that only ever grow: prompt files, jobs given a task id, jobs ended, outputs.
-     */
     /**
      * What a journal holds: its rows, and how many changes it has committed (a figure that only grows). A watermark
      * written before that figure existed holds the rows only (changes -1), and is compared by them.
