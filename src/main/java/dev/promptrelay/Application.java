@@ -21,6 +21,7 @@ public final class Application {
             System.exit(0);
         }
         boolean once = arguments.remove("--once");
+        CompilerAdvice.logAtStart();
         Main main = new Main(Application.class);
         WorkingDirectory.applyTo(main);
         int code;
