@@ -18,14 +18,10 @@ class JournalWatermarkTest {
 
     @Test
     void aRetryJustBeforeAKillStillOpensAndAnOlderCopyStillDoesNot() throws Exception {
-        Path state = Files.createTempDirectory(Files.createDirectories(Path.of("target", "test-runs").toAbsolutePath()),
-                "watermark-");
+        Path state = stateDir();
         JournalFile file = new JournalFile(state, "sa", "");
         file.checkBeforeOpening();
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL(file.url());
-        dataSource.setUser("sa");
-        JournalDatabase db = new JournalDatabase(dataSource, null);
+        JournalDatabase db = open(file);
         db.write(c -> JournalDatabase.update(c, "INSERT INTO prompt_file (id, name, held_path, sha256, state, job_count, "
                                                 + "received_at) VALUES ('f', 'a.txt', 'held', 'x', 'open', 1, CURRENT_TIMESTAMP)"));
         db.write(c -> JournalDatabase.update(c, "INSERT INTO job (id, prompt_file_id, seq, provider, model, spec, state, "
@@ -51,13 +47,9 @@ class JournalWatermarkTest {
 
     @Test
     void aWatermarkOfRowCountsFromBeforeIsStillHonoured() throws Exception {
-        Path state = Files.createTempDirectory(Files.createDirectories(Path.of("target", "test-runs").toAbsolutePath()),
-                "watermark-");
+        Path state = stateDir();
         JournalFile file = new JournalFile(state, "sa", "");
-        JdbcDataSource dataSource = new JdbcDataSource();
-        dataSource.setURL(file.url());
-        dataSource.setUser("sa");
-        JournalDatabase db = new JournalDatabase(dataSource, null);
+        JournalDatabase db = open(file);
         db.write(c -> JournalDatabase.update(c, "INSERT INTO prompt_file (id, name, held_path, sha256, state, job_count, "
                                                 + "received_at) VALUES ('f', 'a.txt', 'held', 'x', 'open', 0, CURRENT_TIMESTAMP)"));
         Files.writeString(state.resolve("journal.watermark"), "prompt-files=1\ntasks=0\nended=0\noutputs=0\n");
@@ -65,5 +57,18 @@ class JournalWatermarkTest {
         Files.writeString(state.resolve("journal.watermark"), "prompt-files=2\ntasks=0\nended=0\noutputs=0\n");
         assertThatThrownBy(file::checkBeforeOpening).isInstanceOf(JournalFile.JournalDamaged.class)
                 .hasMessageContaining("where it saw 2 prompt file(s)");
+    }
+
+    private static Path stateDir() throws java.io.IOException {
+        return Files.createTempDirectory(Files.createDirectories(Path.of("target", "test-runs").toAbsolutePath()),
+                "watermark-");
+    }
+
+    /** The journal as the application opens it, without Camel: each write commits on its own. */
+    private static JournalDatabase open(JournalFile file) {
+        JdbcDataSource dataSource = new JdbcDataSource();
+        dataSource.setURL(file.url());
+        dataSource.setUser("sa");
+        return new JournalDatabase(dataSource, null);
     }
 }
