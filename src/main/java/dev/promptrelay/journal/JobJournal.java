@@ -147,7 +147,7 @@ public class JobJournal {
      * time after which the others count it lost and hand its untaken files back to the inbox, or no other node is
      * alive to do that. A node out of touch that long journals nothing new.
      */
-    boolean stillSeen(java.sql.Connection c) throws java.sql.SQLException {
+    boolean stillSeen(Connection c) throws SQLException {
         OffsetDateTime now = now();
         OffsetDateTime twoLeasesAgo = now.minus(lease).minus(lease);
         OffsetDateTime leaseAgo = now.minus(lease);
@@ -163,7 +163,7 @@ public class JobJournal {
             List<String> lost = new ArrayList<>();
             try (PreparedStatement p = c.prepareStatement("SELECT id FROM cluster_node WHERE seen_at < ? AND id <> ?")) {
                 bind(p, twoLeasesAgo, node);
-                try (java.sql.ResultSet rs = p.executeQuery()) {
+                try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
                         lost.add(rs.getString(1));
                     }
@@ -174,23 +174,23 @@ public class JobJournal {
     }
 
     /** One index seek: listing the providers of all queued jobs would read the whole queue. */
-    private static boolean hasQueuedJobs(java.sql.Connection c, String provider) throws java.sql.SQLException {
+    private static boolean hasQueuedJobs(Connection c, String provider) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM job WHERE state = 'queued' AND provider = ? "
                                                       + "FETCH FIRST 1 ROWS ONLY")) {
             bind(p, provider);
-            try (java.sql.ResultSet rs = p.executeQuery()) {
+            try (ResultSet rs = p.executeQuery()) {
                 return rs.next();
             }
         }
     }
 
     /** A provider's tasks in flight on every node, and on this one, in one read. */
-    private int[] inFlight(java.sql.Connection c, String provider) throws java.sql.SQLException {
+    private int[] inFlight(Connection c, String provider) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT COUNT(*), COALESCE(SUM(CASE WHEN owner = ? THEN 1 ELSE 0 END), 0) "
                                                       + "FROM job WHERE provider = ? AND state IN " + IN_FLIGHT
                                                       + " AND completed_at IS NULL")) {
             bind(p, node, provider);
-            try (java.sql.ResultSet rs = p.executeQuery()) {
+            try (ResultSet rs = p.executeQuery()) {
                 rs.next();
                 return new int[] {rs.getInt(1), rs.getInt(2)};
             }
@@ -198,18 +198,18 @@ public class JobJournal {
     }
 
     /** The nodes seen within a lease, this one included. */
-    private int countLiveNodes(java.sql.Connection c, OffsetDateTime now) throws java.sql.SQLException {
+    private int countLiveNodes(Connection c, OffsetDateTime now) throws SQLException {
         return Math.max(1, count(c, "SELECT COUNT(*) FROM cluster_node WHERE seen_at > ?", now.minus(lease)));
     }
 
     /** This node is alive: the others count it when they share a provider's cap. */
-    private void heartbeat(java.sql.Connection c, OffsetDateTime now) throws java.sql.SQLException {
+    private void heartbeat(Connection c, OffsetDateTime now) throws SQLException {
         if (update(c, "UPDATE cluster_node SET seen_at = ? WHERE id = ?", now, node) == 0) {
             insertUnlessRaced(c, "INSERT INTO cluster_node (id, seen_at) VALUES (?, ?)", node, now);
         }
     }
 
-    private static void lockProvider(java.sql.Connection c, String provider) throws java.sql.SQLException {
+    private static void lockProvider(Connection c, String provider) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("SELECT provider FROM provider_claim WHERE provider = ? FOR UPDATE")) {
             bind(p, provider);
             p.executeQuery().close();

@@ -52,9 +52,12 @@ public class TaskWatches {
         return watch;
     }
 
-    /** The model's plan: drawn from the journal once, and again after a task of it ended or a few seconds passed. */
+    /**
+     * The model's plan: drawn from the journal at most once a second, and at once after a task of it ended while too
+     * few were known for a plan.
+     */
     private PollPlan plan(String provider, String model) {
-        String key = provider + '\n' + model;
+        String key = planKey(provider, model);
         long now = System.nanoTime() / 1_000_000;
         Drawn drawn = plans.get(key);
         if (drawn == null || now - drawn.at() > PLAN_MILLIS) {
@@ -65,9 +68,13 @@ public class TaskWatches {
         return drawn.plan();
     }
 
+    private static String planKey(String provider, String model) {
+        return provider + '\n' + model;
+    }
+
     public void reported(TaskWatch watch, Job job, TaskReport report) {
         if (report.status().ended() && !watch.plan().known()) {
-            plans.remove(job.provider() + '\n' + job.model());
+            plans.remove(planKey(job.provider(), job.model()));
         }
         if (report.status() == TaskStatus.UNKNOWN && watch.report().status() != TaskStatus.UNKNOWN) {
             LOG.info("{}: {} reported the unknown status '{}'; still polling", job.label(), job.provider(),
