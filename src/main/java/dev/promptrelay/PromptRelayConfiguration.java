@@ -436,7 +436,8 @@ public class PromptRelayConfiguration implements CamelConfiguration {
             Servers.checkPorts(settings);
             Servers.logWhereTheyAnswer(context, settings);
         }
-        return new ApiAccess(token, host, settings.text("promptrelay.api.allowed-hosts"));
+        return new ApiAccess(token, host, settings.text("promptrelay.api.allowed-hosts"),
+                settings.text("promptrelay.api.allowed-origins"));
     }
 
     /** Users of the ModelScope image-gen scripts keep their key where it is. */

@@ -125,7 +125,9 @@ class GalleryIT extends RunningApplication {
         await().atMost(Duration.ofSeconds(20)).until(() -> "running".equals(running.getAttribute("data-state")));
         running.findElement(By.cssSelector("button.cancel")).click();
         await().atMost(Duration.ofSeconds(30)).until(() -> "cancelled".equals(running.getAttribute("data-state")));
-        assertThat(running.getText()).contains("cancelled before it was submitted: nothing was charged");
+        // the card lists each job's failure once the page has read the request's report, after showing its state
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(running.getText())
+                .contains("cancelled before it was submitted: nothing was charged"));
         assertThat(loadedImages(page, running)).isLessThan(8);
     }
 

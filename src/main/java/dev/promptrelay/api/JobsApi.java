@@ -53,7 +53,9 @@ public class JobsApi {
 
     /** POST /api/jobs: 202 with the request's id, or 400 naming what is wrong; nothing is paid for a bad request. */
     public ApiReply accept(@Body Object body, @Header(Exchange.CONTENT_TYPE) String contentType) throws IOException {
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).contains("json")) {
+        // exactly JSON: the types a browser may send to another origin without asking (text/plain, forms) never are
+        if (contentType == null || !contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT)
+                .equals("application/json")) {
             return ApiReply.error(415, "the body must be JSON, sent with Content-Type: application/json (it came as "
                                        + (contentType == null ? "no content type" : contentType) + ")",
                     "send the job as JSON with the header Content-Type: application/json");
