@@ -104,9 +104,16 @@ class ApiControlIT extends RunningApplication {
         assertThat(Files.readString(Path.of(failedFile + ".error.json"))).contains("cancelled");
         assertThat(folders.stats().get("submits") - submitsBefore).as("nothing submitted after the cancel").isEqualTo(1);
 
+        // the two never sent cost nothing to run; the one whose task ran is left, since it would be paid again
         HttpResponse<String> retried = send("POST", "/api/jobs/" + id + "/retry", null, null);
         assertThat(retried.statusCode()).as(retried.body()).isEqualTo(202);
-        assertThat(json(retried).path("requeued").asInt()).isEqualTo(3);
+        assertThat(json(retried).path("requeued").asInt()).isEqualTo(2);
+        assertThat(json(retried).path("what_to_know").asText()).contains("#1").contains("second time")
+                .contains("?pay-again=true");
+        HttpResponse<String> paidAgain = send("POST", "/api/jobs/" + id + "/retry?pay-again=true", null, null);
+        assertThat(paidAgain.statusCode()).as(paidAgain.body()).isEqualTo(202);
+        assertThat(json(paidAgain).path("requeued").asInt()).isEqualTo(1);
+        assertThat(json(paidAgain).path("what_to_know").asText()).contains("paid a second time");
         await().atMost(Duration.ofSeconds(40)).until(() -> state(id).equals("succeeded"));
         assertThat(json(send("GET", "/api/jobs/" + id, null, null)).path("outputs")).hasSize(3);
         assertThat(folders.archive.resolve(json(cancelled).path("name").asText())).exists();

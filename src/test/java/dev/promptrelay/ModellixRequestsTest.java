@@ -26,7 +26,7 @@ class ModellixRequestsTest {
         JobSpec spec = new JobSpec("a lantern", null, "modellix", model, type, width, height, aspectRatio, 42L, null,
                 null, 1, null, null, null, null, 1, null);
         return new Job("id", "file", "f.json", 1, 1, "modellix", model, spec, JobState.DISPATCHED, null, Instant.now(),
-                null, null, false, null);
+                null, null, false, null, 0);
     }
 
     @Test

@@ -122,8 +122,11 @@ public class JobsApi {
         if (record == null) {
             return unknown(id);
         }
-        JobJournal.Cancellation cancellation = jobs.cancel(record.id());
-        promptFiles.closeIfDone(record.id());
+        JobJournal.Cancellation cancellation = promptFiles.changingJobsOf(record.id(), () -> {
+            JobJournal.Cancellation done = jobs.cancel(record.id());
+            promptFiles.closeIfDone(record.id());
+            return done;
+        });
         List<String> running = cancellation.stillRunningTasks();
         return ApiReply.of(200, new CancelledRequest(JobReports.describe(journal, folders, record, false),
                 cancellation.notSubmitted(), running, running.isEmpty() ? null
@@ -133,10 +136,12 @@ public class JobsApi {
 
     /**
      * POST /api/jobs/{id}/retry: the request's failed and cancelled jobs are queued again; those whose submit outcome
-     * is unknown only with {@code ?include-unknown=true}, since the provider may have taken (and charged) them.
+     * is unknown only with {@code ?include-unknown=true}, since the provider may have taken (and charged) them; those
+     * whose task had already run at the provider (cancelled while it ran) only with {@code ?pay-again=true}, since
+     * running them again pays a second time.
      */
-    public ApiReply retry(@Header("id") String id, @Header("include-unknown") String includeUnknownText)
-            throws IOException {
+    public ApiReply retry(@Header("id") String id, @Header("include-unknown") String includeUnknownText,
+                          @Header("pay-again") String payAgainText) throws IOException {
         PromptFileRecord record = record(id);
         if (record == null) {
             return unknown(id);
@@ -146,17 +151,53 @@ public class JobsApi {
                     "fix what its error names and POST the job again");
         }
         boolean includeUnknown = Boolean.parseBoolean(includeUnknownText);
-        String outcome = journal.outcomeOf(record.id());
-        int requeued = jobs.retry(record.id(), includeUnknown);
-        if (requeued == 0) {
+        boolean payAgain = Boolean.parseBoolean(payAgainText);
+        JobJournal.Retry retry = promptFiles.changingJobsOf(record.id(), () -> {
+            String outcome = journal.outcomeOf(record.id());
+            JobJournal.Retry done = jobs.retry(record.id(), includeUnknown, payAgain);
+            if (!done.requeued().isEmpty()) {
+                promptFiles.reopen(journal.promptFileRecord(record.id()), outcome);
+            }
+            return done;
+        });
+        String paidBefore = paidBefore(retry.paidBefore());
+        if (retry.requeued().isEmpty()) {
+            if (paidBefore != null) {
+                return ApiReply.error(409, paidBefore + ": running " + (retry.paidBefore().size() == 1 ? "it" : "them")
+                                           + " again pays a second time, so nothing was queued",
+                        "POST /api/jobs/" + record.id() + "/retry?pay-again=true to run "
+                        + (retry.paidBefore().size() == 1 ? "it" : "them") + " again and pay a second time");
+            }
             return ApiReply.error(409, "request " + record.id() + " has no failed or cancelled job to run again"
                                        + (includeUnknown ? "" : " (jobs whose submit outcome is unknown are retried "
                                                                 + "only with ?include-unknown=true)"),
                     "GET /api/jobs/" + record.id() + " shows each job's state");
         }
-        promptFiles.reopen(journal.promptFileRecord(record.id()), outcome);
+        String whatToKnow = paidBefore == null ? null
+                : payAgain ? paidBefore + ": submitted again, so paid a second time"
+                : paidBefore + ": left as they are, since running them again pays a second time (?pay-again=true "
+                  + "runs them)";
         return ApiReply.of(202, new RetriedRequest(JobReports.describe(journal, folders,
-                journal.promptFileRecord(record.id()), false), requeued));
+                journal.promptFileRecord(record.id()), false), retry.requeued().size(), whatToKnow));
+    }
+
+    /** The jobs whose tasks ran at the provider before they ended here, said for the caller; null for none. */
+    private static String paidBefore(List<dev.promptrelay.journal.Job> jobs) {
+        if (jobs.isEmpty()) {
+            return null;
+        }
+        return (jobs.size() == 1 ? "job " : "jobs ") + String.join(", ", jobs.stream()
+                .map(job -> "#" + job.seq() + " (task " + job.taskId() + " at " + job.provider() + ")").toList())
+               + (jobs.size() == 1 ? " had already run at the provider" : " had already run at their provider");
+    }
+
+    /** What the caller should know of jobs run again although their tasks had run: null when there were none. */
+    private static String paidAgain(List<dev.promptrelay.journal.Job> requeued) {
+        List<dev.promptrelay.journal.Job> paid = requeued.stream()
+                .filter(job -> job.taskId() != null && job.state() != dev.promptrelay.journal.JobState.FAILED
+                               || job.state() == dev.promptrelay.journal.JobState.FAILED && job.taskId() != null
+                                  && job.error() != null && job.error().contains("could not be stored")).toList();
+        return paid.isEmpty() ? null : paidBefore(paid) + ": each is submitted again, and paid a second time";
     }
 
     /** GET /api/jobs/{id}/outputs/{n}: the n-th output (from 1, in the order of outputs), to stream. */

@@ -10,10 +10,11 @@ import dev.promptrelay.prompt.JobSpec;
  * @param seq     1-based position of the job in its prompt file
  * @param sandbox      the built-in sandbox took its task: its results are placeholders
  * @param outputFolder the outbox folder its prompt file shares with others (a schedule's), or null
+ * @param attempt      how many times it was queued again: a step planned for an earlier attempt changes nothing
  */
 public record Job(String id, String promptFileId, String promptFileName, int seq, int jobCount, String provider,
         String model, JobSpec spec, JobState state, String taskId, Instant createdAt, Instant submittedAt,
-        String error, boolean sandbox, String outputFolder) {
+        String error, boolean sandbox, String outputFolder, int attempt) {
 
     /** How the job is named in logs: {@code "cat.txt" #2}, the name quoted so it cannot forge a line. */
     public String label() {
@@ -23,6 +24,6 @@ public record Job(String id, String promptFileId, String promptFileName, int seq
     /** The same job asking for this spec (the picture as sent, say). */
     public Job withSpec(JobSpec newSpec) {
         return new Job(id, promptFileId, promptFileName, seq, jobCount, provider, model, newSpec, state, taskId,
-                createdAt, submittedAt, error, sandbox, outputFolder);
+                createdAt, submittedAt, error, sandbox, outputFolder, attempt);
     }
 }

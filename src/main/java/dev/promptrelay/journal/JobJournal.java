@@ -318,20 +318,35 @@ public class JobJournal {
     }
 
     /**
-     * The paid request is about to leave: from this moment the provider's clock for the task may run. False when the
-     * job is no longer this node's (it was out of touch past its lease and another node requeued and claimed it): then
-     * it must not be sent from here, or it would be paid twice.
+     * The paid request is about to leave: from this moment the provider's clock for the task may run. Only from the
+     * state and attempt the submit was planned for: false when the job was cancelled (and perhaps queued again as a new
+     * attempt) meanwhile, or is no longer this node's (it was out of touch past its lease and another node requeued
+     * and claimed it). Then it must not be sent from here, or it would be paid twice.
      */
-    public boolean markSubmitting(String jobId) {
+    public boolean markSubmitting(Job job) {
         OffsetDateTime now = now();
         return db.write(c -> update(c, "UPDATE job SET state = 'submitting', submitted_at = ?, updated_at = ? "
-                                       + "WHERE id = ? AND state IN ('dispatched','submitting') AND "
-                                       + "(owner = ? OR owner IS NULL)", now, now, jobId, node)) == 1;
+                                       + "WHERE id = ? AND attempt = ? AND state IN ('dispatched','submitting') AND "
+                                       + "(owner = ? OR owner IS NULL)", now, now, job.id(), job.attempt(), node)) == 1;
+    }
+
+    /** Why a job planned for a submit was not sent: for the log, said once it has been decided. */
+    public String notSubmittedBecause(Job job) {
+        Job now = job(job.id());
+        if (now.attempt() != job.attempt()) {
+            return "not submitted: it was cancelled and queued again meanwhile, and that new attempt is submitted instead";
+        }
+        if (now.state() == JobState.CANCELLED) {
+            return "not submitted: it was cancelled before it was sent, so nothing was charged";
+        }
+        return "not submitted here; this node was out of touch with the journal longer than its lease and another node "
+               + "took the job";
     }
 
     /** The provider refused the submit without taking it: the job waits to be tried again, nothing is owed. */
-    public void markDispatched(String jobId) {
-        db.write(c -> update(c, "UPDATE job SET state = 'dispatched', updated_at = ? WHERE id = ?", now(), jobId));
+    public void markDispatched(Job job) {
+        db.write(c -> update(c, "UPDATE job SET state = 'dispatched', updated_at = ? WHERE id = ? AND attempt = ? "
+                                + "AND state = 'submitting'", now(), job.id(), job.attempt()));
     }
 
     /**
@@ -339,17 +354,24 @@ public class JobJournal {
      * @return false when another node had meanwhile reported this submit as an unknown outcome (this node was out of
      * touch past its lease): the task id is still written to the job, so its report names it, but nobody polls it
      */
-    public boolean markSubmitted(String jobId, String taskId, boolean sandbox) {
+    public boolean markSubmitted(Job job, String taskId, boolean sandbox) {
         OffsetDateTime now = now();
         return db.write(c -> {
             if (update(c, "UPDATE job SET state = 'running', task_id = ?, sandbox = ?, updated_at = ? "
-                          + "WHERE id = ? AND state = 'submitting' AND (owner = ? OR owner IS NULL)",
-                    taskId, sandbox, now, jobId, node) == 1) {
+                          + "WHERE id = ? AND attempt = ? AND state = 'submitting' AND (owner = ? OR owner IS NULL)",
+                    taskId, sandbox, now, job.id(), job.attempt(), node) == 1) {
                 return true;
             }
-            update(c, "UPDATE job SET task_id = ?, updated_at = ? WHERE id = ? AND task_id IS NULL", taskId, now, jobId);
+            update(c, "UPDATE job SET task_id = ?, updated_at = ? WHERE id = ? AND attempt = ? AND task_id IS NULL",
+                    taskId, now, job.id(), job.attempt());
             return false;
         });
+    }
+
+    /** The job as the poll route takes it over from the submit: this attempt, with the task the provider gave. */
+    public Job submitted(Job job) {
+        Job now = job(job.id());
+        return now.attempt() == job.attempt() ? now : job;
     }
 
     /**
@@ -362,24 +384,25 @@ public class JobJournal {
     }
 
     /** The provider's word for the task and the polls so far, when the word changes (not at every poll). */
-    public void recordPoll(String jobId, String providerStatus, int polls) {
+    public void recordPoll(Job job, String providerStatus, int polls) {
         db.write(c -> update(c,
-                "UPDATE job SET polls = ?, provider_status = ?, updated_at = ? WHERE id = ?", polls, providerStatus,
-                now(), jobId));
+                "UPDATE job SET polls = ?, provider_status = ?, updated_at = ? WHERE id = ? AND attempt = ?", polls,
+                providerStatus, now(), job.id(), job.attempt()));
     }
 
     /**
      * The provider reported the task done: how long it took counted from when the submit left (it feeds later poll
      * plans), the provider's word, and the polls it took.
      */
-    public void markCompleted(String jobId, Long durationMillis, String providerStatus, int polls) {
+    public void markCompleted(Job job, Long durationMillis, String providerStatus, int polls) {
         OffsetDateTime now = now();
         db.write(c -> {
-            Instant submitted = submittedAt(c, jobId);
+            Instant submitted = submittedAt(c, job.id());
             OffsetDateTime completed = durationMillis != null && submitted != null
                     ? submitted.plusMillis(durationMillis).atOffset(java.time.ZoneOffset.UTC) : now;
             return update(c, "UPDATE job SET completed_at = ?, provider_status = ?, polls = ?, updated_at = ? "
-                             + "WHERE id = ?", completed, providerStatus, polls, now, jobId);
+                             + "WHERE id = ? AND attempt = ?", completed, providerStatus, polls, now, job.id(),
+                    job.attempt());
         });
     }
 
@@ -392,16 +415,19 @@ public class JobJournal {
         }
     }
 
-    public void markSucceeded(String jobId) {
+    /** @return false when the job was queued again as a new attempt meanwhile: this end is not its end */
+    public boolean markSucceeded(Job job) {
         OffsetDateTime now = now();
-        db.write(c -> update(c, "UPDATE job SET state = 'succeeded', ended_at = ?, updated_at = ? WHERE id = ?",
-                now, now, jobId));
+        return db.write(c -> update(c, "UPDATE job SET state = 'succeeded', ended_at = ?, updated_at = ? WHERE id = ? "
+                                       + "AND attempt = ?", now, now, job.id(), job.attempt())) == 1;
     }
 
-    public void markFailed(String jobId, JobState state, String reason, String nextStep) {
+    /** @return false when the job was queued again as a new attempt meanwhile: this end is not its end */
+    public boolean markFailed(Job job, JobState state, String reason, String nextStep) {
         OffsetDateTime now = now();
-        db.write(c -> update(c, "UPDATE job SET state = ?, error = ?, next_step = ?, ended_at = ?, updated_at = ? "
-                                     + "WHERE id = ?", state.word(), reason, nextStep, now, now, jobId));
+        return db.write(c -> update(c, "UPDATE job SET state = ?, error = ?, next_step = ?, ended_at = ?, "
+                                       + "updated_at = ? WHERE id = ? AND attempt = ?", state.word(), reason, nextStep,
+                now, now, job.id(), job.attempt())) == 1;
     }
 
     public Job job(String jobId) {
@@ -456,31 +482,53 @@ public class JobJournal {
     }
 
     /**
-     * Queues a request's failed and cancelled jobs again (and those whose submit outcome is unknown, when asked,
-     * since that may pay twice); outputs already written are kept. The prompt file is open again.
-     *
-     * @return how many jobs were queued again
+     * A job whose task the provider had taken before it ended here (cancelled while its task ran, or made but not
+     * stored): running it again pays a second time.
      */
-    public int retry(String promptFileId, boolean includeUnknown) {
+    private static final String PAID_BEFORE = "((j.state = 'cancelled' AND j.task_id IS NOT NULL) "
+                                              + "OR (j.state = 'failed' AND j.completed_at IS NOT NULL))";
+
+    /**
+     * What a retry did: jobs queued again; of the jobs asked for, those whose tasks had already run at the provider
+     * (queued again, to be paid a second time, when the caller said so; otherwise left as they were).
+     */
+    public record Retry(List<Job> requeued, List<Job> paidBefore) {
+    }
+
+    /**
+     * Queues a request's failed and cancelled jobs again, each as a new attempt (and those whose submit outcome is
+     * unknown, when asked, since that may pay twice); outputs already written are kept. A job whose task had already
+     * run at the provider is queued again only when the caller says it pays a second time. The prompt file is open
+     * again.
+     */
+    public Retry retry(String promptFileId, boolean includeUnknown, boolean payAgain) {
         return db.write(c -> {
             String states = includeUnknown ? "('failed','cancelled','submit-unknown')" : "('failed','cancelled')";
-            // a retried job is no longer cancelled: its submit and polls go ahead
-            jobs(c, "WHERE j.prompt_file_id = ? AND j.state IN " + states, promptFileId)
-                    .forEach(job -> cancelled.remove(job.id()));
-            try (PreparedStatement p = c.prepareStatement("DELETE FROM job_output WHERE state = 'reserved' AND job_id IN "
-                                                          + "(SELECT id FROM job WHERE prompt_file_id = ? AND state IN "
-                                                          + states + ")")) {
-                bind(p, promptFileId);
-                p.executeUpdate();
+            String chosen = "j.prompt_file_id = ? AND j.state IN " + states
+                            + (payAgain ? "" : " AND NOT " + PAID_BEFORE);
+            List<Job> requeued = jobs(c, "WHERE " + chosen + " ORDER BY j.seq", promptFileId);
+            List<Job> paidBefore = jobs(c, "WHERE j.prompt_file_id = ? AND j.state IN " + states + " AND "
+                                           + PAID_BEFORE + " ORDER BY j.seq", promptFileId);
+            for (Job job : requeued) {
+                try (PreparedStatement p = c.prepareStatement("DELETE FROM job_output WHERE state = 'reserved' "
+                                                              + "AND job_id = ?")) {
+                    bind(p, job.id());
+                    p.executeUpdate();
+                }
+                // a new attempt: whatever is still under way for the old one (a submit waiting to try again, a poll)
+                // changes nothing from now on
+                update(c, "UPDATE job SET state = 'queued', attempt = attempt + 1, owner = NULL, task_id = NULL, "
+                          + "error = NULL, next_step = NULL, provider_status = NULL, polls = 0, submitted_at = NULL, "
+                          + "completed_at = NULL, ended_at = NULL, sandbox = FALSE, updated_at = ? "
+                          + "WHERE id = ? AND attempt = ? AND state = ?", now(), job.id(), job.attempt(),
+                        job.state().word());
+                // a retried job is no longer cancelled: its submit and polls go ahead
+                cancelled.remove(job.id());
             }
-            int requeued = update(c, "UPDATE job SET state = 'queued', task_id = NULL, error = NULL, next_step = NULL, "
-                                     + "provider_status = NULL, polls = 0, submitted_at = NULL, completed_at = NULL, "
-                                     + "ended_at = NULL, sandbox = FALSE, updated_at = ? WHERE prompt_file_id = ? "
-                                     + "AND state IN " + states, now(), promptFileId);
-            if (requeued > 0) {
+            if (!requeued.isEmpty()) {
                 update(c, "UPDATE prompt_file SET state = 'open', ended_at = NULL WHERE id = ?", promptFileId);
             }
-            return requeued;
+            return new Retry(requeued, paidBefore);
         });
     }
 

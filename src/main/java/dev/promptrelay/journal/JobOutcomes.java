@@ -19,13 +19,20 @@ public class JobOutcomes {
         this.journal = journal;
     }
 
-    /** A job whose outputs are all written. */
+    /** A job whose outputs are all written; null when it was queued again meanwhile (the new attempt ends it). */
     public String succeeded(@ExchangeProperty("job") Job job) {
-        journal.markSucceeded(job.id());
+        if (!journal.markSucceeded(job)) {
+            LOG.info("{}: the outputs of task {} are written; the job had been queued again meanwhile, so its new "
+                     + "attempt says how it ends", job.label(), job.taskId());
+            return null;
+        }
         return JobState.SUCCEEDED.word();
     }
 
-    /** Records the exception that ended the job's route; null when the route failed before it knew its job. */
+    /**
+     * Records the exception that ended the job's route; null when the route failed before it knew its job, or the job
+     * was queued again as a new attempt meanwhile.
+     */
     public String failed(@ExchangeProperty("job") Job job, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable cause) {
         if (job == null) {
             LOG.error("A job route failed before knowing its job", cause);
@@ -54,14 +61,18 @@ public class JobOutcomes {
             reason = "unexpected error: " + JobFailure.describe(cause);
             nextStep = "check the log around this time; drop the prompt file again once the cause is fixed";
         }
-        journal.markFailed(job.id(), state, reason, nextStep);
+        if (!journal.markFailed(job, state, reason, nextStep)) {
+            LOG.info("{}: an earlier attempt ended ({}: {}); the job had been queued again meanwhile, so its new "
+                     + "attempt says how it ends", job.label(), state, reason);
+            return null;
+        }
         LOG.warn("{}: {}: {} | next step: {}", job.label(), state, reason, nextStep);
         return state.word();
     }
 
     /** A job whose submit was on the wire when the process stopped: the provider may have taken it. */
     public String interruptedSubmit(@ExchangeProperty("job") Job job) {
-        journal.markFailed(job.id(), JobState.SUBMIT_UNKNOWN,
+        journal.markFailed(job, JobState.SUBMIT_UNKNOWN,
                 "promptrelay stopped while the submit to " + job.provider() + " was under way; it may or may not have been accepted",
                 "look for the task in your " + job.provider()
                                                                                                + " account; drop the prompt file again only if it is not there");

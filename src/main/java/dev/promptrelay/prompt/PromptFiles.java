@@ -71,7 +71,8 @@ public class PromptFiles {
     private final Map<String, Path> summaryPaths = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastProgressLine = new ConcurrentHashMap<>();
     /** One writer at a time per file: an in-progress summary must never overwrite the final one. */
-    private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** Striped: a lock per prompt file, never dropped while a thread may still wait on it. */
+    private final Object[] locks = java.util.stream.Stream.generate(Object::new).limit(256).toArray();
     /** Files whose jobs all ended but that the archive or failed/ could not take yet. */
     private final Set<String> unclosed = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicInteger archivedSinceStart = new java.util.concurrent.atomic.AtomicInteger();
@@ -264,11 +265,11 @@ public class PromptFiles {
      * was read goes to failed/ too: what was added later did not run, and is kept.
      */
     public Path closeIfDone(String promptFileId) throws IOException {
-        PromptFileRecord file = journal.closeIfEnded(promptFileId);
-        if (file == null) {
-            return null;
-        }
         synchronized (lockOf(promptFileId)) {
+            PromptFileRecord file = journal.closeIfEnded(promptFileId);
+            if (file == null) {
+                return null;
+            }
             inProgress.remove(promptFileId);
             Path heldFile = folders.held(file.held());
             List<Job> jobs = journal.jobsOf(promptFileId);
@@ -332,7 +333,6 @@ public class PromptFiles {
                     : (state.equals("archived") ? folders.archive() : folders.failed()).relativize(destination).toString());
             summaryPaths.remove(promptFileId);
             lastProgressLine.remove(promptFileId);
-            locks.remove(promptFileId);
             return destination;
         }
     }
@@ -624,7 +624,23 @@ public class PromptFiles {
     }
 
     private Object lockOf(String promptFileId) {
-        return locks.computeIfAbsent(promptFileId, id -> new Object());
+        return locks[Math.floorMod(promptFileId.hashCode(), locks.length)];
+    }
+
+    /** A change to a prompt file's jobs and where the file is. */
+    @FunctionalInterface
+    public interface Change<T> {
+        T apply() throws IOException;
+    }
+
+    /**
+     * Makes a change to a prompt file's jobs (a caller's cancel or retry) with no close of that file in between: a
+     * retry racing the close that a cancel started would find the file neither held nor moved out yet.
+     */
+    public <T> T changingJobsOf(String promptFileId, Change<T> change) throws IOException {
+        synchronized (lockOf(promptFileId)) {
+            return change.apply();
+        }
     }
 
     /** The summary file of this prompt file: the one already written for it, or a name no other file took. */

@@ -59,32 +59,32 @@ class NodeLeaseTest {
         seenAgo("node-b", 60, dataSource);
         List<Job> claimedByA = a.claimQueued();
         assertThat(claimedByA).as("alone, node-a takes the whole cap").hasSize(2);
-        String sending = claimedByA.get(0).id();
-        String notYetSent = claimedByA.get(1).id();
+        Job sending = claimedByA.get(0);
+        Job notYetSent = claimedByA.get(1);
         assertThat(a.markSubmitting(sending)).isTrue();
         a.markSubmitted(sending, "task-1", false);
 
         // node-a freezes for a lease and more; node-b takes over its task and requeues what it had not sent
         seenAgo("node-a", 40, dataSource);
         b.renewLeases();
-        assertThat(b.takeOverExpiredTasks()).extracting(Job::id).containsExactly(sending);
+        assertThat(b.takeOverExpiredTasks()).extracting(Job::id).containsExactly(sending.id());
         assertThat(b.requeueExpired()).isEqualTo(1);
-        assertThat(b.claimQueued()).extracting(Job::id).contains(notYetSent);
+        assertThat(b.claimQueued()).extracting(Job::id).contains(notYetSent.id());
 
         // node-a wakes up
         assertThat(a.markSubmitting(notYetSent)).as("claimed by node-b meanwhile: not sent from node-a").isFalse();
-        assertThat(a.polledElsewhere(sending)).as("its task is node-b's now").isTrue();
-        assertThat(b.polledElsewhere(sending)).isFalse();
-        assertThat(a.job(notYetSent).state()).isEqualTo(JobState.DISPATCHED);
+        assertThat(a.polledElsewhere(sending.id())).as("its task is node-b's now").isTrue();
+        assertThat(b.polledElsewhere(sending.id())).isFalse();
+        assertThat(a.job(notYetSent.id()).state()).isEqualTo(JobState.DISPATCHED);
 
         // a submit on the wire at node-a when it froze, reported unknown by node-b; then the answer reaches node-a
         assertThat(b.markSubmitting(notYetSent)).isTrue();
         seenAgo("node-b", 40, dataSource);
         a.renewLeases();
-        assertThat(a.takeOverExpiredSubmits()).extracting(Job::id).containsExactly(notYetSent);
-        new JobOutcomes(a).interruptedSubmit(a.job(notYetSent));
+        assertThat(a.takeOverExpiredSubmits()).extracting(Job::id).containsExactly(notYetSent.id());
+        new JobOutcomes(a).interruptedSubmit(a.job(notYetSent.id()));
         assertThat(b.markSubmitted(notYetSent, "task-2", false)).as("reported unknown meanwhile").isFalse();
-        Job reported = a.job(notYetSent);
+        Job reported = a.job(notYetSent.id());
         assertThat(reported.state()).isEqualTo(JobState.SUBMIT_UNKNOWN);
         assertThat(reported.taskId()).as("the task id, for the report").isEqualTo("task-2");
     }
