@@ -177,7 +177,13 @@ async function act(request, method, path, actions) {
   try {
     const { ok, answer } = await json(method, path);
     actions.append(el('span', { class: 'message' }, ok ? (method === 'DELETE' ? 'cancelled' : 'queued again')
+      + (answer.what_to_know ? ' (' + answer.what_to_know + ')' : '')
       : (answer.error || 'refused') + (answer.what_to_do ? ': ' + answer.what_to_do : '')));
+    // jobs whose tasks ran already are run again only when the person says they pay a second time
+    if (!ok && /pay-again=true/.test(answer.what_to_do || '')) {
+      actions.append(el('button', { type: 'button', class: 'pay-again',
+        onclick: () => act(request, 'POST', path + '?pay-again=true', actions) }, 'Run again, paying a second time'));
+    }
   } catch (e) {
     actions.append(el('span', { class: 'message' }, e.message));
   }
