@@ -167,8 +167,9 @@ class InboxEdgesIT extends RunningApplication {
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             out.write("{\"jobs\": [{\"prompt\": \"a paused fox\"},\n");
             out.flush();
-            // the writer is away long enough for the file to be taken half-written
-            await().atMost(Duration.ofSeconds(20)).until(() -> !Files.exists(file));
+            // the writer is away three settle times: long enough for a file that holds still to be taken
+            awaitStillFor(file, Duration.ofSeconds(3));
+            assertThat(file).as("not taken while its writer holds it open").exists();
             out.write("  {\"prompt\": \"a paused hare\"}]}\n");
         }
 
@@ -178,19 +179,45 @@ class InboxEdgesIT extends RunningApplication {
         assertThat(folders.files(folders.outbox.resolve("paused"), "*.png")).hasSize(2);
     }
 
+    /**
+     * The issue's case: a writer keeps its file open, writes one line, pauses longer than the settle time (5 s), then
+     * writes two more. Every line runs, once; the file is archived whole and says so.
+     */
+    @Test
+    void aTextFileWhoseWriterPausedLongerThanTheSettleTimeRunsEveryLine() throws Exception {
+        long submitsBefore = folders.stats().get("submits");
+        Path file = folders.inbox.resolve("pause5.txt");
+        Files.createDirectories(folders.inbox);
+        try (LogCapture log = LogCapture.start(); Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            out.write("a fox before the pause\n");
+            out.flush();
+            awaitStillFor(file, Duration.ofSeconds(5));
+            assertThat(file).as("not taken while its writer holds it open").exists();
+            assertThat(log.text()).as("the log says why it waits").contains("\"pause5.txt\" is still open for writing");
+            out.write("a fox after the pause\na hare after the pause\n");
+        }
+
+        folders.awaitDone("pause5.txt");
+        assertThat(folders.archive.resolve("pause5.txt")).as("every job succeeded").exists();
+        assertThat(Files.readAllLines(folders.archive.resolve("pause5.txt"))).hasSize(3);
+        assertThat(folders.files(folders.outbox.resolve("pause5"), "*.png")).hasSize(3);
+        JsonNode summary = folders.json(folders.outbox.resolve("pause5.summary.json"));
+        assertThat(summary.path("jobs_total").asInt()).as("every line became a job").isEqualTo(3);
+        assertThat(folders.stats().get("submits") - submitsBefore).isEqualTo(3);
+    }
+
+    /**
+     * A writer promptrelay cannot see (on another machine of a network file system) changes the file after its jobs
+     * were queued: it still ends in failed/, whole, listing what ran.
+     */
     @Test
     void aFileThatChangesAfterItsJobsWereQueuedGoesToFailedWithNothingLost() throws Exception {
         long submitsBefore = folders.stats().get("submits");
-        Path file = folders.inbox.resolve("late.txt");
         Path held = folders.root.resolve("state").resolve("in-progress");
-        Files.createDirectories(folders.inbox);
-        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            out.write("a first fox\na second fox\na third fox\n");
-            out.flush();
-            // the file is journaled (it left the folder of files being read) while its writer still holds it open
-            await().atMost(Duration.ofSeconds(20)).until(() -> heldJournaled(held, "late.txt"));
-            out.write("a fourth fox\na fifth fox\n");
-        }
+        folders.drop("late.txt", "a first fox\na second fox\na third fox\n");
+        // the file is journaled (it left the folder of files being read); the unseen writer appends to it there
+        Path journaled = await().atMost(Duration.ofSeconds(20)).until(() -> heldJournaled(held, "late.txt"), p -> p != null);
+        Files.writeString(journaled, "a fourth fox\na fifth fox\n", java.nio.file.StandardOpenOption.APPEND);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(folders.failed.resolve("late.txt.error.json"))
                                                             || Files.exists(folders.archive.resolve("late.txt")));
@@ -204,9 +231,17 @@ class InboxEdgesIT extends RunningApplication {
         assertThat(folders.json(folders.outbox.resolve("late.summary.json")).path("outcome").asText()).isEqualTo("failed");
     }
 
-    private static boolean heldJournaled(Path held, String name) throws IOException {
+    /** Waits until the file has not changed for this long, by its own modification time. */
+    private static void awaitStillFor(Path file, Duration still) {
+        await().atMost(still.multipliedBy(4)).pollInterval(Duration.ofMillis(200)).until(() ->
+                System.currentTimeMillis() - Files.getLastModifiedTime(file).toMillis() > still.toMillis());
+    }
+
+    /** The prompt file held while its jobs run, once it is journaled; null before. */
+    private static Path heldJournaled(Path held, String name) throws IOException {
         try (Stream<Path> files = Files.walk(held)) {
-            return files.anyMatch(p -> p.getFileName().toString().equals(name) && !p.toString().contains(".incoming"));
+            return files.filter(p -> p.getFileName().toString().equals(name) && !p.toString().contains(".incoming"))
+                    .findFirst().orElse(null);
         }
     }
 

@@ -35,11 +35,15 @@ public class InboxEntries implements GenericFileFilter<File> {
     private final long settleMillis;
     /** Entries that could not be moved, so each is logged once, not at every sweep. */
     private final Set<String> unmovable = new HashSet<>();
+    private final OpenWriters openWriters;
+    /** Files left in the inbox because a process still writes them, so each is logged once. */
+    private final Set<String> waitingForWriter = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public InboxEntries(Path inbox, PromptFiles promptFiles, long settleMillis) {
         this.inbox = inbox;
         this.promptFiles = promptFiles;
         this.settleMillis = settleMillis;
+        this.openWriters = new OpenWriters(inbox);
     }
 
     /** For Camel's file consumer: a plain file under a usable name, nothing else. */
@@ -49,13 +53,51 @@ public class InboxEntries implements GenericFileFilter<File> {
             return false;
         }
         Path path = file.getFile().toPath();
+        String name = path.getFileName().toString();
         try {
-            return whyNotRead(path, path.getFileName().toString(),
-                    Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)) == null
-                   && !isTemporary(path.getFileName().toString());
+            BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (whyNotRead(path, name, attributes) != null || isTemporary(name)) {
+                return false;
+            }
+            // a file its writer still holds open is left for a later poll, so the read lock does not wait on it
+            return !writerHolds(path, name, 0);
         } catch (IOException e) {
             // gone, or a name that cannot be spelled: the sweep sees it as it really is
             return false;
+        }
+    }
+
+    /**
+     * Whether a process on this machine still holds the file open for writing, looked at the moment it would be
+     * taken: its writer paused, however long, and the file is taken once it is closed.
+     */
+    public boolean stillWritten(File file) {
+        // a look that started after the file's last change: it sees a writer that holds it open since
+        // (a file server's clock ahead of this one's cannot ask for a look from the future)
+        return writerHolds(file.toPath(), file.getName(), Math.min(file.lastModified() + 1, System.currentTimeMillis()));
+    }
+
+    private boolean writerHolds(Path path, String name, long notBefore) {
+        java.util.OptionalLong writer = openWriters.writerOf(path, notBefore);
+        if (writer.isEmpty()) {
+            waitingForWriter.remove(name);
+            return false;
+        }
+        // said once it is still longer than the settle time: a writer at work is not news
+        if (!isYoung(path) && waitingForWriter.add(name)) {
+            String command = OpenWriters.commandOf(writer.getAsLong());
+            LOG.info("{} is still open for writing (process {}{}), though it has not changed for {} ms: it is "
+                     + "taken once its writer closes it", quoted(name), writer.getAsLong(),
+                    command.isEmpty() ? "" : ", " + command, settleMillis);
+        }
+        return true;
+    }
+
+    private boolean isYoung(Path path) {
+        try {
+            return isYoung(Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+        } catch (IOException e) {
+            return true;
         }
     }
 
