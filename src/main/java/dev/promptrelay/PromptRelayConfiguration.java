@@ -278,6 +278,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         PromptFiles promptFiles = new PromptFiles(folders, lookup(context, "promptFileJournal", PromptFileJournal.class),
                 inputImages, settleMillis, settings.bool("promptrelay.resubmit-unjournaled"));
         context.getRegistry().bind("promptFiles", promptFiles);
+        context.getRegistry().bind("health-held-files", new dev.promptrelay.observe.HeldFilesHealthCheck(promptFiles));
         context.getRegistry().bind("inboxEntries", new InboxEntries(folders.inbox(), promptFiles, settleMillis));
         return promptFiles;
     }

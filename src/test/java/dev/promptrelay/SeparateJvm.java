@@ -32,7 +32,23 @@ final class SeparateJvm implements AutoCloseable {
     /** With command-line arguments after the main class, as {@code java -jar promptrelay.jar --once} gives them. */
     static SeparateJvm start(Path workingDir, String mainClass, List<String> jvmOptions, Map<String, String> settings,
                              List<String> arguments) throws IOException {
-        List<String> command = new ArrayList<>();
+        return start(List.of(), workingDir, mainClass, jvmOptions, settings, arguments);
+    }
+
+    /**
+     * As a user whom file permissions stop: root overrides them, so as root the application runs under setpriv
+     * without the capabilities that do (a folder with mode 000 is then as closed to it as to anyone).
+     */
+    static SeparateJvm startBoundByPermissions(Path workingDir, List<String> jvmOptions, Map<String, String> settings)
+            throws IOException {
+        List<String> prefix = Machine.isRoot()
+                ? List.of("setpriv", "--bounding-set", "-dac_override,-dac_read_search") : List.of();
+        return start(prefix, workingDir, Application.class.getName(), jvmOptions, settings, List.of());
+    }
+
+    private static SeparateJvm start(List<String> prefix, Path workingDir, String mainClass, List<String> jvmOptions,
+                                     Map<String, String> settings, List<String> arguments) throws IOException {
+        List<String> command = new ArrayList<>(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-cp");

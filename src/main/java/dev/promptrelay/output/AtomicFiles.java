@@ -98,7 +98,12 @@ public final class AtomicFiles {
                 publishWithoutReplacing(temp, target);
             }
         } catch (IOException | RuntimeException e) {
-            Files.deleteIfExists(temp);
+            // a folder that refused the write may refuse even a look for what it left: the first failure is the one
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
         return new Written(target, bytes, HexFormat.of().formatHex(sha256.digest()));
@@ -133,7 +138,11 @@ public final class AtomicFiles {
         }
     }
 
-    /** Temporary files a stopped or failed write of this target left behind. */
+    /**
+     * Temporary files a stopped or failed write of this target left behind.
+     *
+     * @throws WriteFailed when the folder cannot be listed or cleaned (permissions, a lost mount): its fault
+     */
     public static void removeStaleTemps(Path target) throws IOException {
         Path dir = target.getParent();
         if (dir == null || !Files.isDirectory(dir)) {
@@ -145,6 +154,26 @@ public final class AtomicFiles {
             for (Path temp : temps) {
                 Files.deleteIfExists(temp);
             }
+        } catch (java.nio.file.DirectoryIteratorException e) {
+            throw new WriteFailed(target, e.getCause());
+        } catch (IOException e) {
+            throw new WriteFailed(target, e);
+        }
+    }
+
+    /**
+     * Whether the file is there, told apart from whether it can be looked at: a folder that cannot be read (no
+     * permission, a lost mount) is no answer, and says so with {@link WriteFailed}.
+     */
+    public static boolean present(Path file) throws WriteFailed {
+        try {
+            Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return true;
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        } catch (IOException e) {
+            throw new WriteFailed(file, e);
         }
     }
 

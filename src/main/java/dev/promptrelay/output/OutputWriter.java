@@ -83,8 +83,18 @@ public class OutputWriter {
                       @ExchangeProperty(STORED) StoredOutput stored, @Body InputStream download) throws IOException {
         boolean intoOutbox = outbox.writable();
         Path destination = intoOutbox ? stored.target() : stored.staged();
-        if (stored.triedBefore()) {
+        if (stored.triedBefore() && intoOutbox) {
             // only an earlier try can have left any: listing the folder at every write would cost more the fuller it is
+            try {
+                AtomicFiles.removeStaleTemps(destination);
+            } catch (AtomicFiles.WriteFailed e) {
+                // the outbox cannot even be listed: the result goes to the state directory, whole
+                outbox.refused(e);
+                intoOutbox = false;
+                destination = stored.staged();
+            }
+        }
+        if (stored.triedBefore() && !intoOutbox) {
             AtomicFiles.removeStaleTemps(destination);
         }
         stored.tried();
@@ -126,18 +136,19 @@ public class OutputWriter {
             throws IOException {
         Path target = stored.target();
         try {
-            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS) && Files.exists(stored.staged())) {
-                if (!outbox.writable()) {
-                    stored.waitForOutbox();
-                    return;
-                }
+            // the outbox is looked at only when it takes files: a folder that cannot be read cannot say what it holds
+            if (!outbox.writable() && AtomicFiles.present(stored.staged())) {
+                stored.waitForOutbox();
+                return;
+            }
+            if (!AtomicFiles.present(target) && AtomicFiles.present(stored.staged())) {
                 AtomicFiles.removeStaleTemps(target);
                 try (InputStream kept = Files.newInputStream(stored.staged())) {
                     stored.written(AtomicFiles.publish(target, kept));
                 }
                 Files.delete(stored.staged());
             }
-            if (!Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            if (!AtomicFiles.present(target)) {
                 throw new IOException("output " + (output.index() + 1) + " of task " + job.taskId()
                                       + " is neither in the outbox nor kept in " + folders.staged());
             }

@@ -71,6 +71,12 @@ public class PromptFiles {
     private final Map<String, Path> summaryPaths = new ConcurrentHashMap<>();
     private final Map<String, Instant> lastProgressLine = new ConcurrentHashMap<>();
     /** One writer at a time per file: an in-progress summary must never overwrite the final one. */
+    /** Prompt files that cannot be moved now, with why: the held-files health check reports them. */
+    private final Map<String, Stuck> stuck = new ConcurrentHashMap<>();
+
+    /** Why a prompt file cannot be moved, as of when it was last tried. */
+    private record Stuck(String why, Instant at) {
+    }
     /** Striped: a lock per prompt file, never dropped while a thread may still wait on it. */
     private final Object[] locks = java.util.stream.Stream.generate(Object::new).limit(256).toArray();
     /** Files whose jobs all ended but that the archive or failed/ could not take yet. */
@@ -120,6 +126,19 @@ public class PromptFiles {
             removeEmptyFolderOf(target);
             exchange.setRouteStop(true);
             return null;
+        } catch (IOException refused) {
+            // the held folder cannot take it now (permissions, a lost mount): nothing is wrong with the file itself
+            stuck.put("intake:" + name, new Stuck(quoted(name) + " waits in the inbox: " + folders.incoming()
+                                                  + " cannot take it now (" + refused + ")", Instant.now()));
+            if (reported.add("intake:" + name)) {
+                LOG.warn("{} cannot be taken in now: {} refused it ({}); it stays in the inbox and is taken once that "
+                         + "folder takes files", quoted(name), folders.incoming(), refused.toString());
+            }
+            exchange.setRouteStop(true);
+            return null;
+        }
+        if (stuck.remove("intake:" + name) != null) {
+            reported.remove("intake:" + name);
         }
         reported.remove(name);
         exchange.getMessage().setHeader(HELD, target);
@@ -272,6 +291,16 @@ public class PromptFiles {
             }
             inProgress.remove(promptFileId);
             Path heldFile = folders.held(file.held());
+            boolean held;
+            try {
+                held = AtomicFiles.present(heldFile);
+            } catch (AtomicFiles.WriteFailed e) {
+                // its folder cannot be read now (permissions, a lost mount): never taken for gone, looked at again
+                keepHeld(promptFileId, file, "its held file " + quoted(heldFile.toString()) + " cannot be read now ("
+                                             + e.getCause() + "); it is looked at again every second and moved once "
+                                             + "it can be");
+                return null;
+            }
             List<Job> jobs = journal.jobsOf(promptFileId);
             long failedJobs = jobs.stream().filter(j -> j.state() != JobState.SUCCEEDED).count();
             Map<String, List<String>> outputPaths = outputPathsOf(promptFileId);
@@ -283,7 +312,7 @@ public class PromptFiles {
             Path destination = null;
             String state = failedJobs == 0 && changed == null ? "archived" : "failed";
             try {
-                if (!Files.exists(heldFile, LinkOption.NOFOLLOW_LINKS)) {
+                if (!held) {
                     // moved out just before a stop, before the journal heard of it
                     LOG.warn("{}: done, but the held file {} is gone; see the archive and failed/", quoted(file.name()),
                             quoted(heldFile.toString()));
@@ -318,16 +347,13 @@ public class PromptFiles {
                 }
             } catch (IOException e) {
                 // the archive or failed/ cannot take it now: it stays held, and is moved once the folder can take it
-                journal.reopenPromptFile(promptFileId);
-                unclosed.add(promptFileId);
-                if (reported.add("close:" + promptFileId)) {
-                    LOG.warn("{}: done, but it cannot be moved to {} ({}); it stays in {} and is moved once that folder "
-                             + "takes files", quoted(file.name()), state.equals("archived") ? folders.archive()
-                                     : folders.failed(), e.toString(), quoted(heldFile.toString()));
-                }
+                keepHeld(promptFileId, file, "it cannot be moved to " + (state.equals("archived") ? folders.archive()
+                        : folders.failed()) + " (" + e + "); it stays in " + quoted(heldFile.toString())
+                                             + " and is moved once that folder takes files");
                 return null;
             }
             reported.remove("close:" + promptFileId);
+            stuck.remove(promptFileId);
             removeEmptyFolderOf(heldFile);
             journal.markPromptFileEnded(promptFileId, state, destination == null ? null
                     : (state.equals("archived") ? folders.archive() : folders.failed()).relativize(destination).toString());
@@ -335,6 +361,24 @@ public class PromptFiles {
             lastProgressLine.remove(promptFileId);
             return destination;
         }
+    }
+
+    /** A done file that cannot be moved out now stays held, is looked at again, and keeps the health check DOWN. */
+    private void keepHeld(String promptFileId, PromptFileRecord file, String why) {
+        journal.reopenPromptFile(promptFileId);
+        unclosed.add(promptFileId);
+        stuck.put(promptFileId, new Stuck(file.name() + ": " + why, Instant.now()));
+        if (reported.add("close:" + promptFileId)) {
+            LOG.warn("{}: done, but {}", quoted(file.name()), why);
+        }
+    }
+
+    /** Prompt files that cannot be moved now, with why: done ones out of their held folder, new ones into it. */
+    public java.util.Collection<String> stuck() {
+        // a file waiting in the inbox is tried at every poll of it: one not tried for a while was removed by its user
+        Instant recently = Instant.now().minusSeconds(10);
+        stuck.entrySet().removeIf(e -> e.getKey().startsWith("intake:") && e.getValue().at().isBefore(recently));
+        return stuck.values().stream().map(Stuck::why).toList();
     }
 
     /**
