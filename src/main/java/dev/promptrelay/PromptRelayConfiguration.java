@@ -242,6 +242,9 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         poolConfig.setUsername(user);
         poolConfig.setPassword(password);
         poolConfig.setMaximumPoolSize(10);
+        // a database that went away is noticed in seconds (health, the log), not after HikariCP's 30 s; steps wait anyway
+        poolConfig.setConnectionTimeout(3000);
+        poolConfig.setValidationTimeout(2000);
         if (url.startsWith("jdbc:postgresql:")) {
             // a node frozen inside a transaction (SIGSTOP, a long GC) would hold its row locks, and with them every
             // other node's claims, until it woke: PostgreSQL ends such a session after a lease

@@ -24,11 +24,13 @@ class NeedsToken extends Error {}
 
 async function api(method, path, body) {
   const headers = {};
-  if (tab.token) headers.Authorization = 'Bearer ' + tab.token;
+  const token = tab.token;
+  if (token) headers.Authorization = 'Bearer ' + token;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (res.status === 401) {
-    $('token-form').hidden = false;
+    // a refusal of a token given up meanwhile (a wrong one, replaced) does not ask for the new one again
+    if (tab.token === token) $('token-form').hidden = false;
     throw new NeedsToken('this server asks for its API token');
   }
   return res;

@@ -86,6 +86,14 @@ class BadPromptFilesIT extends RunningApplication {
         table.put("option.txt", Bad.of("a fox --sed 4\n", "unknown field 'sed'", "sed", 1));
         table.put("frontmatter.md", Bad.of("---\nseed: 4\na fox\n", "no closing ---", null, 1));
         table.put("notes.docx", Bad.of("PK", "unsupported file type '.docx'", null, null));
+        table.put("bigseed.txt", Bad.of("a fox\na hare --seed 99999999999999999999999\n",
+                "seed 99999999999999999999999 is far out of range", "seed", 2));
+        table.put("bigseed.json", Bad.of("{\"prompt\": \"a fox\",\n \"seed\": 99999999999999999999999}",
+                "seed 99999999999999999999999 is far out of range", "seed", 2));
+        table.put("binary.yaml", Bad.of("seed: 4\nprompt: !!binary aGVsbG8=\n", "prompt must be text, not binary data", "prompt", 2));
+        table.put("nul.json", Bad.of("{\"prompt\": \"a fox\\u0000 in the snow\"}", "control character U+0000", "prompt", 1));
+        table.put("bell.jsonl", Bad.of("{\"prompt\": \"a fox\"}\n{\"prompt\": \"a hare\", \"negative_prompt\": \"blur\\u0007\"}\n",
+                "control character U+0007", "negative_prompt", 2));
         for (Map.Entry<String, Bad> bad : table.entrySet()) {
             folders.drop(bad.getKey(), bad.getValue().content());
         }

@@ -166,10 +166,6 @@ class CancelRetryRaceIT extends RunningApplication {
     }
 
     private static void faults(String json) throws Exception {
-        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + folders.sandboxPort + "/_sandbox/faults"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        GalleryIT.sandboxFaults(folders, json);
     }
 }

@@ -118,8 +118,13 @@ class DropFolderIT extends RunningApplication {
     void aFileDroppedTwiceIsProcessedTwiceWithoutOverwritingAnything() throws Exception {
         folders.drop("twice.txt", "a small boat\n");
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(folders.archive.resolve("twice.txt")));
-        folders.drop("twice.txt", "a small boat\n");
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(folders.archive.resolve("twice-2.txt")));
+        try (LogCapture log = LogCapture.start()) {
+            folders.drop("twice.txt", "a small boat\n");
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(folders.archive.resolve("twice-2.txt")));
+            // run again, and paid again, as asked: but never without a word
+            assertThat(log.text()).contains("WARN  \"twice.txt\" has the same content as \"twice.txt\"")
+                    .contains("run again and are paid again");
+        }
 
         assertThat(folders.files(folders.outbox.resolve("twice"), "*.png")).extracting(p -> p.getFileName().toString())
                 .containsExactly("001-1-2.png", "001-1.png");

@@ -158,6 +158,11 @@ class GalleryIT extends RunningApplication {
     }
 
     static void sandboxFaults(String json) throws Exception {
+        sandboxFaults(folders, json);
+    }
+
+    /** Switches the faults of a test's embedded sandbox over its HTTP API. */
+    static void sandboxFaults(TestFolders folders, String json) throws Exception {
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + folders.sandboxPort + "/_sandbox/faults"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),

@@ -37,8 +37,8 @@ class GalleryTokenIT extends RunningApplication {
         folders.set("camel.server.enabled", "true");
         folders.set("camel.server.port", String.valueOf(port));
         folders.set("promptrelay.api.token", TOKEN);
-        // all at once and long enough that the older page's requests are still running when it is opened
-        folders.set("promptrelay.sandbox.task-millis", "10000");
+        // all at once; the tasks run until the test lets them end (the sandbox's never_end fault), however slow the machine
+        folders.set("promptrelay.sandbox.task-millis", "500");
         folders.set("promptrelay.modelscope.max-concurrent", "64");
     }
 
@@ -56,6 +56,7 @@ class GalleryTokenIT extends RunningApplication {
 
     @Test
     void asksForTheTokenKeepsItForTheTabAndPagesThroughOlderRequests() throws Exception {
+        GalleryIT.sandboxFaults(folders, "{\"never_end_every\": 1}");
         HttpClient http = HttpClient.newHttpClient();
         java.util.List<String> ids = new java.util.ArrayList<>();
         for (int i = 1; i <= REQUESTS; i++) {
@@ -96,6 +97,7 @@ class GalleryTokenIT extends RunningApplication {
         await().atMost(Duration.ofSeconds(10)).until(() -> !browser.findElement(By.id("more")).isDisplayed());
         assertThat(browser.findElements(By.cssSelector("article.request[data-state='running']")))
                 .as("older requests still running when their page is opened").isNotEmpty();
+        GalleryIT.sandboxFaults(folders, "{\"never_end_every\": 0}");
         // every request ends, and the oldest page's cards show it too, without a reload
         await().atMost(Duration.ofSeconds(60)).until(() -> browser.findElements(
                 By.cssSelector("article.request[data-state='succeeded']")).size() == REQUESTS);

@@ -58,10 +58,26 @@ public final class PostgresServer implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
     }
 
-    @Override
-    public void close() throws IOException, InterruptedException {
+    /** Stops the server as a crash or {@code pg_ctl stop -m immediate} would: every session cut, nothing flushed. */
+    public void stopAbruptly() throws IOException, InterruptedException {
         run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-m", "immediate", "stop"),
                 data.getParent());
+    }
+
+    /** Starts the stopped server again, on the same port with the same data. */
+    public void startAgain() throws IOException, InterruptedException {
+        Path home = data.getParent();
+        run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60", "-l",
+                home.resolve("postgres.log").toString(), "-o",
+                "-p " + port + " -k " + home + " -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200",
+                "start"), home);
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        if (Files.exists(data.resolve("postmaster.pid"))) {
+            stopAbruptly();
+        }
     }
 
     /** Where Debian puts the server's programs: /usr/lib/postgresql/<version>/bin, the newest version. */

@@ -13,4 +13,10 @@ public record ApiReply(int status, Object content) {
     static ApiReply error(int status, String error, String whatToDo) {
         return new ApiReply(status, ApiError.of(error, whatToDo));
     }
+
+    /** The journal's database cannot be reached: nothing was changed, and the call can be made again later. */
+    public static ApiReply journalAway() {
+        return error(503, "the job journal's database cannot be reached just now, so nothing was changed",
+                "try again in a few seconds; /observe/health shows the journal check UP once it answers");
+    }
 }

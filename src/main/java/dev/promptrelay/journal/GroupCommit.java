@@ -80,7 +80,7 @@ final class GroupCommit {
             if (e.getCause() instanceof RuntimeException runtime) {
                 throw runtime;
             }
-            throw new IllegalStateException("job journal: " + e.getCause().getMessage(), e.getCause());
+            throw JournalUnavailable.of(e.getCause());
         }
     }
 

@@ -21,6 +21,12 @@ public record Job(String id, String promptFileId, String promptFileName, int seq
         return dev.promptrelay.output.FileNames.quoted(promptFileName) + " #" + seq;
     }
 
+    /** The same job with its task at the provider, as the submit's answer gave it. */
+    public Job running(String newTaskId, boolean newSandbox, Instant newSubmittedAt) {
+        return new Job(id, promptFileId, promptFileName, seq, jobCount, provider, model, spec, JobState.RUNNING,
+                newTaskId, createdAt, newSubmittedAt, error, newSandbox, outputFolder, attempt);
+    }
+
     /** The same job asking for this spec (the picture as sent, say). */
     public Job withSpec(JobSpec newSpec) {
         return new Job(id, promptFileId, promptFileName, seq, jobCount, provider, model, newSpec, state, taskId,

@@ -63,7 +63,7 @@ public class JobJournal {
         this.lease = lease;
         this.lastRenewal = now();
         db.read(c -> {
-            heartbeat(c, now());
+            heartbeat(c, leaseNow(c));
             return null;
         });
         // the rows claims lock, one per provider: made once, by whichever node comes first
@@ -90,6 +90,9 @@ public class JobJournal {
     public List<Job> claimQueued() {
         try {
             return claimQueuedNow();
+        } catch (JournalUnavailable e) {
+            // the database is away: the journal said so once, and the next wake-up claims again
+            throw e;
         } catch (IllegalStateException e) {
             if (!JournalDatabase.sessionEnded(e)) {
                 throw e;
@@ -106,7 +109,7 @@ public class JobJournal {
             List<Job> claimed = new ArrayList<>();
             OffsetDateTime now = now();
             // several nodes share each cap fairly: none takes more than its part while the others live
-            int nodes = countLiveNodes(c, now);
+            int nodes = countLiveNodes(c, leaseNow(c));
             // every node locks the providers' rows in the same order (by name): two claims never wait on each other
             for (Map.Entry<String, Integer> cap : new java.util.TreeMap<>(maxConcurrentByProvider).entrySet()) {
                 // only a provider with jobs waiting is locked and counted; a job queued after this look wakes a claim
@@ -148,19 +151,28 @@ public class JobJournal {
      * alive to do that. A node out of touch that long journals nothing new.
      */
     boolean stillSeen(Connection c) throws SQLException {
-        OffsetDateTime now = now();
+        OffsetDateTime now = leaseNow(c);
         OffsetDateTime twoLeasesAgo = now.minus(lease).minus(lease);
         OffsetDateTime leaseAgo = now.minus(lease);
+        // only a node in touch for two leases while this one was not can have counted it lost (see lostNodes)
         return update(c, "UPDATE cluster_node SET seen_at = ? WHERE id = ? AND (seen_at >= ? OR NOT EXISTS "
-                         + "(SELECT 1 FROM cluster_node o WHERE o.id <> ? AND o.seen_at >= ?))",
-                now, node, twoLeasesAgo, node, leaseAgo) == 1;
+                         + "(SELECT 1 FROM cluster_node o WHERE o.id <> ? AND o.seen_at >= ? AND "
+                         + "(o.in_touch_since IS NULL OR o.in_touch_since <= ?)))",
+                now, node, twoLeasesAgo, node, leaseAgo, twoLeasesAgo) == 1;
     }
 
-    /** Nodes not seen for two leases: the prompt files they had taken but not journaled go back to the inbox. */
+    /**
+     * Nodes not seen for two leases: the prompt files they had taken but not journaled go back to the inbox. None
+     * while this node itself has been in touch for less than two leases: it cannot tell a dead node from one that
+     * shared its outage.
+     */
     public List<String> lostNodes() {
-        OffsetDateTime twoLeasesAgo = now().minus(lease).minus(lease);
         return db.read(c -> {
+            OffsetDateTime twoLeasesAgo = leaseNow(c).minus(lease).minus(lease);
             List<String> lost = new ArrayList<>();
+            if (!inTouchSince(c, twoLeasesAgo)) {
+                return lost;
+            }
             try (PreparedStatement p = c.prepareStatement("SELECT id FROM cluster_node WHERE seen_at < ? AND id <> ?")) {
                 bind(p, twoLeasesAgo, node);
                 try (ResultSet rs = p.executeQuery()) {
@@ -202,10 +214,68 @@ public class JobJournal {
         return Math.max(1, count(c, "SELECT COUNT(*) FROM cluster_node WHERE seen_at > ?", now.minus(lease)));
     }
 
-    /** This node is alive: the others count it when they share a provider's cap. */
+    /**
+     * This node is alive: the others count it when they share a provider's cap. After a gap longer than a lease (this
+     * node, or the database, was away), it is in touch again only from now.
+     */
     private void heartbeat(Connection c, OffsetDateTime now) throws SQLException {
-        if (update(c, "UPDATE cluster_node SET seen_at = ? WHERE id = ?", now, node) == 0) {
-            insertUnlessRaced(c, "INSERT INTO cluster_node (id, seen_at) VALUES (?, ?)", node, now);
+        if (update(c, "UPDATE cluster_node SET in_touch_since = CASE WHEN seen_at < ? OR in_touch_since IS NULL "
+                      + "THEN ? ELSE in_touch_since END, seen_at = ? WHERE id = ?", now.minus(lease), now, now, node) == 0) {
+            insertUnlessRaced(c, "INSERT INTO cluster_node (id, seen_at, in_touch_since) VALUES (?, ?, ?)", node, now,
+                    now);
+        }
+    }
+
+    /** Whether this node has been in touch with the journal since the given time, without a gap of a lease. */
+    private boolean inTouchSince(Connection c, OffsetDateTime time) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("SELECT in_touch_since FROM cluster_node WHERE id = ?")) {
+            bind(p, node);
+            try (ResultSet rs = p.executeQuery()) {
+                if (!rs.next()) {
+                    return false;
+                }
+                OffsetDateTime since = rs.getObject(1, OffsetDateTime.class);
+                return since != null && !since.isAfter(time);
+            }
+        }
+    }
+
+    /** How far this node's clock may be off the database's before it says so. */
+    private static final java.time.Duration CLOCK_TOLERANCE = java.time.Duration.ofSeconds(5);
+    /** This node's clock minus the database's, as last said in the log (null: within the tolerance). */
+    private volatile java.time.Duration clockOffsetSaid;
+
+    /**
+     * The time leases are kept on: one clock for every node, the database's, so a node whose own clock is off does not
+     * count the others' leases as run out (or its own as fresh). The embedded journal is this process's alone.
+     */
+    private OffsetDateTime leaseNow(Connection c) throws SQLException {
+        if (!db.shared()) {
+            return now();
+        }
+        OffsetDateTime mine = now();
+        OffsetDateTime database;
+        try (PreparedStatement p = c.prepareStatement("SELECT CURRENT_TIMESTAMP");
+             ResultSet rs = p.executeQuery()) {
+            rs.next();
+            database = rs.getObject(1, OffsetDateTime.class);
+        }
+        sayClockOffset(java.time.Duration.between(database, mine));
+        return database;
+    }
+
+    private void sayClockOffset(java.time.Duration offset) {
+        java.time.Duration said = clockOffsetSaid;
+        boolean off = offset.abs().compareTo(CLOCK_TOLERANCE) > 0;
+        if (off && (said == null || offset.minus(said).abs().compareTo(CLOCK_TOLERANCE) > 0)) {
+            clockOffsetSaid = offset;
+            LOG.warn("This node's clock is {} s {} the journal database's: leases are kept on the database's clock, so "
+                     + "no node takes work over early, but times this node writes (logs, sidecars, summaries) are "
+                     + "off by as much. Keep the machines' clocks in step (NTP)", Math.abs(offset.toSeconds()),
+                    offset.isNegative() ? "behind" : "ahead of");
+        } else if (!off && said != null) {
+            clockOffsetSaid = null;
+            LOG.info("This node's clock is in step with the journal database's again");
         }
     }
 
@@ -254,7 +324,8 @@ public class JobJournal {
         OffsetDateTime since = lastRenewal;
         OffsetDateTime now = now();
         Renewal renewal = db.write(c -> {
-            heartbeat(c, now);
+            OffsetDateTime leaseNow = leaseNow(c);
+            heartbeat(c, leaseNow);
             // one row renews the node's lease on all its jobs: thousands in flight cost no more than one
             int renewed = count(c, "SELECT COUNT(*) FROM job WHERE owner = ? AND state IN " + IN_FLIGHT, node);
             List<String> taken = new ArrayList<>();
@@ -269,7 +340,7 @@ public class JobJournal {
                     cancelledTasks.add(job.taskId());
                 }
             }
-            liveNodes = countLiveNodes(c, now);
+            liveNodes = countLiveNodes(c, leaseNow);
             return new Renewal(renewed, taken, cancelledHere);
         });
         cancelledTasks.addAll(renewal.takenTasks());
@@ -279,12 +350,18 @@ public class JobJournal {
         return renewal;
     }
 
-    /** Jobs another node had dispatched but not sent when its lease ran out: back to the queue. */
+    /**
+     * Jobs another node had dispatched but not sent when its lease ran out: back to the queue. Not while this node has
+     * been in touch for less than a lease itself: an outage they all shared is not the other node's death.
+     */
     public int requeueExpired() {
         OffsetDateTime now = now();
-        return db.write(c -> update(c, "UPDATE job SET state = 'queued', owner = NULL, updated_at = ? "
-                                       + "WHERE state = 'dispatched' AND owner <> ? AND " + ownerLost("owner"),
-                now, node, now.minus(lease)));
+        return db.write(c -> {
+            OffsetDateTime leaseAgo = leaseNow(c).minus(lease);
+            return inTouchSince(c, leaseAgo) ? update(c, "UPDATE job SET state = 'queued', owner = NULL, updated_at = ? "
+                                                         + "WHERE state = 'dispatched' AND owner <> ? AND "
+                                                         + ownerLost("owner"), now, node, leaseAgo) : 0;
+        });
     }
 
     /**
@@ -304,12 +381,17 @@ public class JobJournal {
         OffsetDateTime now = now();
         return db.write(c -> {
             List<Job> taken = new ArrayList<>();
+            OffsetDateTime leaseAgo = leaseNow(c).minus(lease);
+            // back from an outage of its own for less than a lease: the others may not have had their turn to renew
+            if (!inTouchSince(c, leaseAgo)) {
+                return taken;
+            }
             for (Job job : jobs(c, "WHERE j.state = ? AND j.owner <> ? AND " + ownerLost("j.owner")
-                                   + " ORDER BY j.submitted_at", state, node, now.minus(lease))) {
+                                   + " ORDER BY j.submitted_at", state, node, leaseAgo)) {
                 // the row is this node's only if no other node took it meanwhile
                 if (update(c, "UPDATE job SET taken_from = owner, owner = ?, updated_at = ? WHERE id = ? AND state = ? "
                               + "AND owner <> ? AND " + ownerLost("owner"),
-                        node, now, job.id(), state, node, now.minus(lease)) == 1) {
+                        node, now, job.id(), state, node, leaseAgo) == 1) {
                     taken.add(job);
                 }
             }
@@ -368,10 +450,20 @@ public class JobJournal {
         });
     }
 
-    /** The job as the poll route takes it over from the submit: this attempt, with the task the provider gave. */
-    public Job submitted(Job job) {
-        Job now = job(job.id());
-        return now.attempt() == job.attempt() ? now : job;
+    /**
+     * The job as the poll route takes it over from the submit: this attempt, with the task the provider gave. While
+     * the journal cannot be read, as the submit knows it: its task ends at the provider meanwhile, and is polled.
+     */
+    public Job submitted(Job job, String taskId, boolean sandbox) {
+        try {
+            Job now = job(job.id());
+            if (now.attempt() == job.attempt()) {
+                return now;
+            }
+        } catch (JournalUnavailable e) {
+            // polled with what is known here; its end is journaled once the journal answers
+        }
+        return job.running(taskId, sandbox, job.submittedAt() != null ? job.submittedAt() : Instant.now());
     }
 
     /**
@@ -385,9 +477,13 @@ public class JobJournal {
 
     /** The provider's word for the task and the polls so far, when the word changes (not at every poll). */
     public void recordPoll(Job job, String providerStatus, int polls) {
-        db.write(c -> update(c,
-                "UPDATE job SET polls = ?, provider_status = ?, updated_at = ? WHERE id = ? AND attempt = ?", polls,
-                providerStatus, now(), job.id(), job.attempt()));
+        try {
+            db.write(c -> update(c,
+                    "UPDATE job SET polls = ?, provider_status = ?, updated_at = ? WHERE id = ? AND attempt = ?", polls,
+                    providerStatus, now(), job.id(), job.attempt()));
+        } catch (JournalUnavailable e) {
+            // what the provider last said is for reports only: the task's end, which counts, is journaled when it comes
+        }
     }
 
     /**

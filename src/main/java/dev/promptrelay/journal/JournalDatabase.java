@@ -41,6 +41,9 @@ public class JournalDatabase extends ServiceSupport {
     private ExecutorService writer;
     /** An embedded H2 file: this process is its only user. */
     private final boolean ownedByThisProcess;
+    /** Since when the database cannot be reached, or null while it answers: an outage is logged once, and its end. */
+    private final java.util.concurrent.atomic.AtomicReference<Instant> unreachableSince = new java.util.concurrent.atomic.AtomicReference<>();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JournalDatabase.class);
 
     /** @param context whose thread pools the writer runs in; null outside Camel (each write then commits on its own) */
     public JournalDatabase(DataSource dataSource, CamelContext context) {
@@ -92,13 +95,53 @@ public class JournalDatabase extends ServiceSupport {
     <T> T write(GroupCommit.SqlWork<T> work) {
         GroupCommit group = writes;
         if (group != null) {
-            return group.write(work);
+            try {
+                T result = group.write(work);
+                answered();
+                return result;
+            } catch (JournalUnavailable e) {
+                throw unreachable(e);
+            }
         }
         return read(c -> {
             T result = work.run(c);
             countChanges(c, 1);
             return result;
         });
+    }
+
+    /** The database answered: an outage, if there was one, is over, and the log says so once. */
+    private void answered() {
+        if (unreachableSince.get() != null) {
+            Instant since = unreachableSince.getAndSet(null);
+            if (since != null) {
+                LOG.info("The journal's database answers again after {} s: waiting steps go on, new work is claimed",
+                        java.time.Duration.between(since, Instant.now()).toSeconds());
+            }
+        }
+    }
+
+    /** The database cannot be reached: said once per outage; the caller's step waits and is tried again. */
+    private JournalUnavailable unreachable(JournalUnavailable e) {
+        if (unreachableSince.compareAndSet(null, Instant.now())) {
+            LOG.warn("The journal's database cannot be reached ({}): no new work is claimed, and each step that must "
+                     + "be journaled waits and goes on once it answers; no job is failed for it, and tasks at the "
+                     + "provider keep running", rootMessage(e));
+        }
+        return e;
+    }
+
+    /** Whether the database could not be reached at its last use. */
+    public boolean unreachable() {
+        return unreachableSince.get() != null;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     /**
@@ -122,6 +165,7 @@ public class JournalDatabase extends ServiceSupport {
             try {
                 T result = work.run(c);
                 c.commit();
+                answered();
                 return result;
             } catch (SQLException | IOException | RuntimeException e) {
                 try {
@@ -133,7 +177,8 @@ public class JournalDatabase extends ServiceSupport {
                 throw e;
             }
         } catch (SQLException | IOException e) {
-            throw new IllegalStateException("job journal: " + e.getMessage(), e);
+            IllegalStateException failure = JournalUnavailable.of(e);
+            throw failure instanceof JournalUnavailable away ? unreachable(away) : failure;
         }
     }
 

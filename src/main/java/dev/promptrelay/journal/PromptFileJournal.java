@@ -236,6 +236,20 @@ public class PromptFileJournal {
                 : promptFile(c, id));
     }
 
+    /** The latest prompt file taken in before with this content (rejected requests aside), or null. */
+    public PromptFileRecord earlierWithContent(String sha256) {
+        return db.read(c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT id FROM prompt_file WHERE sha256 = ? AND "
+                                                          + "state <> 'rejected' ORDER BY received_at DESC "
+                                                          + "FETCH FIRST 1 ROWS ONLY")) {
+                p.setString(1, sha256);
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? promptFile(c, rs.getString(1)) : null;
+                }
+            }
+        });
+    }
+
     /** The most recently received prompt files, newest first. */
     public List<PromptFileRecord> recentPromptFiles(int limit) {
         return recentPromptFiles(limit, null);

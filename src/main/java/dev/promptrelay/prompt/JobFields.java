@@ -55,6 +55,9 @@ public class JobFields {
         if (prompt == null || prompt.isBlank()) {
             throw where.problem("prompt", "the job has no prompt", "add \"prompt\" with the text to generate from");
         }
+        noControlCharacters(prompt, "prompt", where);
+        String negativePrompt = text(fields, "negative_prompt", where);
+        noControlCharacters(negativePrompt, "negative_prompt", where);
         String provider = text(fields, "provider", where);
         provider = providers.require(provider != null ? provider.strip() : defaultProvider, file,
                 where.lineOf("provider"));
@@ -106,7 +109,7 @@ public class JobFields {
         Map<String, Object> extraMap = extra == null ? null : new LinkedHashMap<>((Map<String, Object>) extra);
         Long seed = wholeNumber(fields, "seed", where);
         Number guidance = number(fields, "guidance", where);
-        return new JobSpec(prompt.strip(), text(fields, "negative_prompt", where), provider,
+        return new JobSpec(prompt.strip(), negativePrompt, provider,
                 model != null ? model.strip() : mapping.defaultModel(), type, width, height,
                 text(fields, "aspect_ratio", where), seed, integer(fields, "steps", where),
                 guidance == null ? null : guidance.doubleValue(), count == null ? 1 : count, fields.get("loras"), image,
@@ -122,7 +125,42 @@ public class JobFields {
             // a YAML model id or name like 1234 reads as a number
             return value.toString();
         }
-        throw where.problem(field, field + " must be text, not " + value, "put the value in quotes");
+        throw where.problem(field, field + " must be text, not " + kindOf(value), "put the value in quotes");
+    }
+
+    /** What a value that is not text is, in a user's words. */
+    private static String kindOf(Object value) {
+        if (value instanceof byte[]) {
+            return "binary data (a YAML !!binary value)";
+        }
+        if (value instanceof Map) {
+            return "an object";
+        }
+        if (value instanceof java.util.Collection) {
+            return "a list";
+        }
+        if (value instanceof Boolean) {
+            return value + " (true or false)";
+        }
+        return value.getClass().getSimpleName();
+    }
+
+    /**
+     * A control character (an escaped NUL in JSON, say) is no provider's prompt, and no image file can record
+     * it: line breaks and tabs are text, the rest is a mistake.
+     */
+    private static void noControlCharacters(String text, String field, Where where) {
+        if (text == null) {
+            return;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f) {
+                throw where.problem(field, field + " holds the control character U+" + String.format("%04X", (int) c)
+                                           + " at character " + (i + 1) + ", which is not text",
+                        "remove it (in JSON, an escape such as \\u0000)");
+            }
+        }
     }
 
     private static Number number(Map<String, Object> fields, String field, Where where) {
@@ -132,7 +170,10 @@ public class JobFields {
         }
         // options written in text (.txt lines, front matter) arrive as words
         if (value instanceof String text && text.strip().matches("-?\\d+(\\.\\d+)?")) {
-            return text.contains(".") ? (Number) Double.valueOf(text.strip()) : (Number) Long.valueOf(text.strip());
+            // any length: one too long for a long is out of range, said by the caller with the field's name
+            java.math.BigDecimal exact = new java.math.BigDecimal(text.strip());
+            return exact.scale() <= 0 && exact.abs().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) <= 0
+                    ? (Number) exact.longValueExact() : (Number) exact.doubleValue();
         }
         throw where.problem(field, field + " must be a number, not '" + value + "'", "write it without quotes, like 42");
     }
@@ -143,8 +184,13 @@ public class JobFields {
             return null;
         }
         double d = value.doubleValue();
-        if (d != Math.rint(d) || Math.abs(d) > 1e15) {
+        if (d != Math.rint(d)) {
             throw where.problem(field, field + " must be a whole number, not " + value, "write it like 42");
+        }
+        if (Math.abs(d) > 1e15) {
+            throw where.problem(field, field + " " + (value instanceof java.math.BigInteger || value instanceof Long
+                    ? value : new java.math.BigDecimal(d).toPlainString()) + " is far out of range",
+                    "use a smaller number");
         }
         return value.longValue();
     }

@@ -63,9 +63,9 @@ public class OpenWriters {
                 // this process too: an application that embeds promptrelay may write into the inbox itself
                 lookInto(process, Long.parseLong(process.getFileName().toString()), realFolder, found);
             }
-        } catch (IOException e) {
-            // /proc cannot be listed (a hardened system): nothing seen, the settle time decides
-            return Map.of();
+        } catch (IOException | java.nio.file.DirectoryIteratorException e) {
+            // /proc cannot be listed (a hardened system), or not to its end: what was seen so far counts
+            return found;
         }
         return found;
     }
@@ -84,8 +84,8 @@ public class OpenWriters {
                     found.putIfAbsent(target, pid);
                 }
             }
-        } catch (IOException | SecurityException e) {
-            // another user's process (without root), or one that ended meanwhile: not seen
+        } catch (IOException | SecurityException | java.nio.file.DirectoryIteratorException e) {
+            // another user's process (without root), or one that ended while its descriptors were listed: not seen
         }
     }
 

@@ -187,7 +187,14 @@ public class PromptFiles {
     private PromptFileRecord accept(Path heldFile, String name, String sha256, List<JobSpec> jobs, String outputFolder)
             throws IOException {
         List<JobSpec> kept = images.keep(jobs, name);
+        // a schedule's fires repeat on purpose; a file dropped (or posted) again is run again, and paid again
+        PromptFileRecord earlier = outputFolder == null ? journal.earlierWithContent(sha256) : null;
         PromptFileRecord record = journal.acceptPromptFile(name, folders.heldName(heldFile), sha256, kept, outputFolder);
+        if (earlier != null) {
+            LOG.warn("{} has the same content as {}, taken in at {} (request {}): its {} job(s) run again and are paid "
+                     + "again. If that was not meant, cancel it with DELETE /api/jobs/{}", quoted(name),
+                    quoted(earlier.name()), earlier.receivedAt(), earlier.id(), jobs.size(), record.id());
+        }
         Path folder = heldFile.getParent();
         if (folder.startsWith(folders.incoming())) {
             AtomicFiles.move(folder, folders.held().resolve(folder.getFileName()));

@@ -3,7 +3,9 @@ package dev.promptrelay.provider;
 import java.util.Map;
 
 /**
- * One HTTP request to a provider, as its mapping describes it; the routes send it with camel-http.
+ * One HTTP request to a provider, as its mapping describes it; the routes send it with camel-http. They read its parts
+ * as {@code ${exchangeProperty.call.body}}: no part has both a record accessor and a getter, which the simple language
+ * finds ambiguous in some contexts.
  *
  * @param redirects how many redirects led to this request (0 for the provider's own address)
  */
@@ -33,17 +35,9 @@ public record ProviderCall(String method, String url, Map<String, String> header
         return q < 0 || q == url.length() - 1 ? null : url.substring(q + 1);
     }
 
-    public String getMethod() {
-        return method;
-    }
-
     /** The method as camel-http reads its header: given as text, it is converted by a slow lookup at every request. */
     public org.apache.camel.component.http.HttpMethods getHttpMethod() {
         return org.apache.camel.component.http.HttpMethods.valueOf(method);
-    }
-
-    public byte[] getBody() {
-        return body;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.promptrelay.provider;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 
 import dev.promptrelay.journal.Job;
 import org.slf4j.Logger;
@@ -61,8 +62,15 @@ public class TaskWatches {
         long now = System.nanoTime() / 1_000_000;
         Drawn drawn = plans.get(key);
         if (drawn == null || now - drawn.at() > PLAN_MILLIS) {
-            drawn = new Drawn(PollPlan.from(durations.recent(provider, model), MIN_POLL_STEP_MILLIS, maxPollDelayMillis),
-                    now);
+            List<Long> recent;
+            try {
+                recent = durations.recent(provider, model);
+            } catch (dev.promptrelay.journal.JournalUnavailable e) {
+                // the journal is away: polling goes on with the plan it had (or none), since tasks end meanwhile
+                recent = drawn == null ? List.of() : null;
+            }
+            drawn = recent == null ? new Drawn(drawn.plan(), now)
+                    : new Drawn(PollPlan.from(recent, MIN_POLL_STEP_MILLIS, maxPollDelayMillis), now);
             plans.put(key, drawn);
         }
         return drawn.plan();

@@ -157,6 +157,22 @@ public final class StandInProvider implements AutoCloseable {
         return ids.get();
     }
 
+    /** Tasks whose end a poll has seen. */
+    public synchronized int endsSeen() {
+        return (int) tasks.values().stream().filter(t -> t.detectedAt().get() >= 0).count();
+    }
+
+    /** Whether every task submitted so far has ended (by this provider's clock, whether a poll saw it or not). */
+    public synchronized boolean allEnded() {
+        long now = System.currentTimeMillis();
+        return tasks.values().stream().allMatch(t -> now >= t.endsAt());
+    }
+
+    /** Tasks submitted so far. */
+    public synchronized int submitted() {
+        return tasks.size();
+    }
+
     public int refused() {
         return refused.get();
     }

@@ -24,6 +24,8 @@ class NodeLeaseTest {
         JobJournal a = node(db, "node-a", 4);
         JobJournal b = node(db, "node-b", 4);
         PromptFileJournal viaA = new PromptFileJournal(db, a);
+        inTouchFor("node-a", 200, dataSource);
+        inTouchFor("node-b", 200, dataSource);
 
         seenAgo("node-a", 45, dataSource);
         assertThat(b.lostNodes()).as("one and a half leases: not yet lost").isEmpty();
@@ -52,6 +54,8 @@ class NodeLeaseTest {
         JournalDatabase db = new JournalDatabase(dataSource, null);
         JobJournal a = node(db, "node-a", 2);
         JobJournal b = node(db, "node-b", 2);
+        inTouchFor("node-a", 200, dataSource);
+        inTouchFor("node-b", 200, dataSource);
         new PromptFileJournal(db, a).acceptPromptFile("three.txt", "x/three.txt", "0", List.of(
                 dev.promptrelay.prompt.JobSpec.ofPrompt("one", "modelscope", "m", 1),
                 dev.promptrelay.prompt.JobSpec.ofPrompt("two", "modelscope", "m", 2),
@@ -67,6 +71,7 @@ class NodeLeaseTest {
         // node-a freezes for a lease and more; node-b takes over its task and requeues what it had not sent
         seenAgo("node-a", 40, dataSource);
         b.renewLeases();
+        inTouchFor("node-b", 200, dataSource);
         assertThat(b.takeOverExpiredTasks()).extracting(Job::id).containsExactly(sending.id());
         assertThat(b.requeueExpired()).isEqualTo(1);
         assertThat(b.claimQueued()).extracting(Job::id).contains(notYetSent.id());
@@ -81,12 +86,60 @@ class NodeLeaseTest {
         assertThat(b.markSubmitting(notYetSent)).isTrue();
         seenAgo("node-b", 40, dataSource);
         a.renewLeases();
+        inTouchFor("node-a", 200, dataSource);
         assertThat(a.takeOverExpiredSubmits()).extracting(Job::id).containsExactly(notYetSent.id());
         new JobOutcomes(a).interruptedSubmit(a.job(notYetSent.id()));
         assertThat(b.markSubmitted(notYetSent, "task-2", false)).as("reported unknown meanwhile").isFalse();
         Job reported = a.job(notYetSent.id());
         assertThat(reported.state()).isEqualTo(JobState.SUBMIT_UNKNOWN);
         assertThat(reported.taskId()).as("the task id, for the report").isEqualTo("task-2");
+    }
+
+    /**
+     * The journal's database away for longer than two leases, under both nodes: when it answers again, the first node
+     * back does not take the other's work or count it lost (it shared the outage), and the other goes on; a lease
+     * later, with the other still silent, it does.
+     */
+    @Test
+    void anOutageBothNodesSharedIsNoNodesDeath() throws Exception {
+        JdbcDataSource dataSource = memory("node-outage");
+        JournalDatabase db = new JournalDatabase(dataSource, null);
+        JobJournal a = node(db, "node-a", 2);
+        JobJournal b = node(db, "node-b", 2);
+        new PromptFileJournal(db, a).acceptPromptFile("two.txt", "x/two.txt", "0", List.of(
+                dev.promptrelay.prompt.JobSpec.ofPrompt("one", "modelscope", "m", 1),
+                dev.promptrelay.prompt.JobSpec.ofPrompt("two", "modelscope", "m", 2)));
+        inTouchFor("node-a", 200, dataSource);
+        inTouchFor("node-b", 200, dataSource);
+        seenAgo("node-b", 100, dataSource);
+        List<Job> claimed = a.claimQueued();
+        assertThat(claimed).hasSize(2);
+        assertThat(a.markSubmitting(claimed.get(0))).isTrue();
+        a.markSubmitted(claimed.get(0), "task-1", false);
+        assertThat(a.markSubmitting(claimed.get(1))).isTrue();
+
+        // the database is away for 90 s: neither node is seen; then node-b is back first
+        seenAgo("node-a", 90, dataSource);
+        seenAgo("node-b", 90, dataSource);
+        b.renewLeases();
+        assertThat(b.takeOverExpiredTasks()).as("node-b was away too: node-a's task stays node-a's").isEmpty();
+        assertThat(b.takeOverExpiredSubmits()).as("and its submit on the wire is not declared unknown").isEmpty();
+        assertThat(b.lostNodes()).isEmpty();
+        assertThat(db.read(a::stillSeen)).as("node-a goes on: nobody could have counted it lost").isTrue();
+        assertThat(a.markSubmitted(claimed.get(1), "task-2", false)).as("its answer is journaled as a task").isTrue();
+
+        // node-a falls silent for good: a lease later, node-b takes its tasks over
+        seenAgo("node-a", 40, dataSource);
+        inTouchFor("node-b", 40, dataSource);
+        assertThat(b.takeOverExpiredTasks()).extracting(Job::taskId).containsExactlyInAnyOrder("task-1", "task-2");
+    }
+
+    /** As if the node had been in touch with the journal, without a gap, for this long. */
+    private static void inTouchFor(String node, int seconds, JdbcDataSource dataSource) throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            c.createStatement().executeUpdate("UPDATE cluster_node SET in_touch_since = DATEADD('SECOND', -" + seconds
+                                              + ", CURRENT_TIMESTAMP) WHERE id = '" + node + "'");
+        }
     }
 
     private static JdbcDataSource memory(String name) {
