@@ -48,6 +48,20 @@ public record Folders(Path inbox, Path outbox, Path archive, Path failed, Path s
     }
 
     /** Every folder exists before a route starts (the inbox only where there is a drop folder). */
+    /** Whether the outbox or the archive holds anything: results of earlier runs. */
+    public boolean holdEarlierResults() {
+        for (Path folder : java.util.List.of(outbox, archive)) {
+            try (java.util.stream.Stream<Path> entries = java.nio.file.Files.list(folder)) {
+                if (entries.anyMatch(e -> !e.getFileName().toString().startsWith("."))) {
+                    return true;
+                }
+            } catch (java.io.IOException e) {
+                // not there (a new installation), or not readable: nothing to say from it
+            }
+        }
+        return false;
+    }
+
     public Folders create(boolean withInbox) throws IOException {
         if (withInbox) {
             Files.createDirectories(inbox);

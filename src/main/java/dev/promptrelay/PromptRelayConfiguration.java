@@ -229,6 +229,13 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         JournalFile journalFile = null;
         if (url.isBlank()) {
             journalFile = new JournalFile(folders.stateDir(), user, password);
+            if (!journalFile.present() && folders.holdEarlierResults()) {
+                LOG.warn("There is no journal in {}, yet {} holds results of earlier runs: if that state directory was "
+                         + "deleted or lost, the prompt files that were in progress in it went with it, and their tasks "
+                         + "may have been paid for. See failed/ and archive/ for what ended, and your provider accounts "
+                         + "for tasks of the last run before dropping anything again. A new journal is started; point "
+                         + "promptrelay.state-dir at the old one if it was moved", folders.stateDir(), folders.outbox());
+            }
             try {
                 journalFile.checkBeforeOpening();
             } catch (JournalFile.JournalDamaged e) {
@@ -267,7 +274,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("outputJournal", new OutputJournal(journalDb));
         context.getRegistry().bind("dispatch", new DispatchWakeUp(context.createProducerTemplate()));
         context.getRegistry().bind("jobOutcomes", new JobOutcomes(journal));
-        context.getRegistry().bind("health-journal", new JournalHealthCheck(pool));
+        context.getRegistry().bind("health-journal", new JournalHealthCheck(pool, journalFile));
         context.getRegistry().bind("health-leases", new LeaseHealthCheck(journal, ClusterNode.lease(settings)));
         // promptrelay's metrics name the node they come from (the routes' micrometer endpoints tag it)
         context.getPropertiesComponent().addInitialProperty("promptrelay.cluster.node", folders.node());
@@ -439,6 +446,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
             // the servers are promptrelay's own only where it runs the API (an embedding application's are its own)
             Servers.checkPorts(settings);
             Servers.logWhereTheyAnswer(context, settings);
+            Servers.answerRefusalsAsJson(context);
         }
         return new ApiAccess(token, host, settings.text("promptrelay.api.allowed-hosts"),
                 settings.text("promptrelay.api.allowed-origins"));
@@ -490,8 +498,12 @@ public class PromptRelayConfiguration implements CamelConfiguration {
 
         @Override
         protected void doStop() {
+            if (file != null) {
+                file.saveIfDeleted(pool);
+            }
             pool.close();
             if (file != null) {
+                file.writeBackAfterClose();
                 file.backUpAfterClose();
             }
         }

@@ -81,6 +81,68 @@ final class Servers {
         });
     }
 
+    /**
+     * The API server's own refusals, made before any route runs (a body over its limit, a method no call has, a
+     * request that is not valid HTTP), answered as JSON with what to do, like every error of the API.
+     */
+    static void answerRefusalsAsJson(CamelContext context) throws Exception {
+        context.addStartupListener(new ExtendedStartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+                // the server's router is there once the context has started
+            }
+
+            @Override
+            public void onCamelContextFullyStarted(CamelContext started, boolean alreadyStarted) {
+                // the API's server, not the management one (each has a router of its own, named by its port)
+                org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter routes = started.getRegistry()
+                        .findByType(org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter.class).stream()
+                        .filter(org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter::isMainServer)
+                        .findFirst().orElse(null);
+                io.vertx.ext.web.Router router = routes == null ? null : rootRouterOf(routes);
+                if (router == null) {
+                    LOG.debug("the HTTP server's router is not at hand: its own refusals stay as Vert.x writes them");
+                    return;
+                }
+                router.errorHandler(400, refusal("the request is not valid HTTP (a malformed Host header, say)",
+                        "send a well-formed request, naming this server in its Host header"));
+                router.errorHandler(404, refusal("there is nothing at this address",
+                        "the API's calls are under /api/jobs; the gallery is at /"));
+                router.errorHandler(405, refusal("this address does not take that method",
+                        "the API's calls are POST and GET /api/jobs, GET and DELETE /api/jobs/{id}, POST "
+                        + "/api/jobs/{id}/retry; the start log lists them all"));
+                router.errorHandler(413, refusal("the request body is larger than the server takes",
+                        "split the job into smaller requests; a prompt file is at most promptrelay.max-prompt-file-bytes"));
+            }
+        });
+    }
+
+    /**
+     * The router requests reach first: a malformed request, a body over the limit and a method no route takes are
+     * refused there, before the routes' own router. Camel keeps it in a private field of its server.
+     */
+    private static io.vertx.ext.web.Router rootRouterOf(
+            org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter routes) {
+        try {
+            java.lang.reflect.Field field = routes.getServer().getClass().getDeclaredField("router");
+            field.setAccessible(true);
+            return (io.vertx.ext.web.Router) field.get(routes.getServer());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> refusal(String error, String whatToDo) {
+        String body = Json.MAPPER.createObjectNode().put("error", error).put("what_to_do", whatToDo).toString();
+        return routing -> {
+            if (routing.response().ended() || routing.response().headWritten()) {
+                return;
+            }
+            routing.response().setStatusCode(routing.statusCode() > 0 ? routing.statusCode() : 400)
+                    .putHeader("Content-Type", "application/json").end(body);
+        };
+    }
+
     private static String url(PromptRelaySettings settings, String server) {
         String host = settings.text(server + ".host", "0.0.0.0");
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + settings.text(server + ".port", "8080");

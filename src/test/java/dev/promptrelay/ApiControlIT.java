@@ -60,6 +60,19 @@ class ApiControlIT extends RunningApplication {
         assertThat(json(badState).path("what_to_do").asText()).contains("state=rejected");
         assertThat(send("GET", "/api/jobs/no-such-id/outputs/1", null, null).statusCode()).isEqualTo(404);
 
+        // refused by the server before any route runs: JSON too
+        HttpResponse<String> options = send("OPTIONS", "/api/jobs", null, null);
+        assertThat(options.statusCode()).isEqualTo(405);
+        assertThat(json(options).path("what_to_do").asText()).contains("/api/jobs");
+        HttpResponse<String> huge = send("POST", "/api/jobs", "a".repeat(20 * 1024 * 1024), "application/json");
+        assertThat(huge.statusCode()).isEqualTo(413);
+        assertThat(json(huge).path("error").asText()).contains("larger than the server takes");
+        for (String host : java.util.List.of("bad host[", "127.0.0.1:" + port + ":99")) {
+            String raw = rawRequest("GET /api/jobs HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n");
+            assertThat(raw).as(host).startsWith("HTTP/1.1 4").containsIgnoringCase("content-type: application/json")
+                    .contains("\"what_to_do\"");
+        }
+
         HttpResponse<String> invalid = send("POST", "/api/jobs", "{\"prompt\": \"a fox\", \"sise\": 3}", "application/json");
         assertThat(invalid.statusCode()).isEqualTo(400);
         assertThat(json(invalid).path("what_to_do").asText()).doesNotContain("drop");
@@ -128,6 +141,15 @@ class ApiControlIT extends RunningApplication {
 
     private String state(String id) throws Exception {
         return json(send("GET", "/api/jobs/" + id, null, null)).path("state").asText();
+    }
+
+    /** A request as bytes on a socket, for what an HTTP client would refuse to send; the answer as text. */
+    private static String rawRequest(String request) throws IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
     }
 
     private static JsonNode json(HttpResponse<String> response) throws IOException {

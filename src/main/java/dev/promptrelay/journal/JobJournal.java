@@ -641,6 +641,20 @@ public class JobJournal {
     // this node's own rows (and those of a journal older than leases): another node's are its own, until its lease runs out
     private static final String MINE = "(j.owner = ? OR j.owner IS NULL)";
 
+    /**
+     * At start, on the embedded journal: every job under way is this process's, whatever node id it was journaled
+     * under (one process has the journal at a time; the id kept in the state directory may have been lost with it).
+     *
+     * @return how many jobs another id had
+     */
+    public int adoptEmbeddedWork() {
+        if (db.shared()) {
+            return 0;
+        }
+        return db.write(c -> update(c, "UPDATE job SET owner = ? WHERE state IN " + IN_FLIGHT + " AND owner <> ?",
+                node, node));
+    }
+
     /** This node's jobs handed to the submit route but never sent go back to the queue. */
     public int requeueDispatched() {
         return db.write(c -> update(c, "UPDATE job SET state = 'queued', owner = NULL, "

@@ -130,6 +130,65 @@ public final class JournalFile {
                         : "");
     }
 
+    /** Whether the journal's file is where it should be: it is not after its state directory was deleted under it. */
+    public boolean present() {
+        return Files.exists(file());
+    }
+
+    /**
+     * At a clean stop, before the journal closes: when its file was deleted while promptrelay ran (the state
+     * directory removed under it), what the open journal holds is written out as SQL, to be loaded into a new file once
+     * it has closed ({@link #writeBackAfterClose}). H2's own BACKUP copies the file by its name, which is gone.
+     *
+     * @return whether it has to be written back
+     */
+    public boolean saveIfDeleted(javax.sql.DataSource open) {
+        if (present()) {
+            return false;
+        }
+        try {
+            Files.createDirectories(stateDir);
+            try (Connection c = open.getConnection(); Statement s = c.createStatement()) {
+                s.execute("SCRIPT TO '" + rescue().toAbsolutePath().toString().replace("'", "''") + "'");
+            }
+            return true;
+        } catch (IOException | SQLException e) {
+            LOG.error("The journal file {} was deleted while promptrelay ran, and what it held could not be saved ({}): "
+                      + "the next start begins with an empty journal. Prompt files of this run that did not end are "
+                      + "not known to it; look for their tasks in your provider accounts before running them again",
+                    file(), e.toString());
+            return false;
+        }
+    }
+
+    /** Once the journal is closed: the saved journal of {@link #saveIfDeleted} is loaded into a new file in its place. */
+    public void writeBackAfterClose() {
+        if (!Files.exists(rescue())) {
+            return;
+        }
+        try {
+            org.h2.jdbcx.JdbcDataSource fresh = new org.h2.jdbcx.JdbcDataSource();
+            fresh.setURL(url());
+            fresh.setUser(user);
+            fresh.setPassword(password);
+            try (Connection c = fresh.getConnection(); Statement s = c.createStatement()) {
+                s.execute("RUNSCRIPT FROM '" + rescue().toAbsolutePath().toString().replace("'", "''") + "'");
+            }
+            Files.delete(rescue());
+            LOG.warn("The journal file {} was deleted while promptrelay ran; what the journal held is written back "
+                     + "there, so the next start resumes from it. Prompt files held in {} were deleted with it: their "
+                     + "jobs are in the journal and their outputs in the outbox", file(), stateDir);
+        } catch (IOException | SQLException e) {
+            LOG.error("The journal file {} was deleted while promptrelay ran, and could not be written back ({}); what "
+                      + "it held is kept as SQL in {}: load it into a new journal (H2's RUNSCRIPT) before starting",
+                    file(), e.toString(), rescue());
+        }
+    }
+
+    private Path rescue() {
+        return stateDir.resolve("journal-rescue.sql");
+    }
+
     /** Once the journal is closed at a clean stop, a copy of it is the backup a later damage falls back on. */
     public void backUpAfterClose() {
         try {

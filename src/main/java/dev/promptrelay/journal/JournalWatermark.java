@@ -23,8 +23,18 @@ public class JournalWatermark extends ServiceSupport {
         this.journal = journal;
     }
 
+    /** Whether the journal's file was found deleted under the running journal (said once). */
+    private volatile boolean deletedSaid;
+
     public void record() throws IOException {
         if (file != null) {
+            if (!file.present() && !deletedSaid) {
+                deletedSaid = true;
+                LOG.error("The journal file {} was deleted while promptrelay runs (its state directory removed?). The "
+                          + "journal goes on in memory: stop promptrelay cleanly (Ctrl+C, kill, never kill -9) and it "
+                          + "is written back at stop; a crash before that loses this run's record of its jobs",
+                        file.file());
+            }
             file.recordWatermark(journal.changes());
         }
     }

@@ -14,14 +14,22 @@ import org.apache.camel.impl.health.AbstractHealthCheck;
 public class JournalHealthCheck extends AbstractHealthCheck {
 
     private final DataSource dataSource;
+    private final dev.promptrelay.journal.JournalFile file;
 
-    public JournalHealthCheck(DataSource dataSource) {
+    /** @param file the embedded journal's file, or null for a journal on a database server */
+    public JournalHealthCheck(DataSource dataSource, dev.promptrelay.journal.JournalFile file) {
         super("promptrelay", "journal");
         this.dataSource = dataSource;
+        this.file = file;
     }
 
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        if (file != null && !file.present()) {
+            builder.message("the journal file " + file.file() + " was deleted while promptrelay runs: stop it cleanly "
+                            + "(never kill -9) and it is written back at stop").down();
+            return;
+        }
         try (Connection c = dataSource.getConnection()) {
             if (c.isValid(2)) {
                 builder.up();

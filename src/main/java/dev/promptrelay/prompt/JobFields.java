@@ -172,8 +172,11 @@ public class JobFields {
         if (value instanceof String text && text.strip().matches("-?\\d+(\\.\\d+)?")) {
             // any length: one too long for a long is out of range, said by the caller with the field's name
             java.math.BigDecimal exact = new java.math.BigDecimal(text.strip());
-            return exact.scale() <= 0 && exact.abs().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) <= 0
-                    ? (Number) exact.longValueExact() : (Number) exact.doubleValue();
+            if (exact.scale() > 0) {
+                return exact.doubleValue();
+            }
+            return exact.abs().compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) <= 0
+                    ? (Number) exact.longValueExact() : (Number) exact.toBigIntegerExact();
         }
         throw where.problem(field, field + " must be a number, not '" + value + "'", "write it without quotes, like 42");
     }
@@ -189,7 +192,7 @@ public class JobFields {
         }
         if (Math.abs(d) > 1e15) {
             throw where.problem(field, field + " " + (value instanceof java.math.BigInteger || value instanceof Long
-                    ? value : new java.math.BigDecimal(d).toPlainString()) + " is far out of range",
+                    ? value : java.math.BigDecimal.valueOf(d).toPlainString()) + " is far out of range",
                     "use a smaller number");
         }
         return value.longValue();
