@@ -163,8 +163,13 @@ class GalleryIT extends RunningApplication {
 
     /** Switches the faults of a test's embedded sandbox over its HTTP API. */
     static void sandboxFaults(TestFolders folders, String json) throws Exception {
+        sandboxFaults("http://127.0.0.1:" + folders.sandboxPort, json);
+    }
+
+    /** Switches the faults of a sandbox server at this address over its HTTP API. */
+    static void sandboxFaults(String sandbox, String json) throws Exception {
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + folders.sandboxPort + "/_sandbox/faults"))
+                        URI.create(sandbox + "/_sandbox/faults"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);

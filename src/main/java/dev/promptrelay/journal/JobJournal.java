@@ -57,6 +57,13 @@ public class JobJournal {
 
     public JobJournal(JournalDatabase db, Map<String, Integer> maxConcurrentByProvider, String node,
                       java.time.Duration lease) {
+        this(db, maxConcurrentByProvider, node, lease, java.time.Clock.systemUTC());
+    }
+
+    /** @param nodeClock this machine's clock, which leases do not go by: only compared with the database's */
+    public JobJournal(JournalDatabase db, Map<String, Integer> maxConcurrentByProvider, String node,
+                      java.time.Duration lease, java.time.Clock nodeClock) {
+        this.nodeClock = nodeClock;
         this.db = db;
         this.maxConcurrentByProvider = Map.copyOf(maxConcurrentByProvider);
         this.node = node;
@@ -240,6 +247,8 @@ public class JobJournal {
         }
     }
 
+    private final java.time.Clock nodeClock;
+
     /** How far this node's clock may be off the database's before it says so. */
     private static final java.time.Duration CLOCK_TOLERANCE = java.time.Duration.ofSeconds(5);
     /** This node's clock minus the database's, as last said in the log (null: within the tolerance). */
@@ -253,7 +262,7 @@ public class JobJournal {
         if (!db.shared()) {
             return now();
         }
-        OffsetDateTime mine = now();
+        OffsetDateTime mine = OffsetDateTime.now(nodeClock);
         OffsetDateTime database;
         try (PreparedStatement p = c.prepareStatement("SELECT CURRENT_TIMESTAMP");
              ResultSet rs = p.executeQuery()) {
@@ -271,7 +280,7 @@ public class JobJournal {
             clockOffsetSaid = offset;
             LOG.warn("This node's clock is {} s {} the journal database's: leases are kept on the database's clock, so "
                      + "no node takes work over early, but times this node writes (logs, sidecars, summaries) are "
-                     + "off by as much. Keep the machines' clocks in step (NTP)", Math.abs(offset.toSeconds()),
+                     + "off by as much. Keep the machines' clocks in step (NTP)", Math.round(Math.abs(offset.toMillis()) / 1000.0),
                     offset.isNegative() ? "behind" : "ahead of");
         } else if (!off && said != null) {
             clockOffsetSaid = null;
