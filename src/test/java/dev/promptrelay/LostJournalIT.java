@@ -26,10 +26,7 @@ class LostJournalIT {
         Path dir = TestFolders.runDir("lost-journal");
         try (SandboxServer provider = new SandboxServer(new SandboxBehaviour(30_000, SandboxBehaviour.DEFAULT_REFUSE_MARKER))
                 .start(0)) {
-            Map<String, String> settings = SeparateJvm.settings("promptrelay.modelscope.base-url", provider.baseUrl(),
-                    "promptrelay.modelscope.api-key", TestKeys.MODELSCOPE, "promptrelay.modelscope.max-concurrent", "4",
-                    "promptrelay.modelscope.scripts-config-file", "", "promptrelay.modellix.api-key", "",
-                    "promptrelay.scenario.api-key", "");
+            Map<String, String> settings = SeparateJvm.liveModelScope(provider.baseUrl(), 4);
             Files.createDirectories(dir.resolve("inbox"));
             Path temp = Files.writeString(dir.resolve("batch.tmp"), "a fox\na hare\na lynx\na wolf\n");
             try (SeparateJvm first = SeparateJvm.start(dir, List.of("-Xmx256m"), settings)) {

@@ -74,6 +74,22 @@ final class SeparateJvm implements AutoCloseable {
         return settings;
     }
 
+    /**
+     * Settings for ModelScope live (a key set) against a stand-in at this address, at most this many tasks at once, the
+     * other providers off, then key, value pairs of the test's own.
+     */
+    static Map<String, String> liveModelScope(String baseUrl, int maxConcurrent, String... pairs) {
+        Map<String, String> settings = settings("promptrelay.modelscope.base-url", baseUrl,
+                "promptrelay.modelscope.api-key", TestKeys.MODELSCOPE,
+                "promptrelay.modelscope.max-concurrent", String.valueOf(maxConcurrent),
+                "promptrelay.modelscope.scripts-config-file", "", "promptrelay.modellix.api-key", "",
+                "promptrelay.scenario.api-key", "");
+        for (int i = 0; i + 1 < pairs.length; i += 2) {
+            settings.put(pairs[i], pairs[i + 1]);
+        }
+        return settings;
+    }
+
     /** Kills the process the way a power cut or {@code kill -9} would: no shutdown hook, no cleanup. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -36,19 +36,17 @@ class StateDirDeletedIT {
         int health = TestFolders.freePort();
         try (SandboxServer provider = new SandboxServer(new SandboxBehaviour(4000, SandboxBehaviour.DEFAULT_REFUSE_MARKER))
                 .start(0)) {
-            Map<String, String> settings = SeparateJvm.settings("promptrelay.modelscope.base-url", provider.baseUrl(),
-                    "promptrelay.modelscope.api-key", TestKeys.MODELSCOPE, "promptrelay.modelscope.max-concurrent", "6",
-                    "promptrelay.modelscope.scripts-config-file", "", "promptrelay.modellix.api-key", "",
-                    "promptrelay.scenario.api-key", "", "promptrelay.poll.first-delay-millis", "500",
+            Map<String, String> settings = SeparateJvm.liveModelScope(provider.baseUrl(), JOBS,
+                    "promptrelay.poll.first-delay-millis", "500",
                     "camel.management.enabled", "true", "camel.management.port", String.valueOf(health));
             Files.createDirectories(dir.resolve("inbox"));
             Path temp = Files.writeString(dir.resolve("batch.tmp"), IntStream.rangeClosed(1, JOBS)
                     .mapToObj(i -> "a fox in a deleted folder " + i).collect(Collectors.joining("\n")));
+            // the tasks run until this test lets them end, however slow the machine
+            GalleryIT.sandboxFaults(provider.baseUrl(), "{\"never_end_every\": 1}");
             try (SeparateJvm first = SeparateJvm.start(dir, List.of("-Xmx256m"), settings)) {
                 Files.move(temp, dir.resolve("inbox").resolve("batch.txt"));
                 await().atMost(Duration.ofSeconds(60)).until(() -> submitted(first) == JOBS || !first.isAlive());
-                // the tasks run until this test lets them end, however slow the machine
-                GalleryIT.sandboxFaults(provider.baseUrl(), "{\"never_end_every\": 1}");
                 assertThat(provider.count("downloads")).as("deleted while every task still runs").isZero();
                 deleteTree(dir.resolve(".promptrelay"));
                 await().atMost(Duration.ofSeconds(20)).until(() -> first.logText().contains("was deleted while promptrelay runs"));
