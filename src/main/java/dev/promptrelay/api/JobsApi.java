@@ -10,6 +10,7 @@ import java.util.Map;
 
 import dev.promptrelay.Folders;
 import dev.promptrelay.gallery.Thumbnails;
+import dev.promptrelay.journal.Job;
 import dev.promptrelay.journal.JobJournal;
 import dev.promptrelay.journal.PromptFileJournal;
 import dev.promptrelay.journal.PromptFileRecord;
@@ -182,22 +183,13 @@ public class JobsApi {
     }
 
     /** The jobs whose tasks ran at the provider before they ended here, said for the caller; null for none. */
-    private static String paidBefore(List<dev.promptrelay.journal.Job> jobs) {
+    private static String paidBefore(List<Job> jobs) {
         if (jobs.isEmpty()) {
             return null;
         }
         return (jobs.size() == 1 ? "job " : "jobs ") + String.join(", ", jobs.stream()
                 .map(job -> "#" + job.seq() + " (task " + job.taskId() + " at " + job.provider() + ")").toList())
                + (jobs.size() == 1 ? " had already run at the provider" : " had already run at their provider");
-    }
-
-    /** What the caller should know of jobs run again although their tasks had run: null when there were none. */
-    private static String paidAgain(List<dev.promptrelay.journal.Job> requeued) {
-        List<dev.promptrelay.journal.Job> paid = requeued.stream()
-                .filter(job -> job.taskId() != null && job.state() != dev.promptrelay.journal.JobState.FAILED
-                               || job.state() == dev.promptrelay.journal.JobState.FAILED && job.taskId() != null
-                                  && job.error() != null && job.error().contains("could not be stored")).toList();
-        return paid.isEmpty() ? null : paidBefore(paid) + ": each is submitted again, and paid a second time";
     }
 
     /** GET /api/jobs/{id}/outputs/{n}: the n-th output (from 1, in the order of outputs), to stream. */

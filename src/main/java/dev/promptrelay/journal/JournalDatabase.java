@@ -11,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 
 import javax.sql.DataSource;
 
@@ -19,6 +20,8 @@ import dev.promptrelay.Json;
 import dev.promptrelay.prompt.JobSpec;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The journal's database, shared by the journals that serve jobs, prompt files, outputs, task history and schedule
@@ -28,6 +31,7 @@ import org.apache.camel.support.service.ServiceSupport;
  */
 public class JournalDatabase extends ServiceSupport {
 
+    private static final Logger LOG = LoggerFactory.getLogger(JournalDatabase.class);
     private static final ObjectMapper JSON = Json.MAPPER;
     private static final String JOB_COLUMNS = "j.id, j.prompt_file_id, f.name, j.seq, f.job_count, j.provider, "
                                               + "j.model, j.spec, j.state, j.task_id, j.created_at, j.submitted_at, j.error, j.sandbox, f.output_folder, "
@@ -42,8 +46,7 @@ public class JournalDatabase extends ServiceSupport {
     /** An embedded H2 file: this process is its only user. */
     private final boolean ownedByThisProcess;
     /** Since when the database cannot be reached, or null while it answers: an outage is logged once, and its end. */
-    private final java.util.concurrent.atomic.AtomicReference<Instant> unreachableSince = new java.util.concurrent.atomic.AtomicReference<>();
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JournalDatabase.class);
+    private final AtomicReference<Instant> unreachableSince = new AtomicReference<>();
 
     /** @param context whose thread pools the writer runs in; null outside Camel (each write then commits on its own) */
     public JournalDatabase(DataSource dataSource, CamelContext context) {
