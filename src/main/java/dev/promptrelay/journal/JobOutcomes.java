@@ -33,7 +33,8 @@ public class JobOutcomes {
      * Records the exception that ended the job's route; null when the route failed before it knew its job, or the job
      * was queued again as a new attempt meanwhile.
      */
-    public String failed(@ExchangeProperty("job") Job job, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable cause) {
+    public String failed(@ExchangeProperty("job") Job job, @ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable cause,
+                         @ExchangeProperty("requestOnItsWay") Boolean requestOnItsWay) {
         if (job == null) {
             LOG.error("A job route failed before knowing its job", cause);
             return null;
@@ -45,6 +46,13 @@ public class JobOutcomes {
             state = failure.state();
             reason = failure.getMessage();
             nextStep = failure.nextStep();
+        } else if (journal.job(job.id()).state() == JobState.SUBMITTING && !Boolean.TRUE.equals(requestOnItsWay)) {
+            // it failed while the request was being made up, before anything could leave: nothing was charged
+            state = JobState.FAILED;
+            reason = "the submit to " + job.provider() + " failed before it was sent (" + JobFailure.describe(cause)
+                     + "); nothing was charged";
+            nextStep = "this is an error in promptrelay or its settings: see the log around this time, and once it is "
+                       + "fixed run the job again with POST /api/jobs/" + job.promptFileId() + "/retry";
         } else if (journal.job(job.id()).state() == JobState.SUBMITTING) {
             state = JobState.SUBMIT_UNKNOWN;
             reason = "the submit to " + job.provider() + " ended with an unexpected error (" + JobFailure.describe(cause)
