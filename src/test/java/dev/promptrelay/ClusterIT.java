@@ -136,6 +136,32 @@ class ClusterIT {
                 "promptrelay.schedules.tick.prompt", "schedule tick {date} {time}");
     }
 
+    /**
+     * Nodes node-1, node-2, ... (JVMs of their own) on the journal and folders of {@link #settings}, without the
+     * schedule, with 4 s leases renewed every second and what {@code more} adds for each node (by its number); returned
+     * once every one has read its journal.
+     */
+    static List<SeparateJvm> startNodes(Path dir, PostgresServer postgres, StandInProvider provider, int count,
+                                        java.util.function.BiConsumer<Integer, Map<String, String>> more) throws Exception {
+        List<SeparateJvm> nodes = new java.util.ArrayList<>();
+        for (int n = 1; n <= count; n++) {
+            Path nodeDir = Files.createDirectories(dir.resolve("node-" + n));
+            Map<String, String> settings = new java.util.LinkedHashMap<>(settings(dir, nodeDir, postgres, provider));
+            settings.keySet().removeIf(k -> k.startsWith("promptrelay.schedules."));
+            settings.put("promptrelay.cluster.node-id", "node-" + n);
+            settings.put("promptrelay.cluster.lease-seconds", "4");
+            settings.put("promptrelay.cluster.renew-seconds", "1");
+            more.accept(n, settings);
+            nodes.add(SeparateJvm.start(nodeDir, List.of("-Xmx256m"), settings));
+        }
+        for (SeparateJvm node : nodes) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(90))
+                    .until(() -> !node.isAlive() || node.logText().contains("Journal read"));
+            org.assertj.core.api.Assertions.assertThat(node.isAlive()).as(node.logTail(40)).isTrue();
+        }
+        return nodes;
+    }
+
     static int batchJobCount(PostgresServer postgres) throws Exception {
         return queryInt(postgres, "SELECT COUNT(*) FROM job j JOIN prompt_file f ON f.id = j.prompt_file_id "
                                   + "WHERE f.name LIKE 'batch-%'");

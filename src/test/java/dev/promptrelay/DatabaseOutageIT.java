@@ -8,9 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 import dev.promptrelay.bench.StandInProvider;
 import org.junit.jupiter.api.Test;
@@ -37,27 +35,17 @@ class DatabaseOutageIT {
             List<Integer> healthPorts = new ArrayList<>();
             int apiPort = TestFolders.freePort();
             try {
-                for (int n = 1; n <= 2; n++) {
-                    Path nodeDir = Files.createDirectories(dir.resolve("node-" + n));
-                    Map<String, String> settings = new LinkedHashMap<>(ClusterIT.settings(dir, nodeDir, postgres, provider));
-                    settings.keySet().removeIf(k -> k.startsWith("promptrelay.schedules."));
-                    settings.put("promptrelay.cluster.node-id", "node-" + n);
-                    settings.put("promptrelay.cluster.lease-seconds", "4");
-                    settings.put("promptrelay.cluster.renew-seconds", "1");
-                    int health = TestFolders.freePort();
-                    healthPorts.add(health);
+                healthPorts.add(TestFolders.freePort());
+                healthPorts.add(TestFolders.freePort());
+                nodes.addAll(ClusterIT.startNodes(dir, postgres, provider, 2, (n, settings) -> {
+                    int health = healthPorts.get(n - 1);
                     settings.put("camel.management.enabled", "true");
                     settings.put("camel.management.port", String.valueOf(health));
                     if (n == 1) {
                         settings.put("camel.server.enabled", "true");
                         settings.put("camel.server.port", String.valueOf(apiPort));
                     }
-                    nodes.add(SeparateJvm.start(nodeDir, List.of("-Xmx256m"), settings));
-                }
-                for (SeparateJvm node : nodes) {
-                    await().atMost(Duration.ofSeconds(90)).until(() -> !node.isAlive() || node.logText().contains("Journal read"));
-                    assertThat(node.isAlive()).as(node.logTail(40)).isTrue();
-                }
+                }));
                 NodePauseIT.dropPrompts(dir, "outage", JOBS);
                 // tasks run at the provider, journaled as running: then the database goes
                 await().atMost(Duration.ofSeconds(60)).until(() -> ClusterIT.queryInt(postgres,

@@ -4,9 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -34,20 +32,7 @@ class NodePauseIT {
              StandInProvider provider = new StandInProvider(6000, 0, ClusterIT.CAP)) {
             List<SeparateJvm> nodes = new ArrayList<>();
             try {
-                for (int n = 1; n <= 2; n++) {
-                    Path nodeDir = Files.createDirectories(dir.resolve("node-" + n));
-                    Map<String, String> settings = new LinkedHashMap<>(ClusterIT.settings(dir, nodeDir, postgres, provider));
-                    settings.put("promptrelay.cluster.node-id", "node-" + n);
-                    settings.put("promptrelay.cluster.lease-seconds", "4");
-                    settings.put("promptrelay.cluster.renew-seconds", "1");
-                    settings.keySet().removeIf(k -> k.startsWith("promptrelay.schedules."));
-                    nodes.add(SeparateJvm.start(nodeDir, List.of("-Xmx256m"), settings));
-                }
-                for (SeparateJvm node : nodes) {
-                    await().atMost(Duration.ofSeconds(90)).until(() -> !node.isAlive()
-                                                                        || node.logText().contains("Journal read"));
-                    assertThat(node.isAlive()).as(node.logTail(40)).isTrue();
-                }
+                nodes.addAll(ClusterIT.startNodes(dir, postgres, provider, 2, (n, settings) -> { }));
                 dropPrompts(dir, "pause", JOBS);
                 // node-1 has tasks running at the provider: then it freezes
                 await().atMost(Duration.ofSeconds(60)).until(() -> ClusterIT.queryInt(postgres,
