@@ -69,10 +69,7 @@ class CancelRetryRaceIT extends RunningApplication {
         }
         faults("{\"throttle_every\": 0}");
         awaitSucceeded(ids);
-        assertThat(folders.stats().get("submits") - submitsBefore).as("accepted submits for 5 prompts").isEqualTo(5);
-        for (String id : ids) {
-            assertThat(report(id).path("outputs")).as(id).hasSize(1);
-        }
+        assertPaidOnceEach(ids, submitsBefore);
     }
 
     @Test
@@ -107,10 +104,7 @@ class CancelRetryRaceIT extends RunningApplication {
         }
         faults("{\"throttle_every\": 0}");
         awaitSucceeded(ids);
-        assertThat(folders.stats().get("submits") - submitsBefore).as("accepted submits for 10 prompts").isEqualTo(10);
-        for (String id : ids) {
-            assertThat(report(id).path("outputs")).as(id).hasSize(1);
-        }
+        assertPaidOnceEach(ids, submitsBefore);
     }
 
     @Test
@@ -134,6 +128,15 @@ class CancelRetryRaceIT extends RunningApplication {
         assertThat(TestFolders.JSON.readTree(paid.body()).path("what_to_know").asText()).contains("second time");
         awaitSucceeded(List.of(id));
         assertThat(folders.stats().get("submits") - submitsBefore).as("the first task and the one paid again").isEqualTo(2);
+    }
+
+    /** One accepted submit per request since the count given, and one output each. */
+    private void assertPaidOnceEach(List<String> ids, long submitsBefore) throws Exception {
+        assertThat(folders.stats().get("submits") - submitsBefore).as("accepted submits for " + ids.size() + " prompts")
+                .isEqualTo(ids.size());
+        for (String id : ids) {
+            assertThat(report(id).path("outputs")).as(id).hasSize(1);
+        }
     }
 
     /** Every request succeeded, and its prompt file is in the archive (not in failed/, nor held). */

@@ -83,19 +83,20 @@ public class OutputWriter {
                       @ExchangeProperty(STORED) StoredOutput stored, @Body InputStream download) throws IOException {
         boolean intoOutbox = outbox.writable();
         Path destination = intoOutbox ? stored.target() : stored.staged();
-        if (stored.triedBefore() && intoOutbox) {
+        if (stored.triedBefore()) {
             // only an earlier try can have left any: listing the folder at every write would cost more the fuller it is
             try {
                 AtomicFiles.removeStaleTemps(destination);
             } catch (AtomicFiles.WriteFailed e) {
+                if (!intoOutbox) {
+                    throw e;
+                }
                 // the outbox cannot even be listed: the result goes to the state directory, whole
                 outbox.refused(e);
                 intoOutbox = false;
                 destination = stored.staged();
+                AtomicFiles.removeStaleTemps(destination);
             }
-        }
-        if (stored.triedBefore() && !intoOutbox) {
-            AtomicFiles.removeStaleTemps(destination);
         }
         stored.tried();
         if (download == null) {

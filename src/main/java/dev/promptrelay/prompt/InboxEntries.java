@@ -60,7 +60,7 @@ public class InboxEntries implements GenericFileFilter<File> {
                 return false;
             }
             // a file its writer still holds open is left for a later poll, so the read lock does not wait on it
-            return !writerHolds(path, name, 0);
+            return !writerHolds(path, name, 0, attributes.lastModifiedTime().toMillis());
         } catch (IOException e) {
             // gone, or a name that cannot be spelled: the sweep sees it as it really is
             return false;
@@ -74,31 +74,24 @@ public class InboxEntries implements GenericFileFilter<File> {
     public boolean stillWritten(File file) {
         // a look that started after the file's last change: it sees a writer that holds it open since
         // (a file server's clock ahead of this one's cannot ask for a look from the future)
-        return writerHolds(file.toPath(), file.getName(), Math.min(file.lastModified() + 1, System.currentTimeMillis()));
+        long modified = file.lastModified();
+        return writerHolds(file.toPath(), file.getName(), Math.min(modified + 1, System.currentTimeMillis()), modified);
     }
 
-    private boolean writerHolds(Path path, String name, long notBefore) {
+    private boolean writerHolds(Path path, String name, long notBefore, long modified) {
         java.util.OptionalLong writer = openWriters.writerOf(path, notBefore);
         if (writer.isEmpty()) {
             waitingForWriter.remove(name);
             return false;
         }
         // said once it is still longer than the settle time: a writer at work is not news
-        if (!isYoung(path) && waitingForWriter.add(name)) {
+        if (modified <= System.currentTimeMillis() - settleMillis && waitingForWriter.add(name)) {
             String command = OpenWriters.commandOf(writer.getAsLong());
             LOG.info("{} is still open for writing (process {}{}), though it has not changed for {} ms: it is "
                      + "taken once its writer closes it", quoted(name), writer.getAsLong(),
                     command.isEmpty() ? "" : ", " + command, settleMillis);
         }
         return true;
-    }
-
-    private boolean isYoung(Path path) {
-        try {
-            return isYoung(Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
-        } catch (IOException e) {
-            return true;
-        }
     }
 
     /** Moves to failed/ everything in the inbox that will never be read as a prompt file. */
