@@ -33,14 +33,20 @@ public final class PostgresServer implements AutoCloseable {
     public static PostgresServer start(Path dir) throws IOException, InterruptedException {
         Path bin = binaries();
         Path home = Files.createDirectories(dir.toAbsolutePath());
-        Path data = home.resolve("pgdata");
         if (root()) {
             // the test's temporary folders are the owner's only: the postgres user must get through to its own
             for (Path p = home.getParent(); p != null && p.startsWith(Path.of("target").toAbsolutePath()); p = p.getParent()) {
                 Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
             }
+            if (!reachableByPostgres(home)) {
+                // a checkout in a folder only its owner may enter: the server's files go to a temporary folder of
+                // the system's, removed when it stops
+                home = Files.createTempDirectory("promptrelay-postgres-");
+                Files.setPosixFilePermissions(home, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            }
             run(List.of("chown", "postgres", home.toString()), home);
         }
+        Path data = home.resolve("pgdata");
         int port;
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             port = socket.getLocalPort();
@@ -78,6 +84,22 @@ public final class PostgresServer implements AutoCloseable {
         if (Files.exists(data.resolve("postmaster.pid"))) {
             stopAbruptly();
         }
+        Path home = data.getParent();
+        if (!home.startsWith(Path.of("target").toAbsolutePath())) {
+            try (Stream<Path> files = Files.walk(home)) {
+                for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+    /** Whether the postgres user may enter the folder (every folder above it lets it through). */
+    private static boolean reachableByPostgres(Path folder) throws IOException, InterruptedException {
+        Process probe = new ProcessBuilder("runuser", "-u", "postgres", "--", "test", "-x", folder.toString())
+                .redirectErrorStream(true).start();
+        probe.getInputStream().readAllBytes();
+        return probe.waitFor() == 0;
     }
 
     /** Where Debian puts the server's programs: /usr/lib/postgresql/<version>/bin, the newest version. */
