@@ -1,0 +1,108 @@
+package dev.promptrelay.spring.boot;
+
+import dev.promptrelay.PromptRelay;
+import dev.promptrelay.PromptRelayClient;
+import dev.promptrelay.PromptRelayConfiguration;
+import dev.promptrelay.PromptRelaySettings;
+import dev.promptrelay.journal.JobJournal;
+import dev.promptrelay.journal.PromptFileJournal;
+import dev.promptrelay.provider.ProviderCatalog;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.spring.boot.CamelAutoConfiguration;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Brings promptrelay into the application's Camel context as the context is made, before it starts: promptrelay's
+ * routes then start with the application's own, so {@code direct:promptrelay-generate} and the Kamelet
+ * {@code promptrelay-generate-action} answer the application's first message. Its journal, providers, settings and
+ * client are beans of the application; its meters go to the application's meter registry when it has one, its health
+ * to Actuator when it has it. {@code promptrelay.enabled=false} brings nothing.
+ */
+@AutoConfiguration(after = CamelAutoConfiguration.class)
+@ConditionalOnProperty(prefix = "promptrelay", name = "enabled", havingValue = "true", matchIfMissing = true)
+public class PromptRelayAutoConfiguration {
+
+    /** promptrelay in the application's Camel context: every other bean of promptrelay's comes from it. */
+    @Bean
+    public PromptRelayInCamel promptRelayInCamel(CamelContext camelContext, ObjectProvider<MeterRegistry> meterRegistry)
+            throws Exception {
+        MeterRegistry registry = meterRegistry.getIfAvailable();
+        // the micrometer component would take a registry of its own when the application has several (Boot's
+        // composite among them): promptrelay's meters go to the one the application injects
+        if (registry != null && camelContext.getRegistry().lookupByName(MicrometerConstants.METRICS_REGISTRY_NAME) == null) {
+            camelContext.getRegistry().bind(MicrometerConstants.METRICS_REGISTRY_NAME, registry);
+        }
+        new PromptRelayConfiguration().configure(camelContext);
+        return new PromptRelayInCamel(camelContext);
+    }
+
+    @Bean
+    public PromptRelayClient promptRelayClient(PromptRelayInCamel promptRelay) {
+        return promptRelay.bean("promptrelayClient", PromptRelayClient.class);
+    }
+
+    @Bean
+    public PromptRelaySettings promptRelaySettings(PromptRelayInCamel promptRelay) {
+        return promptRelay.bean(PromptRelayConfiguration.SETTINGS, PromptRelaySettings.class);
+    }
+
+    /** The jobs: their states, cancel and retry. */
+    @Bean
+    public JobJournal promptRelayJournal(PromptRelayInCamel promptRelay) {
+        return promptRelay.bean("journal", JobJournal.class);
+    }
+
+    /** The requests (prompt files, API and embedded calls) and the jobs of each. */
+    @Bean
+    public PromptFileJournal promptRelayRequests(PromptRelayInCamel promptRelay) {
+        return promptRelay.bean("promptFileJournal", PromptFileJournal.class);
+    }
+
+    @Bean
+    public ProviderCatalog promptRelayProviders(PromptRelayInCamel promptRelay) {
+        return promptRelay.bean("providers", ProviderCatalog.class);
+    }
+
+    /** promptrelay's health checks (journal, leases, outbox, held files, each provider) under /actuator/health. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(HealthIndicator.class)
+    static class Health {
+
+        @Bean
+        public HealthIndicator promptrelayHealthIndicator(PromptRelayInCamel promptRelay) {
+            return new PromptRelayHealthIndicator(promptRelay.camelContext());
+        }
+    }
+
+    /** promptrelay, running in this Camel context. */
+    public static final class PromptRelayInCamel {
+
+        private final CamelContext camelContext;
+
+        PromptRelayInCamel(CamelContext camelContext) {
+            this.camelContext = camelContext;
+        }
+
+        public CamelContext camelContext() {
+            return camelContext;
+        }
+
+        <T> T bean(String name, Class<T> type) {
+            T bean = camelContext.getRegistry().lookupByNameAndType(name, type);
+            if (bean == null) {
+                throw new IllegalStateException("promptrelay's " + name + " is missing from Camel context "
+                                                + camelContext.getName() + ": " + PromptRelay.class.getName()
+                                                + " did not start in it");
+            }
+            return bean;
+        }
+    }
+}
