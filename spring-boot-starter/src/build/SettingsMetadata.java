@@ -21,8 +21,11 @@ public final class SettingsMetadata {
     private static final String[][] STARTER_ONLY = {
             {"promptrelay.enabled", "java.lang.Boolean", "true",
              "false: the starter's auto-configuration brings nothing into the application (no journal, routes, folders or beans); a route of the application that uses the Kamelet promptrelay-generate-action still brings promptrelay in, as in any Camel application."}};
-    /** In a Spring Boot application these are off unless it sets them, whatever the runnable jar's default. */
-    private static final List<String> OFF_IN_SPRING_BOOT = List.of("promptrelay.inbox.enabled", "promptrelay.api.enabled");
+    /** Off in a Spring Boot application, whatever the runnable jar's default, and why. */
+    private static final Map<String, String> OFF_IN_SPRING_BOOT = Map.of(
+            "promptrelay.inbox.enabled", "In a Spring Boot application: off unless set to true.",
+            "promptrelay.api.enabled", "In a Spring Boot application: off, and true stops the start (the API runs on "
+                                       + "the runnable jar's embedded server).");
 
     public static void main(String[] args) throws IOException {
         List<String> properties = new ArrayList<>();
@@ -41,9 +44,9 @@ public final class SettingsMetadata {
                 String key = line.substring(0, line.indexOf('=')).strip();
                 String value = line.substring(line.indexOf('=') + 1).strip();
                 String description = manual.getOrDefault(key, String.join(" ", comment));
-                if (OFF_IN_SPRING_BOOT.contains(key)) {
+                if (OFF_IN_SPRING_BOOT.containsKey(key)) {
                     value = "false";
-                    description = description + (description.endsWith(".") ? " " : ". ") + "In a Spring Boot application: off unless set to true.";
+                    description = description + (description.endsWith(".") ? " " : ". ") + OFF_IN_SPRING_BOOT.get(key);
                 }
                 properties.add(property(key, type(value), value.contains("{{") ? null : value, description));
                 comment.clear();

@@ -18,6 +18,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Brings promptrelay into the application's Camel context as the context is made, before it starts: promptrelay's
@@ -32,8 +33,15 @@ public class PromptRelayAutoConfiguration {
 
     /** promptrelay in the application's Camel context: every other bean of promptrelay's comes from it. */
     @Bean
-    public PromptRelayInCamel promptRelayInCamel(CamelContext camelContext, ObjectProvider<MeterRegistry> meterRegistry)
-            throws Exception {
+    public PromptRelayInCamel promptRelayInCamel(CamelContext camelContext, ObjectProvider<MeterRegistry> meterRegistry,
+                                                 Environment environment) throws Exception {
+        if (environment.getProperty("promptrelay.api.enabled", Boolean.class, false)) {
+            // its REST routes need Camel Main's embedded server, which Camel Spring Boot does not start
+            throw new IllegalStateException("promptrelay.api.enabled is true, but promptrelay's HTTP API and gallery run "
+                                            + "on Camel Main's embedded server (the runnable jar), not in Spring Boot: "
+                                            + "remove the setting and use the PromptRelayClient bean, "
+                                            + "direct:promptrelay-generate or the Kamelet promptrelay-generate-action");
+        }
         MeterRegistry registry = meterRegistry.getIfAvailable();
         // the micrometer component would take a registry of its own when the application has several (Boot's
         // composite among them): promptrelay's meters go to the one the application injects
