@@ -119,11 +119,11 @@ public class PromptRelayConfiguration implements CamelConfiguration {
     /** The folders, created; the state directory locked to this process for as long as Camel runs. */
     private static Folders folders(CamelContext context, PromptRelaySettings settings) throws Exception {
         // an application without a drop folder gets no inbox folder either
+        StateDirectoryLock lock = StateDirectoryLock.acquire(
+                Folders.of(".", ".", ".", ".", settings.text("promptrelay.state-dir")).stateDir(), context);
+        context.addService(lock);
         Folders local = Folders.of(settings.text("promptrelay.inbox"), settings.text("promptrelay.outbox"),
-                settings.text("promptrelay.archive"), settings.text("promptrelay.failed"),
-                settings.text("promptrelay.state-dir"));
-        java.nio.file.Files.createDirectories(local.stateDir());
-        context.addService(StateDirectoryLock.acquire(local.stateDir(), context));
+                settings.text("promptrelay.archive"), settings.text("promptrelay.failed"), lock.stateDir().toString());
         Folders folders = local.forNode(settings.text("promptrelay.shared-dir"), ClusterNode.id(settings, local))
                 .create(settings.bool("promptrelay.inbox.enabled"));
         context.getRegistry().bind(FOLDERS, folders);
