@@ -4,11 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,11 +21,11 @@ class OptInTest {
     @Test
     void theDropFolderOnceEnabled() throws Exception {
         Path run = Files.createDirectories(Path.of("target", "opt-in-inbox").toAbsolutePath());
-        try (ConfigurableApplicationContext app = start(run, "--promptrelay.inbox.enabled=true",
+        try (ConfigurableApplicationContext app = Runs.start(run, "--promptrelay.inbox.enabled=true",
                 "--promptrelay.inbox=" + run.resolve("inbox"), "--promptrelay.inbox.settle-millis=200")) {
             Path draft = Files.writeString(run.resolve("posters.txt.draft"), "a harbour at night\na lighthouse\n");
             Files.move(draft, run.resolve("inbox/posters.txt"), StandardCopyOption.ATOMIC_MOVE);
-            await().atMost(Duration.ofMinutes(1)).until(() -> pngs(run.resolve("outbox")) == 2);
+            await().atMost(Duration.ofMinutes(1)).until(() -> Runs.pngs(run.resolve("outbox")) == 2);
             await().atMost(Duration.ofMinutes(1)).until(() -> Files.exists(run.resolve("archive/posters.txt")));
         }
     }
@@ -36,25 +33,9 @@ class OptInTest {
     @Test
     void theHttpApiIsRefusedWithWhatToUseInstead() {
         Path run = Path.of("target", "opt-in-api").toAbsolutePath();
-        assertThatThrownBy(() -> start(run, "--promptrelay.api.enabled=true").close())
+        assertThatThrownBy(() -> Runs.start(run, "--promptrelay.api.enabled=true").close())
                 .hasStackTraceContaining("promptrelay.api.enabled is true")
                 .hasStackTraceContaining("PromptRelayClient");
     }
 
-    private static ConfigurableApplicationContext start(Path run, String... arguments) {
-        String[] all = Stream.concat(Stream.of("--promptrelay.outbox=" + run.resolve("outbox"),
-                "--promptrelay.state-dir=" + run.resolve("state"), "--promptrelay.archive=" + run.resolve("archive"),
-                "--promptrelay.failed=" + run.resolve("failed"),
-                "--camel.main.java-routes-exclude-pattern=**/PosterRouter*"), Stream.of(arguments)).toArray(String[]::new);
-        return new SpringApplicationBuilder(MyCamelApplication.class).web(WebApplicationType.NONE).run(all);
-    }
-
-    private static long pngs(Path outbox) throws Exception {
-        if (!Files.isDirectory(outbox)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.walk(outbox)) {
-            return files.filter(f -> f.toString().endsWith(".png")).count();
-        }
-    }
 }

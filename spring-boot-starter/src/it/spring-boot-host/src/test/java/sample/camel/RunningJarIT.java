@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +37,7 @@ class RunningJarIT {
                 "--promptrelay.archive=" + run.resolve("archive"), "--promptrelay.failed=" + run.resolve("failed")))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            await().atMost(Duration.ofMinutes(2)).until(() -> pngs(outbox) > 0 || !app.isAlive());
+            await().atMost(Duration.ofMinutes(2)).until(() -> Runs.pngs(outbox) > 0 || !app.isAlive());
             assertThat(app.isAlive()).as(() -> "the application ended: " + read(log)).isTrue();
             int port = await().atMost(Duration.ofMinutes(1)).until(() -> port(log), Optional::isPresent).orElseThrow();
             HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -47,15 +46,6 @@ class RunningJarIT {
         } finally {
             app.destroy();
             assertThat(app.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
-        }
-    }
-
-    private static long pngs(Path outbox) throws IOException {
-        if (!Files.isDirectory(outbox)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.walk(outbox)) {
-            return files.filter(f -> f.toString().endsWith(".png")).count();
         }
     }
 

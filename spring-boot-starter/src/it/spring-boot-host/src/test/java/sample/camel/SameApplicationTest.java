@@ -1,21 +1,19 @@
 package sample.camel;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-import java.util.stream.Stream;
 
 import dev.promptrelay.PromptRelayClient;
 import org.apache.camel.CamelContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.actuate.health.HealthEndpoint;
 import org.springframework.boot.actuate.health.Status;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.ClassUtils;
 
@@ -34,15 +32,13 @@ class SameApplicationTest {
     void onlyPromptrelaysOwnBeansAreAddedAndItsMetersGoToTheApplicationsRegistry() throws Exception {
         Map<String, String> without;
         Map<String, String> meterRegistriesWithout;
-        try (ConfigurableApplicationContext app = start("--promptrelay.enabled=false")) {
+        Path run = Path.of("target", "same-application").toAbsolutePath();
+        try (ConfigurableApplicationContext app = Runs.start(run, "--promptrelay.enabled=false")) {
             assertThat(app.getBean(CamelContext.class).getRoute("poster-of-the-day")).as("poster routes left out").isNull();
             without = beans(app);
             meterRegistriesWithout = meterRegistries(app);
         }
-        try (ConfigurableApplicationContext app = start("--promptrelay.outbox=target/same-application/outbox",
-                "--promptrelay.state-dir=target/same-application/state",
-                "--promptrelay.archive=target/same-application/archive",
-                "--promptrelay.failed=target/same-application/failed")) {
+        try (ConfigurableApplicationContext app = Runs.start(run)) {
             Map<String, String> with = beans(app);
             Set<String> added = new TreeSet<>(with.keySet());
             added.removeAll(without.keySet());
@@ -74,13 +70,6 @@ class SameApplicationTest {
                     .isNotNull().satisfies(c -> assertThat(c.count()).isPositive()));
             assertThat(app.getBean(HealthEndpoint.class).healthForPath("promptrelay").getStatus()).isEqualTo(Status.UP);
         }
-    }
-
-    /** The application with these command-line arguments (over application.yaml, as a user's arguments are). */
-    private static ConfigurableApplicationContext start(String... arguments) {
-        String[] withoutPosters = Stream.concat(Stream.of(arguments),
-                Stream.of("--camel.main.java-routes-exclude-pattern=**/PosterRouter*")).toArray(String[]::new);
-        return new SpringApplicationBuilder(MyCamelApplication.class).web(WebApplicationType.NONE).run(withoutPosters);
     }
 
     private static Map<String, String> beans(ConfigurableApplicationContext app) {

@@ -7,8 +7,6 @@ import java.util.Map;
 
 import dev.promptrelay.PromptRelayClient;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,11 +21,8 @@ class SideBySideContextsTest {
     @Test
     void twoRunningContextsOnOneStateDirectoryEachGetTheirImages() throws Exception {
         Path run = Path.of("target", "side-by-side").toAbsolutePath();
-        String[] arguments = {"--promptrelay.outbox=" + run.resolve("outbox"), "--promptrelay.state-dir=" + run.resolve("state"),
-                "--promptrelay.archive=" + run.resolve("archive"), "--promptrelay.failed=" + run.resolve("failed"),
-                "--camel.main.java-routes-exclude-pattern=**/PosterRouter*"};
-        try (ConfigurableApplicationContext first = start(arguments);
-             ConfigurableApplicationContext second = start(arguments)) {
+        try (ConfigurableApplicationContext first = Runs.start(run);
+             ConfigurableApplicationContext second = Runs.start(run)) {
             PromptRelayClient one = first.getBean(PromptRelayClient.class);
             PromptRelayClient two = second.getBean(PromptRelayClient.class);
             String a = one.submit("a first poster", Map.of("provider", "modelscope"));
@@ -37,9 +32,5 @@ class SideBySideContextsTest {
             assertThat(run.resolve("state-2").resolve("journal.mv.db")).as("the second context's own journal").exists();
             assertThat(Files.exists(run.resolve("state").resolve("journal.mv.db"))).isTrue();
         }
-    }
-
-    private static ConfigurableApplicationContext start(String... arguments) {
-        return new SpringApplicationBuilder(MyCamelApplication.class).web(WebApplicationType.NONE).run(arguments);
     }
 }
