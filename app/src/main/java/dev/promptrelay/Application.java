@@ -20,6 +20,18 @@ public final class Application {
             System.out.println(Usage.TEXT);
             System.exit(0);
         }
+        for (String argument : arguments) {
+            if (argument.startsWith("-D") && argument.contains("=")) {
+                // java passes what follows -jar to the application, not to itself: say where it belongs
+                String setting = argument.substring(2, argument.indexOf('='));
+                String value = argument.substring(argument.indexOf('=') + 1);
+                System.err.println("promptrelay could not start: " + argument + " is an option of java, not of "
+                                   + "promptrelay: put it before -jar (java " + argument + " -jar promptrelay.jar), "
+                                   + "or set the environment variable " + setting.toUpperCase(java.util.Locale.ROOT)
+                                           .replace('.', '_').replace('-', '_') + "=" + value);
+                System.exit(2);
+            }
+        }
         boolean once = arguments.remove("--once");
         CompilerAdvice.logAtStart();
         Main main = new Main(Application.class);

@@ -65,9 +65,14 @@ class ApiIT extends RunningApplication {
     @Test
     void badRequestsAreExplainedAndCostNothing() throws Exception {
         long submitsBefore = folders.stats().get("submits");
+        var failedBefore = folders.files(folders.failed, "*");
         HttpResponse<String> broken = send("POST", "/api/jobs", "{\"prompt\": ", TOKEN);
         assertThat(broken.statusCode()).isEqualTo(400);
         assertThat(broken.body()).contains("the JSON is not valid");
+        HttpResponse<String> empty = send("POST", "/api/jobs", "", TOKEN);
+        assertThat(empty.statusCode()).isEqualTo(400);
+        assertThat(TestFolders.JSON.readTree(empty.body()).path("error").asText()).isEqualTo("the request has no body");
+        assertThat(TestFolders.JSON.readTree(empty.body()).path("what_to_do").asText()).contains("{\"prompt\": ");
         HttpResponse<String> unknownField = send("POST", "/api/jobs", "{\"prompt\": \"a fox\", \"sise\": \"1024x1024\"}", TOKEN);
         assertThat(unknownField.statusCode()).isEqualTo(400);
         JsonNode error = TestFolders.JSON.readTree(unknownField.body());
@@ -81,10 +86,43 @@ class ApiIT extends RunningApplication {
         assertThat(send("POST", "/api/jobs", "{\"prompt\": \"a fox\"}", null).statusCode()).as("no token").isEqualTo(401);
         assertThat(send("GET", "/api/jobs", null, "wrong").statusCode()).isEqualTo(401);
         assertThat(folders.stats().get("submits")).isEqualTo(submitsBefore);
-        assertThat(folders.files(folders.failed, "*")).as("a bad request is the caller's to fix, not a failed file").isEmpty();
+        assertThat(folders.files(folders.failed, "*")).as("a bad request is the caller's to fix, not a failed file")
+                .containsExactlyInAnyOrderElementsOf(failedBefore);
         try (java.util.stream.Stream<java.nio.file.Path> held = Files.walk(folders.root.resolve("state").resolve("in-progress"))) {
             assertThat(held.filter(Files::isRegularFile)).as("nothing held").isEmpty();
         }
+    }
+
+    @Test
+    void aSandboxJobSaysSoFromTheMomentItIsAccepted() throws Exception {
+        // the first job's task runs until the test lets it end; ModelScope takes one at a time, so the second waits
+        GalleryIT.sandboxFaults(folders, "{\"never_end_every\": 1}");
+        String running;
+        String queued;
+        try {
+            running = accepted("a lighthouse that runs on");
+            await().atMost(Duration.ofSeconds(30)).until(() -> !TestFolders.JSON.readTree(send("GET", "/api/jobs/" + running,
+                    null, TOKEN).body()).path("jobs").get(0).path("task_id").asText().isBlank());
+            queued = accepted("a lighthouse in the queue");
+            JsonNode waiting = TestFolders.JSON.readTree(send("GET", "/api/jobs/" + queued, null, TOKEN).body());
+            assertThat(waiting.path("state").asText()).isEqualTo("queued");
+            assertThat(waiting.path("sandbox").asBoolean()).as("the sandbox will answer it: " + waiting).isTrue();
+            assertThat(waiting.path("jobs").get(0).path("sandbox").asBoolean()).isTrue();
+            assertThat(send("DELETE", "/api/jobs/" + queued, null, TOKEN).statusCode()).isEqualTo(200);
+        } finally {
+            GalleryIT.sandboxFaults(folders, "{\"never_end_every\": 0}");
+        }
+        // both ended, so that nothing of this test changes under the next one
+        await().atMost(Duration.ofSeconds(60)).until(() -> state(running).equals("succeeded")
+                                                           && state(queued).equals("cancelled"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !folders.files(folders.failed, "*.error.json").isEmpty());
+    }
+
+    private String accepted(String prompt) throws Exception {
+        HttpResponse<String> posted = send("POST", "/api/jobs", "{\"provider\": \"modelscope\", \"prompt\": \"" + prompt
+                                                               + "\"}", TOKEN);
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);
+        return TestFolders.JSON.readTree(posted.body()).path("id").asText();
     }
 
     private String state(String id) throws Exception {

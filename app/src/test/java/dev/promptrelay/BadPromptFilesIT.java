@@ -84,6 +84,11 @@ class BadPromptFilesIT extends RunningApplication {
                                         + "{\"prompt\": \"a hare\", \"sise\": 3}\n", "unknown field 'sise'", "sise", 2));
         table.put("escape.json", Bad.of("{\"prompt\": \"a fox\", \"name\": \"../../x\"}", "could place files outside the outbox", "name", 1));
         table.put("option.txt", Bad.of("a fox --sed 4\n", "unknown field 'sed'", "sed", 1));
+        // an unquoted value of several words, and prompt words after the options
+        table.put("unquoted.txt", Bad.of("a fox\na fox --seed 4 --negative_prompt unquoted words here\n",
+                "the words 'words here' follow the value of --negative_prompt (unquoted)", "negative_prompt", 2));
+        table.put("afterwards.txt", Bad.of("a fox --seed 4 in the snow\n",
+                "the words 'in the snow' follow the value of --seed (4)", "seed", 1));
         table.put("frontmatter.md", Bad.of("---\nseed: 4\na fox\n", "no closing ---", null, 1));
         table.put("notes.docx", Bad.of("PK", "unsupported file type '.docx'", null, null));
         table.put("bigseed.txt", Bad.of("a fox\na hare --seed 99999999999999999999999\n",
@@ -116,6 +121,8 @@ class BadPromptFilesIT extends RunningApplication {
             }
             assertThat(folders.failed.resolve(file)).as(file + " is kept").exists();
         }
+        assertThat(folders.json(folders.failed.resolve("unquoted.txt.error.json")).path("what_to_do").asText())
+                .contains("--negative_prompt \"unquoted words here\"");
         assertThat(folders.stats().get("submits")).as("only the good file was paid for").isEqualTo(1);
         assertThat(folders.outbox.resolve("good").resolve("001-1.png")).exists();
         try (Stream<Path> all = Files.walk(folders.root)) {

@@ -42,6 +42,8 @@ class CleanStartIT {
                     .contains("Health and metrics at http://127.0.0.1:" + management);
             assertThat(log.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))).as("no warning at a normal start").isEmpty();
             assertThat(log).doesNotContain("Quartz").doesNotContain("0.0.0.0");
+            assertThat(log.lines().filter(l -> l.matches(".*\\s{4}Started \\S+ \\(.*"))).as("no line a route").isEmpty();
+            assertThat(log).contains("Routes startup");
         }
     }
 
@@ -70,6 +72,31 @@ class CleanStartIT {
                         .contains("process " + first.pid()).doesNotContain("server mode").doesNotContain("\tat ");
             }
             assertThat(first.isAlive()).as("the first one runs on").isTrue();
+        }
+    }
+
+    @Test
+    void aMisspeltSettingOrAJvmOptionAfterTheJarEndsTheStartSayingWhatWasMeant() throws Exception {
+        Path dir = TestFolders.runDir("misspelt");
+        try (SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx256m"), keyless("promptrelay.inbx", "drop"))) {
+            assertThat(app.exitCode(Duration.ofSeconds(60))).isNotZero();
+            assertThat(app.logText()).contains("promptrelay has no setting promptrelay.inbx (a -D option): did you mean "
+                                               + "promptrelay.inbox?").doesNotContain("\tat ");
+        }
+        Path file = TestFolders.runDir("misspelt-in-file");
+        Files.writeString(file.resolve("application.properties"), "promptrelay.sandbox.task-milis = 10\n");
+        try (SeparateJvm app = SeparateJvm.start(file, List.of("-Xmx256m"), keyless())) {
+            assertThat(app.exitCode(Duration.ofSeconds(60))).isNotZero();
+            assertThat(app.logText()).contains("promptrelay has no setting promptrelay.sandbox.task-milis")
+                    .contains("did you mean promptrelay.sandbox.task-millis?");
+        }
+        assertThat(file.resolve(".promptrelay").resolve("journal.mv.db")).as("nothing started").doesNotExist();
+        try (SeparateJvm app = SeparateJvm.start(dir, Application.class.getName(), List.of(), Map.of(),
+                List.of("-Dcamel.server.port=8400"))) {
+            assertThat(app.exitCode(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(app.logText()).contains("-Dcamel.server.port=8400 is an option of java, not of promptrelay: put it "
+                                               + "before -jar (java -Dcamel.server.port=8400 -jar promptrelay.jar), or set "
+                                               + "the environment variable CAMEL_SERVER_PORT=8400");
         }
     }
 

@@ -134,6 +134,13 @@ class PromptFormatsIT extends RunningApplication {
         assertThat(kept).as("a copy kept in the state directory, by content").matches("[0-9a-f]{64}\\.png");
         assertThat(folders.root.resolve("state").resolve("input-images").resolve(kept)).hasSameBinaryContentAs(images.resolve("cat.png"));
         assertThat(images.resolve("cat.png")).as("the user's picture is left where it is").exists();
+        assertThat(sidecar.path("parameters").path("type").asText()).isEqualTo("image-to-image");
+
+        // no type written: a job with an input picture is an edit, and is recorded as one
+        folders.drop("recolour.txt", "make the cat green --model Qwen/Qwen-Image-Edit-2511 --image images/cat.png\n");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(folders.archive.resolve("recolour.txt")));
+        JsonNode untyped = folders.json(sidecar(folders.outbox.resolve("recolour").resolve("001-1.png")));
+        assertThat(untyped.path("parameters").path("type").asText()).isEqualTo("image-to-image");
     }
 
     private static Path sidecar(Path image) {

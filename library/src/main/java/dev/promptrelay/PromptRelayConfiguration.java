@@ -90,6 +90,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         if (context.getRegistry().lookupByName(SETTINGS) != null) {
             return;
         }
+        checkSettingNames(context);
         PromptRelaySettings settings = PromptRelaySettings.of(context);
         context.getRegistry().bind(SETTINGS, settings);
         // the routes' waits (before polls, submits, downloads) hold no thread while they wait, and thousands of tasks
@@ -114,6 +115,18 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         output(context, folders, providers);
         context.addComponent(PROVIDER_HTTP, providerHttp(settings));
         loadRoutes(context, settings.text("promptrelay.routes"));
+    }
+
+    /** A misspelt promptrelay.* setting stops the start: its default would otherwise apply without a word. */
+    private static void checkSettingNames(CamelContext context) {
+        Map<String, String> given = new LinkedHashMap<>();
+        context.getPropertiesComponent().loadProperties(k -> k.startsWith("promptrelay."))
+                .stringPropertyNames().forEach(k -> given.put(k, "in the application's settings"));
+        System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("promptrelay."))
+                .forEach(k -> given.put(k, "a -D option"));
+        SettingNames names = SettingNames.promptrelays();
+        names.check(given);
+        names.checkEnvironment(System.getenv());
     }
 
     /** The folders, created; the state directory locked to this process for as long as Camel runs. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.promptrelay.Json;
 import dev.promptrelay.Folders;
+import dev.promptrelay.provider.ProviderCatalog;
 import dev.promptrelay.journal.PromptFileJournal;
 import dev.promptrelay.journal.PromptFileRecord;
 import dev.promptrelay.prompt.JobFields;
@@ -32,11 +33,13 @@ public class EmbeddedJobs {
     private final HeldRequests requests;
     private final PromptFileJournal journal;
     private final Folders folders;
+    private final ProviderCatalog providers;
 
     public EmbeddedJobs(PromptFiles promptFiles, PromptFileReader reader, PromptFileJournal journal, Folders folders) {
         this.requests = new HeldRequests(promptFiles, reader);
         this.journal = journal;
         this.folders = folders;
+        this.providers = reader.providers();
     }
 
     /** Journals the job; the request's id goes in the exchange property {@code promptrelayRequest}. */
@@ -80,7 +83,7 @@ public class EmbeddedJobs {
 
     /** The reply: {@code id}, {@code state}, {@code outputs} and per job its outcome, as a map the caller reads. */
     public Map<String, Object> outcome(@ExchangeProperty("promptrelayRequest") String id) {
-        RequestReport report = JobReports.describe(journal, folders, journal.promptFileRecord(id), true);
+        RequestReport report = JobReports.describe(journal, folders, providers, journal.promptFileRecord(id), true);
         return JSON.convertValue(report, new TypeReference<Map<String, Object>>() {
         });
     }

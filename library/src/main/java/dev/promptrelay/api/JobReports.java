@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import dev.promptrelay.Folders;
+import dev.promptrelay.provider.ProviderCatalog;
 import dev.promptrelay.journal.Job;
 import dev.promptrelay.journal.JobEntries;
 import dev.promptrelay.journal.PromptFileJournal;
@@ -21,7 +23,9 @@ final class JobReports {
     private JobReports() {
     }
 
-    static RequestReport describe(PromptFileJournal journal, Folders folders, PromptFileRecord record, boolean withJobs) {
+    static RequestReport describe(PromptFileJournal journal, Folders folders, ProviderCatalog providers,
+                                  PromptFileRecord record, boolean withJobs) {
+        Predicate<Job> sandbox = job -> answeredBySandbox(job, providers);
         List<Job> jobs = journal.jobsOf(record.id());
         Map<String, String> rejection = journal.rejection(record.id());
         Map<String, List<String>> outputPaths = new LinkedHashMap<>();
@@ -38,11 +42,19 @@ final class JobReports {
                 "rejected".equals(record.state()) ? "rejected" : overall(jobs),
                 rejection.get("error"), rejection.get("what_to_do"),
                 // placeholders from the built-in sandbox, not a provider's work
-                jobs.stream().anyMatch(Job::sandbox), String.valueOf(record.receivedAt()), jobs.size(),
+                jobs.stream().anyMatch(sandbox), String.valueOf(record.receivedAt()), jobs.size(),
                 (int) jobs.stream().filter(j -> j.state().ended()).count(),
                 (int) jobs.stream().filter(j -> j.state().ended() && j.state() != JobState.SUCCEEDED).count(),
                 outputs, urls,
-                withJobs ? JobEntries.of(journal, jobs, outputPaths) : null);
+                withJobs ? JobEntries.of(journal, jobs, outputPaths, sandbox) : null);
+    }
+
+    /**
+     * Whether the sandbox answers (or answered) the job: said from the moment it is accepted, not only once submitted,
+     * so a caller knows at once that placeholders will come back.
+     */
+    static boolean answeredBySandbox(Job job, ProviderCatalog providers) {
+        return job.sandbox() || job.taskId() == null && !job.state().ended() && providers.isSandbox(job.provider());
     }
 
     /** The state words a request can have, as GET /api/jobs?state= takes them. */

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.promptrelay.Folders;
+import dev.promptrelay.provider.ProviderCatalog;
 import dev.promptrelay.gallery.Thumbnails;
 import dev.promptrelay.journal.Job;
 import dev.promptrelay.journal.JobJournal;
@@ -39,6 +40,7 @@ public class JobsApi {
     private final JobJournal jobs;
     private final PromptFileJournal journal;
     private final Folders folders;
+    private final ProviderCatalog providers;
 
     private final Thumbnails thumbnails;
 
@@ -50,6 +52,7 @@ public class JobsApi {
         this.jobs = jobs;
         this.journal = journal;
         this.folders = folders;
+        this.providers = reader.providers();
     }
 
     /** POST /api/jobs: 202 with the request's id, or 400 naming what is wrong; nothing is paid for a bad request. */
@@ -61,9 +64,15 @@ public class JobsApi {
                                        + (contentType == null ? "no content type" : contentType) + ")",
                     "send the job as JSON with the header Content-Type: application/json");
         }
+        byte[] json = bytes(body);
+        if (new String(json, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            // "the file holds no prompt" is for a dropped file: a caller sent nothing at all
+            return ApiReply.error(400, "the request has no body",
+                    "send the job as a JSON object, at least {\"prompt\": \"...\"}");
+        }
         PromptFileRecord record;
         try {
-            record = requests.journal("api", bytes(body));
+            record = requests.journal("api", json);
         } catch (PromptFileException bad) {
             String whatToDo = forTheApi(bad.fix());
             PromptFileRecord rejected = journal.recordRejectedRequest("api-rejected.json", bad.getMessage(), whatToDo);
@@ -75,7 +84,7 @@ public class JobsApi {
     /** GET /api/jobs/{id}: the request's state and each job's outcome, output paths and URLs. */
     public ApiReply get(@Header("id") String id) throws IOException {
         PromptFileRecord record = record(id);
-        return record == null ? unknown(id) : ApiReply.of(200, JobReports.describe(journal, folders, record, true));
+        return record == null ? unknown(id) : ApiReply.of(200, JobReports.describe(journal, folders, providers, record, true));
     }
 
     /**
@@ -106,7 +115,7 @@ public class JobsApi {
         }
         List<RequestReport> listed = new ArrayList<>();
         for (PromptFileRecord record : journal.recentPromptFiles(limit, before == null ? null : before.strip())) {
-            RequestReport entry = JobReports.describe(journal, folders, record, false);
+            RequestReport entry = JobReports.describe(journal, folders, providers, record, false);
             if (state == null || state.isBlank() || state.strip().equals(entry.state())) {
                 listed.add(entry);
             }
@@ -129,7 +138,7 @@ public class JobsApi {
             return done;
         });
         List<String> running = cancellation.stillRunningTasks();
-        return ApiReply.of(200, new CancelledRequest(JobReports.describe(journal, folders, record, false),
+        return ApiReply.of(200, new CancelledRequest(JobReports.describe(journal, folders, providers, record, false),
                 cancellation.notSubmitted(), running, running.isEmpty() ? null
                 : "tasks " + String.join(", ", running) + " were already running at the provider: they may still "
                   + "finish and be charged there"));
@@ -178,7 +187,7 @@ public class JobsApi {
                 : payAgain ? paidBefore + ": submitted again, so paid a second time"
                 : paidBefore + ": left as they are, since running them again pays a second time (?pay-again=true "
                   + "runs them)";
-        return ApiReply.of(202, new RetriedRequest(JobReports.describe(journal, folders,
+        return ApiReply.of(202, new RetriedRequest(JobReports.describe(journal, folders, providers,
                 journal.promptFileRecord(record.id()), false), retry.requeued().size(), whatToKnow));
     }
 
@@ -248,7 +257,7 @@ public class JobsApi {
         if (record == null) {
             return unknown(id);
         }
-        List<String> outputs = JobReports.describe(journal, folders, record, false).outputs();
+        List<String> outputs = JobReports.describe(journal, folders, providers, record, false).outputs();
         int n;
         try {
             n = Integer.parseInt(nText);

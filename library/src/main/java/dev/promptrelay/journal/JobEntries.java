@@ -16,6 +16,12 @@ public final class JobEntries {
 
     /** @param outputs the jobs' output paths by job id, from {@link PromptFileJournal#outputPathsOf(String)} */
     public static List<Map<String, Object>> of(PromptFileJournal journal, List<Job> jobs, Map<String, List<String>> outputs) {
+        return of(journal, jobs, outputs, Job::sandbox);
+    }
+
+    /** @param sandbox whether the sandbox answers a job (before it is submitted too, where the caller knows) */
+    public static List<Map<String, Object>> of(PromptFileJournal journal, List<Job> jobs, Map<String, List<String>> outputs,
+                                               java.util.function.Predicate<Job> sandbox) {
         List<Map<String, Object>> entries = new ArrayList<>();
         for (Job job : jobs) {
             Map<String, Object> entry = new LinkedHashMap<>();
@@ -29,7 +35,7 @@ public final class JobEntries {
             }
             entry.put("state", job.state().word());
             entry.put("task_id", job.taskId());
-            entry.put("sandbox", job.sandbox());
+            entry.put("sandbox", sandbox.test(job));
             if (job.state().ended() && job.state() != JobState.SUCCEEDED) {
                 entry.put("error", job.error());
                 entry.put("next_step", journal.nextStepOf(job.id()));

@@ -64,9 +64,7 @@ public class JobFields {
         ProviderMapping mapping = providers.mapping(provider);
         String model = text(fields, "model", where);
         String type = text(fields, "type", where);
-        if (type == null) {
-            type = "text-to-image";
-        } else if (!JobSpec.TYPES.contains(type)) {
+        if (type != null && !JobSpec.TYPES.contains(type)) {
             throw where.problem("type", "unknown type '" + type + "'", "use one of " + String.join(", ", JobSpec.TYPES));
         }
         Integer width = integer(fields, "width", where);
@@ -91,6 +89,10 @@ public class JobFields {
                     "ask for 1 to " + MAX_COUNT + " images per job");
         }
         String image = text(fields, "image", where);
+        if (type == null) {
+            // an input picture makes an edit, whatever the model is called
+            type = image != null && !image.isBlank() ? "image-to-image" : "text-to-image";
+        }
         if (image != null) {
             image = images.check(image.strip(), file, where.lineOf("image"));
         }

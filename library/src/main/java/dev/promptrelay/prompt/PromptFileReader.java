@@ -26,6 +26,11 @@ public class PromptFileReader {
     private final int maxJobs;
     private final JobFields jobFields;
 
+    /** The providers jobs are checked against. */
+    public ProviderCatalog providers() {
+        return providers;
+    }
+
     public PromptFileReader(ProviderCatalog providers, String defaultProvider, long maxFileBytes, int maxJobs,
                             InputImages images) {
         this.providers = providers;

@@ -38,6 +38,9 @@ final class TextPromptFile {
         job.put("prompt", prompt.toString(), lineNumber, file);
         while (i < words.size()) {
             String option = words.get(i);
+            if (!isOption(option)) {
+                throw strayWords(words, i, lineNumber, file);
+            }
             String field = option.substring(2).toLowerCase(Locale.ROOT).replace('-', '_');
             if (i + 1 >= words.size() || isOption(words.get(i + 1))) {
                 throw new PromptFileException(file, lineNumber, field, "the option " + option + " has no value",
@@ -47,6 +50,21 @@ final class TextPromptFile {
             i += 2;
         }
         return job;
+    }
+
+    /** Words after an option's value: an unquoted value of several words, or prompt words written after the options. */
+    private static PromptFileException strayWords(List<String> words, int at, int lineNumber, String file) {
+        String option = words.get(at - 2);
+        String value = words.get(at - 1);
+        List<String> stray = new ArrayList<>();
+        for (int i = at; i < words.size() && !isOption(words.get(i)); i++) {
+            stray.add(words.get(i));
+        }
+        String rest = String.join(" ", stray);
+        return new PromptFileException(file, lineNumber, option.substring(2).toLowerCase(Locale.ROOT).replace('-', '_'),
+                "the words '" + rest + "' follow the value of " + option + " (" + value + ") and are no option",
+                "quote a value of several words, like " + option + " \"" + value + " " + rest + "\", or move the words "
+                + "into the prompt, before the first option");
     }
 
     private static boolean isOption(String word) {

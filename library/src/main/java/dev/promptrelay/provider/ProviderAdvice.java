@@ -37,6 +37,9 @@ public class ProviderAdvice {
     private final Duration pollTimeout;
     private final Duration videoPollTimeout;
 
+    /** By provider, the last reason a request could not reach it: what an open circuit breaker is reported with. */
+    private final java.util.Map<String, String> lastConnectionFailure = new java.util.concurrent.ConcurrentHashMap<>();
+
     public ProviderAdvice(ProviderCatalog providers, Duration pollTimeout, Duration videoPollTimeout) {
         this.providers = providers;
         this.pollTimeout = pollTimeout;
@@ -45,9 +48,30 @@ public class ProviderAdvice {
 
     // --- submit ---
 
-    /** The request never reached the provider: refused, no such host, or its circuit breaker open. */
+    /**
+     * The request never reached the provider: refused, no such host, or its circuit breaker open. An open breaker is
+     * only why it was not tried again: the reason given is the connection failure that opened it.
+     */
     public Refusal notConnected(Job job, Throwable cause) {
-        return new Refusal("could not connect to " + name(job) + " (" + describe(cause) + ")", false);
+        if (isOpenBreaker(cause)) {
+            String opened = lastConnectionFailure.get(job.provider());
+            return new Refusal("could not connect to " + name(job) + " ("
+                               + (opened != null ? opened : "it failed repeatedly") + "; its circuit breaker is open, "
+                               + "so it is left alone for promptrelay.circuit-breaker.open-seconds before one request "
+                               + "tries it again)", false);
+        }
+        String failure = describe(cause);
+        lastConnectionFailure.put(job.provider(), failure);
+        return new Refusal("could not connect to " + name(job) + " (" + failure + ")", false);
+    }
+
+    private static boolean isOpenBreaker(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof io.github.resilience4j.circuitbreaker.CallNotPermittedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Sent, but no answer came back. */

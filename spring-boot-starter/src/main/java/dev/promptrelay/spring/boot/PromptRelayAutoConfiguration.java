@@ -1,9 +1,13 @@
 package dev.promptrelay.spring.boot;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 import dev.promptrelay.PromptRelay;
 import dev.promptrelay.PromptRelayClient;
 import dev.promptrelay.PromptRelayConfiguration;
 import dev.promptrelay.PromptRelaySettings;
+import dev.promptrelay.SettingNames;
 import dev.promptrelay.journal.JobJournal;
 import dev.promptrelay.journal.PromptFileJournal;
 import dev.promptrelay.provider.ProviderCatalog;
@@ -18,7 +22,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.Environment;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * Brings promptrelay into the application's Camel context as the context is made, before it starts: promptrelay's
@@ -42,6 +50,7 @@ public class PromptRelayAutoConfiguration {
                                             + "remove the setting and use the PromptRelayClient bean, "
                                             + "direct:promptrelay-generate or the Kamelet promptrelay-generate-action");
         }
+        checkSettingNames(environment);
         MeterRegistry registry = meterRegistry.getIfAvailable();
         // the micrometer component would take a registry of its own when the application has several (Boot's
         // composite among them): promptrelay's meters go to the one the application injects
@@ -50,6 +59,25 @@ public class PromptRelayAutoConfiguration {
         }
         new PromptRelayConfiguration().configure(camelContext);
         return new PromptRelayInCamel(camelContext);
+    }
+
+    /**
+     * A promptrelay.* key in the application's property sources that promptrelay does not read stops the start, naming
+     * the closest one it does (Spring's relaxed names, promptrelay.stateDir for one, do not reach Camel).
+     */
+    private static void checkSettingNames(Environment environment) {
+        Map<String, String> given = new LinkedHashMap<>();
+        if (environment instanceof ConfigurableEnvironment configurable) {
+            for (PropertySource<?> source : configurable.getPropertySources()) {
+                if (source instanceof EnumerablePropertySource<?> names && !(source instanceof SystemEnvironmentPropertySource)
+                    && !PromptRelayDefaults.SOURCE.equals(source.getName())) {
+                    for (String name : names.getPropertyNames()) {
+                        given.putIfAbsent(name, source.getName());
+                    }
+                }
+            }
+        }
+        SettingNames.promptrelays().check(given);
     }
 
     @Bean

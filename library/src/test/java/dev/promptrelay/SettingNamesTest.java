@@ -1,0 +1,43 @@
+package dev.promptrelay;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SettingNamesTest {
+
+    private final SettingNames names = SettingNames.promptrelays();
+
+    @Test
+    void aMisspeltSettingIsNamedWithTheClosestRealOne() {
+        assertThatThrownBy(() -> names.check(Map.of("promptrelay.inbx", "application.properties")))
+                .hasMessage("promptrelay has no setting promptrelay.inbx (application.properties): did you mean "
+                            + "promptrelay.inbox?");
+        assertThatThrownBy(() -> names.check(Map.of("promptrelay.sandbox.task-milis", "-D option")))
+                .hasMessageContaining("did you mean promptrelay.sandbox.task-millis?");
+        assertThatThrownBy(() -> names.check(Map.of("promptrelay.something-else-entirely", "-D option")))
+                .hasMessageContaining("see README, Settings");
+    }
+
+    @Test
+    void realSettingsSchedulesAndOtherPrefixesPass() {
+        assertThatCode(() -> names.check(Map.of("promptrelay.inbox", "x", "promptrelay.modelscope.api-key", "x",
+                "promptrelay.schedules.daily.cron", "x", "promptrelay.schedules.daily.prompt-file", "x",
+                "camel.main.name", "x", "promptrelay.cluster.node", "x"))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> names.check(Map.of("promptrelay.schedules.daily.crn", "x")))
+                .hasMessageContaining("promptrelay.schedules.daily.crn");
+    }
+
+    @Test
+    void environmentVariablesAreCheckedByTheirSettingsNames() {
+        assertThatCode(() -> names.checkEnvironment(Map.of("PROMPTRELAY_API_TOKEN", "x", "PROMPTRELAY_INBOX", "x",
+                "PROMPTRELAY_SANDBOX_TASK_MILLIS", "x", "PATH", "x", "MODELSCOPE_API_KEY", "x")))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> names.checkEnvironment(Map.of("PROMPTRELAY_INBX", "x")))
+                .hasMessageContaining("did you mean PROMPTRELAY_INBOX (promptrelay.inbox)?");
+    }
+}
