@@ -52,6 +52,11 @@ class ObserveIT extends RunningApplication {
         assertThat(body.path("status").asText()).isEqualTo("UP");
         assertThat(health.body()).contains("provider-modelscope", "provider-modellix", "provider-scenario", "journal");
         assertThat(health.body()).as("the node's leases, by its name").contains("leases").contains("observed-node");
+        // promptrelay's own checks first, right after Camel's context; its routes' checks after them
+        java.util.List<String> names = body.path("checks").findValuesAsText("name");
+        int lastOwn = names.indexOf("outbox");
+        assertThat(names.subList(0, lastOwn + 1)).as(names.toString())
+                .contains("journal", "leases", "provider-modelscope", "outbox").noneMatch(n -> n.startsWith("route:"));
 
         String metrics = get("/observe/metrics").body();
         assertThat(metrics).contains("promptrelay_jobs_total{camelContext=\"promptrelay\",node=\"observed-node\",outcome=\"succeeded\",provider=\"modelscope\"} 1.0");

@@ -277,10 +277,12 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         context.addService(new JournalPoolLifecycle(pool, journalFile));
         // its writer stops before the pool closes: services stop in the reverse order of their adding
         JournalDatabase journalDb = new JournalDatabase(pool, context);
-        context.addService(journalDb);
         Map<String, Integer> caps = new LinkedHashMap<>();
         mappings.forEach(m -> caps.put(m.id(), m.settings().maxConcurrent()));
         JobJournal journal = new JobJournal(journalDb, caps, folders.node(), ClusterNode.lease(settings));
+        // what a stop leaves is told once the writer below has committed everything, before the pool closes
+        context.addService(new LeftAtStopReport(journal, url.isBlank()));
+        context.addService(journalDb);
         JournalWatermark watermark = new JournalWatermark(journalFile, journalDb);
         context.addService(watermark);
         context.getRegistry().bind("journalWatermark", watermark);
@@ -486,6 +488,35 @@ public class PromptRelayConfiguration implements CamelConfiguration {
     /** A keyless provider answered by the sandbox when there is one; otherwise it stays keyless, and unusable. */
     private static ProviderSettings inSandboxIfKeyless(ProviderSettings settings, SandboxServer sandbox) {
         return settings.hasKey() || sandbox == null ? settings : settings.inSandbox(sandbox.baseUrlFor(settings.id()));
+    }
+
+    /** At stop, one line of what is left under way and what becomes of it. */
+    private static final class LeftAtStopReport extends ServiceSupport {
+        private final JobJournal journal;
+        private final boolean embedded;
+
+        LeftAtStopReport(JobJournal journal, boolean embedded) {
+            this.journal = journal;
+            this.embedded = embedded;
+        }
+
+        @Override
+        protected void doStop() {
+            try {
+                JobJournal.LeftAtStop left = journal.leftAtStop();
+                if (left.queued() + left.inHand() == 0) {
+                    LOG.info("Stopped with nothing under way");
+                } else {
+                    LOG.info("Stopped with {} queued, {} running: {}", left.queued(), left.inHand(), embedded
+                            ? "they resume at the next start, nothing is submitted twice"
+                            : "the other nodes take them over, or this one when it starts again");
+                }
+            } catch (RuntimeException e) {
+                // the journal is away: the start after it says what resumes
+                LOG.info("Stopped; what is left under way cannot be read now ({}): the next start resumes it",
+                        e.getMessage());
+            }
+        }
     }
 
     /** Stops the embedded sandbox with Camel. */

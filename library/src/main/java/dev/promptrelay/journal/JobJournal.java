@@ -306,6 +306,24 @@ public class JobJournal {
     }
 
     /** When this node last renewed its leases (null before the first renewal), and how many it held then. */
+    /** What a stop leaves under way: queued jobs, and those this node had in hand (handed over, submitting, running). */
+    public record LeftAtStop(int queued, int inHand) {
+    }
+
+    public LeftAtStop leftAtStop() {
+        return db.read(c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT COALESCE(SUM(CASE WHEN state = 'queued' THEN 1 ELSE 0 END), 0), "
+                    + "COALESCE(SUM(CASE WHEN state <> 'queued' AND owner = ? THEN 1 ELSE 0 END), 0) FROM job "
+                    + "WHERE state IN ('queued', 'dispatched', 'submitting', 'running')")) {
+                p.setString(1, node);
+                try (java.sql.ResultSet r = p.executeQuery()) {
+                    r.next();
+                    return new LeftAtStop(r.getInt(1), r.getInt(2));
+                }
+            }
+        });
+    }
+
     public record LeaseState(java.time.Instant lastRenewal, int held) {
     }
 

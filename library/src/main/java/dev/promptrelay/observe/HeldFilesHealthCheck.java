@@ -5,19 +5,18 @@ import java.util.Map;
 
 import dev.promptrelay.prompt.PromptFiles;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * Prompt files move into their held folder when taken in, and out of it to the archive or failed/ when their jobs are
  * done: while one cannot (a folder that refuses it, a held folder that cannot even be read), it stays where it is, is
  * tried again, and the check says so.
  */
-public class HeldFilesHealthCheck extends AbstractHealthCheck {
+public class HeldFilesHealthCheck extends PromptRelayHealthCheck {
 
     private final PromptFiles promptFiles;
 
     public HeldFilesHealthCheck(PromptFiles promptFiles) {
-        super("promptrelay", "held-files");
+        super("held-files");
         this.promptFiles = promptFiles;
     }
 

@@ -6,19 +6,18 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * The job journal answers: without it no job can move.
  */
-public class JournalHealthCheck extends AbstractHealthCheck {
+public class JournalHealthCheck extends PromptRelayHealthCheck {
 
     private final DataSource dataSource;
     private final dev.promptrelay.journal.JournalFile file;
 
     /** @param file the embedded journal's file, or null for a journal on a database server */
     public JournalHealthCheck(DataSource dataSource, dev.promptrelay.journal.JournalFile file) {
-        super("promptrelay", "journal");
+        super("journal");
         this.dataSource = dataSource;
         this.file = file;
     }

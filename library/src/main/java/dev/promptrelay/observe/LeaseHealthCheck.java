@@ -6,19 +6,18 @@ import java.util.Map;
 
 import dev.promptrelay.journal.JobJournal;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * This node's leases on its jobs: renewed on time, or about to run out, after which other nodes on the journal take
  * its work over. Names the node, so a look at any node's health says which one it is.
  */
-public class LeaseHealthCheck extends AbstractHealthCheck {
+public class LeaseHealthCheck extends PromptRelayHealthCheck {
 
     private final JobJournal journal;
     private final Duration lease;
 
     public LeaseHealthCheck(JobJournal journal, Duration lease) {
-        super("promptrelay", "leases");
+        super("leases");
         this.journal = journal;
         this.lease = lease;
     }

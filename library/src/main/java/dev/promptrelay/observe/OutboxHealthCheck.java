@@ -4,17 +4,16 @@ import java.util.Map;
 
 import dev.promptrelay.output.Outbox;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * The outbox takes files: when it does not, results wait in the state directory and the check says so.
  */
-public class OutboxHealthCheck extends AbstractHealthCheck {
+public class OutboxHealthCheck extends PromptRelayHealthCheck {
 
     private final Outbox outbox;
 
     public OutboxHealthCheck(Outbox outbox) {
-        super("promptrelay", "outbox");
+        super("outbox");
         this.outbox = outbox;
     }
 

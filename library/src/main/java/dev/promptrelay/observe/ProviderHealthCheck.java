@@ -7,21 +7,20 @@ import dev.promptrelay.provider.ProviderSettings;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.apache.camel.RuntimeCamelException;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 
 /**
  * A provider is DOWN while its circuit breaker is not closed: several requests in a row got no answer at all
  * (refused, reset, timed out), so nothing is sent to it for a while; one answer, even a refusal, closes it again.
  * The details say where it is, whether it is the sandbox, and the breaker's state.
  */
-public class ProviderHealthCheck extends AbstractHealthCheck {
+public class ProviderHealthCheck extends PromptRelayHealthCheck {
 
     private final ProviderSettings settings;
     private final CircuitBreaker breaker;
     private volatile String lastProblem;
 
     public ProviderHealthCheck(ProviderSettings settings, CircuitBreaker breaker) {
-        super("promptrelay", "provider-" + settings.id());
+        super("provider-" + settings.id());
         this.settings = settings;
         this.breaker = breaker;
         breaker.getEventPublisher().onError(event -> lastProblem = describe(event.getThrowable()));
