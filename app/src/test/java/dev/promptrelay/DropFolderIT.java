@@ -87,6 +87,17 @@ class DropFolderIT extends RunningApplication {
         assertThat(refusedJob.path("next_step").asText()).isNotBlank();
         assertThat(error.path("jobs").get(0).path("state").asText()).isEqualTo("succeeded");
         assertThat(folders.outbox.resolve("refused").resolve("001-1.png")).exists();
+
+        // the way to redo only what failed, written for the user: the failed prompts alone
+        Path redo = folders.failed.resolve("refused.failed-prompts.jsonl");
+        assertThat(error.path("what_to_do").asText()).contains("refused.failed-prompts.jsonl").contains("/retry")
+                .doesNotContain("drop the file");
+        assertThat(Files.readAllLines(redo)).singleElement().asString().contains("a storm [sandbox:refuse]")
+                .doesNotContain("a calm lake");
+        long submitsBefore = folders.stats().get("submits");
+        Files.move(redo, folders.inbox.resolve("refused.failed-prompts.jsonl"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(folders.failed.resolve("refused.failed-prompts.jsonl.error.json")));
+        assertThat(folders.stats().get("submits")).as("only the failed prompt runs again").isEqualTo(submitsBefore + 1);
     }
 
     @Test

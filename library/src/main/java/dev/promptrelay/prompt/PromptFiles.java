@@ -345,10 +345,10 @@ public class PromptFiles {
                     LOG.warn("{}: {} of {} job(s) cancelled; see {}", quoted(file.name()), failedJobs, jobs.size(),
                             quoted(destination + ".error.json"));
                 } else {
-                    destination = moveToFailed(heldFile, file.name(), within(folders.failed(), file), jobsReport(file, failedJobs + " of " + jobs.size()
-                            + " job(s) did not produce their output", "read each failed job's error and next step "
-                            + "below; the jobs that succeeded have their files in the outbox, so to redo only the failed "
-                            + "ones, drop a file holding just their prompts", jobEntries));
+                    Path failedDir = within(folders.failed(), file);
+                    destination = moveToFailed(heldFile, file.name(), failedDir, jobsReport(file, failedJobs + " of "
+                            + jobs.size() + " job(s) did not produce their output",
+                            redoOnlyTheFailed(file, jobs, failedDir), jobEntries));
                     LOG.warn("{}: {} of {} job(s) failed ({} file(s) written); see {}", quoted(file.name()),
                             failedJobs, jobs.size(), outputs, quoted(destination + ".error.json"));
                 }
@@ -711,6 +711,51 @@ public class PromptFiles {
     }
 
     /** To failed/ under its name (shortened where it would not fit), or with -2, -3... when taken. */
+    /**
+     * What to do about a file whose jobs partly failed, without paying again for those that succeeded: the retry call,
+     * or a prompt file holding only the failed prompts, written for the user beside the failed file. Jobs whose result
+     * may exist at the provider (a result made but not fetched, a submit's outcome unknown) are left out of that file:
+     * redoing them may pay twice for one image, which only the user may decide.
+     */
+    private String redoOnlyTheFailed(PromptFileRecord file, List<Job> jobs, Path failedDir) throws IOException {
+        // a job whose result may exist at the provider (its submit's outcome unknown, or a result it made that could
+        // not be fetched) is told to be looked for in the account there, as its next step says: never redone for the user
+        List<Job> notPaid = jobs.stream().filter(j -> j.state() == JobState.FAILED
+                                                      && !String.valueOf(journal.nextStepOf(j.id())).contains("account"))
+                .toList();
+        List<Job> mayBePaid = jobs.stream().filter(j -> j.state() != JobState.SUCCEEDED && j.state() != JobState.CANCELLED
+                                                        && !notPaid.contains(j)).toList();
+        StringBuilder advice = new StringBuilder("the jobs that succeeded have their files in the outbox: redo only "
+                                                 + "the failed ones. Read each failed job's error and next step below; ");
+        if (!notPaid.isEmpty()) {
+            StringBuilder lines = new StringBuilder();
+            for (Job job : notPaid) {
+                Map<String, Object> fields = new LinkedHashMap<>();
+                Json.MAPPER.convertValue(job.spec(), Map.class).forEach((key, value) -> {
+                    if (value != null && JobFields.NAMES.contains(String.valueOf(key)) && !"count".equals(key)) {
+                        fields.put(String.valueOf(key), value);
+                    }
+                });
+                lines.append(Json.MAPPER.writeValueAsString(fields)).append('\n');
+            }
+            Files.createDirectories(failedDir);
+            Path redo = AtomicFiles.unusedPath(failedDir, FileNames.base(FileNames.fitting(file.name(), 40))
+                                                          + ".failed-prompts", "jsonl");
+            AtomicFiles.write(redo, lines.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            advice.append("then move ").append(redo.getFileName()).append(" (in failed/, the ").append(notPaid.size())
+                    .append(" failed prompt(s)) into the inbox, or call POST /api/jobs/")
+                    .append(file.id()).append("/retry");
+        } else {
+            advice.append("then call POST /api/jobs/").append(file.id()).append("/retry");
+        }
+        if (!mayBePaid.isEmpty()) {
+            advice.append(". Job(s) ").append(String.join(", ", mayBePaid.stream().map(j -> "#" + j.seq()).toList()))
+                    .append(" may have a result at the provider (see task_id): look for it in your account there "
+                            + "before redoing them, which pays again (the retry call asks for ?pay-again=true)");
+        }
+        return advice.toString();
+    }
+
     private Path moveToFailed(Path source, String name, Map<String, Object> report) throws IOException {
         return moveToFailed(source, name, folders.failed(), report);
     }
