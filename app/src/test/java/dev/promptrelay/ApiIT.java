@@ -94,6 +94,26 @@ class ApiIT extends RunningApplication {
     }
 
     @Test
+    void theProvidersAreListedWithWhoAnswersThemTheirCapsAndBreakersNeverTheirKeys() throws Exception {
+        HttpResponse<String> listed = send("GET", "/api/providers", null, TOKEN);
+        assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
+        JsonNode providers = TestFolders.JSON.readTree(listed.body()).path("providers");
+        assertThat(providers.findValuesAsText("id")).containsExactly("modelscope", "modellix", "scenario");
+        JsonNode modelScope = providers.get(0);
+        assertThat(modelScope.path("answered_by").asText()).isEqualTo("sandbox");
+        assertThat(modelScope.path("default_model").asText()).isNotBlank();
+        assertThat(modelScope.path("models").get(0).asText()).isEqualTo(modelScope.path("default_model").asText());
+        assertThat(modelScope.path("max_concurrent").asInt()).isEqualTo(1);
+        assertThat(modelScope.path("circuit_breaker").asText()).isEqualTo("CLOSED");
+        assertThat(modelScope.path("base_url").asText()).startsWith("http://127.0.0.1:");
+        assertThat(listed.body()).doesNotContainIgnoringCase("api_key").doesNotContain(TOKEN);
+        assertThat(send("GET", "/api/providers", null, null).statusCode()).as("no token").isEqualTo(401);
+        HttpResponse<String> nothing = send("GET", "/api/nothing", null, TOKEN);
+        assertThat(nothing.statusCode()).isEqualTo(404);
+        assertThat(TestFolders.JSON.readTree(nothing.body()).path("what_to_do").asText()).contains("/api/providers");
+    }
+
+    @Test
     void aSandboxJobSaysSoFromTheMomentItIsAccepted() throws Exception {
         // the first job's task runs until the test lets it end; ModelScope takes one at a time, so the second waits
         GalleryIT.sandboxFaults(folders, "{\"never_end_every\": 1}");

@@ -38,7 +38,7 @@ class CleanStartIT {
             assertThat(log).as(app.logTail(40))
                     .contains("HTTP API at http://127.0.0.1:" + api + ": GET /, GET /gallery/{asset}, POST /api/jobs, "
                               + "POST /api/jobs/{id}/retry, GET /api/jobs, GET /api/jobs/{id}, GET /api/jobs/{id}/outputs/{n}, "
-                              + "GET /api/jobs/{id}/outputs/{n}/thumbnail, GET /api/jobs/{id}/outputs/{n}/sidecar, DELETE /api/jobs/{id}")
+                              + "GET /api/jobs/{id}/outputs/{n}/thumbnail, GET /api/jobs/{id}/outputs/{n}/sidecar, DELETE /api/jobs/{id}, GET /api/providers")
                     .contains("Health and metrics at http://127.0.0.1:" + management);
             assertThat(log.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))).as("no warning at a normal start").isEmpty();
             assertThat(log).doesNotContain("Quartz").doesNotContain("0.0.0.0");

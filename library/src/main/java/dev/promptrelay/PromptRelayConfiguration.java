@@ -346,14 +346,17 @@ public class PromptRelayConfiguration implements CamelConfiguration {
                                       List<ProviderMapping> mappings, InputImages inputImages, JournalDatabase journalDb) {
         CircuitBreakerConfig breakerConfig = circuitBreakerConfig(settings);
         Map<String, Integer> requestsPerMinute = new LinkedHashMap<>();
+        Map<String, CircuitBreaker> breakers = new LinkedHashMap<>();
         for (ProviderMapping m : mappings) {
             // the provider-call route of each provider names its breaker: <id>CircuitBreaker
             CircuitBreaker breaker = CircuitBreaker.of(m.id(), breakerConfig);
+            breakers.put(m.id(), breaker);
             context.getRegistry().bind(m.id() + "CircuitBreaker", breaker);
             // health checks as registry beans: Camel's health check registry finds them there
             context.getRegistry().bind("health-provider-" + m.id(), new ProviderHealthCheck(m.settings(), breaker));
             requestsPerMinute.put(m.id(), settings.integer("promptrelay." + m.id() + ".requests-per-minute"));
         }
+        context.getRegistry().bind("providersApi", new dev.promptrelay.api.ProvidersApi(providers, breakers, requestsPerMinute));
         Duration pollTimeout = Duration.ofSeconds(settings.number("promptrelay.poll.timeout-seconds"));
         Duration videoPollTimeout = Duration.ofSeconds(settings.number("promptrelay.poll.video-timeout-seconds"));
         ProviderAdvice advice = new ProviderAdvice(providers, pollTimeout, videoPollTimeout);

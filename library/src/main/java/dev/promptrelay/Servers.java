@@ -107,10 +107,10 @@ final class Servers {
                 router.errorHandler(400, refusal("the request is not valid HTTP (a malformed Host header, say)",
                         "send a well-formed request, naming this server in its Host header"));
                 router.errorHandler(404, refusal("there is nothing at this address",
-                        "the API's calls are under /api/jobs; the gallery is at /"));
+                        "the API's calls are under /api/jobs and /api/providers; the gallery is at /"));
                 router.errorHandler(405, refusal("this address does not take that method",
                         "the API's calls are POST and GET /api/jobs, GET and DELETE /api/jobs/{id}, POST "
-                        + "/api/jobs/{id}/retry; the start log lists them all"));
+                        + "/api/jobs/{id}/retry, GET /api/providers; the start log lists them all"));
                 router.errorHandler(413, refusal("the request body is larger than the server takes",
                         "split the job into smaller requests; a prompt file is at most promptrelay.max-prompt-file-bytes"));
             }

@@ -25,6 +25,11 @@ public class ProviderCatalog {
         this.sandboxRule = sandboxRule;
     }
 
+    /** Every provider, in the order of the settings. */
+    public Collection<ProviderMapping> all() {
+        return java.util.Collections.unmodifiableCollection(mappings.values());
+    }
+
     public ProviderMapping mapping(String id) {
         ProviderMapping mapping = mappings.get(id);
         if (mapping == null) {
