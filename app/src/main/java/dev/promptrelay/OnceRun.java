@@ -52,13 +52,14 @@ final class OnceRun {
         return !holdsPromptFiles(folders.inbox()) && isEmpty(folders.incoming()) && journal.heldFiles().isEmpty();
     }
 
-    /** Anything in the inbox that will be taken or swept to failed/: all but folders and temporary names. */
+    /** Anything in the inbox that will be taken or swept to failed/: all but folders, temporary names and its lock. */
     private static boolean holdsPromptFiles(Path inbox) throws IOException {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(inbox)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
                 boolean temporary = name.startsWith(".") && (name.endsWith(".part") || name.endsWith(".tmp"));
-                if (!Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS) && !temporary) {
+                boolean ownLock = name.equals(dev.promptrelay.prompt.InboxEntries.INBOX_LOCK);
+                if (!Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS) && !temporary && !ownLock) {
                     return true;
                 }
             }

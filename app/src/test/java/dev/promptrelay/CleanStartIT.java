@@ -76,6 +76,26 @@ class CleanStartIT {
     }
 
     @Test
+    void aSecondInstallationOnTheSameInboxStopsSayingWhoWatchesIt() throws Exception {
+        Path dir = TestFolders.runDir("shared-inbox");
+        Path inbox = dir.resolve("inbox");
+        try (SeparateJvm first = SeparateJvm.start(dir, List.of("-Xmx256m"), keyless())) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> !first.isAlive() || first.logText().contains("Journal read"));
+            Path other = Files.createDirectories(dir.resolve("other"));
+            // a state directory of its own, the first one's inbox
+            try (SeparateJvm second = SeparateJvm.start(other, List.of("-Xmx256m"), keyless("promptrelay.inbox", inbox.toString()))) {
+                assertThat(second.exitCode(Duration.ofSeconds(60))).isNotZero();
+                assertThat(second.logText()).as(second.logTail(10))
+                        .contains("the inbox " + inbox + " is watched by another promptrelay (process " + first.pid())
+                        .contains("an inbox belongs to one installation").doesNotContain("\tat ");
+            }
+            assertThat(first.isAlive()).as("the first one runs on").isTrue();
+            first.stop();
+        }
+        assertThat(inbox.resolve(dev.promptrelay.prompt.InboxEntries.INBOX_LOCK)).as("nothing left in the inbox").doesNotExist();
+    }
+
+    @Test
     void aMisspeltSettingOrAJvmOptionAfterTheJarEndsTheStartSayingWhatWasMeant() throws Exception {
         Path dir = TestFolders.runDir("misspelt");
         try (SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx256m"), keyless("promptrelay.inbx", "drop"))) {

@@ -53,7 +53,8 @@ class LostJournalIT {
                     .contains("a wolf");
             assertThat(provider.count("submits")).as("nothing paid again").isEqualTo(4);
             try (Stream<Path> inbox = Files.list(dir.resolve("inbox"))) {
-                assertThat(inbox).isEmpty();
+                // the running application's own lock aside
+                assertThat(inbox.filter(p -> !p.getFileName().toString().equals(dev.promptrelay.prompt.InboxEntries.INBOX_LOCK))).isEmpty();
             }
         }
     }

@@ -85,7 +85,7 @@ class RecoveryRaceIT extends RunningApplication {
             return List.of();
         }
         try (Stream<Path> files = Files.list(folders.inbox)) {
-            return files.map(p -> p.getFileName().toString()).toList();
+            return files.map(p -> p.getFileName().toString()).filter(n -> !n.equals(dev.promptrelay.prompt.InboxEntries.INBOX_LOCK)).toList();
         }
     }
 

@@ -157,7 +157,9 @@ final class TestFolders {
             return List.of();
         }
         try (Stream<Path> files = Files.list(dir)) {
+            // the inbox's lock, which stays while the application runs, is no file of the user's
             return files.filter(p -> p.getFileSystem().getPathMatcher("glob:" + glob).matches(p.getFileName()))
+                    .filter(p -> !p.getFileName().toString().equals(dev.promptrelay.prompt.InboxEntries.INBOX_LOCK))
                     .sorted().toList();
         }
     }

@@ -139,6 +139,10 @@ public class PromptRelayConfiguration implements CamelConfiguration {
                 settings.text("promptrelay.archive"), settings.text("promptrelay.failed"), lock.stateDir().toString());
         Folders folders = local.forNode(settings.text("promptrelay.shared-dir"), ClusterNode.id(settings, local))
                 .create(settings.bool("promptrelay.inbox.enabled"));
+        if (settings.bool("promptrelay.inbox.enabled")) {
+            context.addService(InboxLock.acquire(folders.inbox(), folders.stateDir(),
+                    !settings.text("promptrelay.journal.url").isBlank(), context));
+        }
         context.getRegistry().bind(FOLDERS, folders);
         return folders;
     }

@@ -29,6 +29,8 @@ import static dev.promptrelay.output.FileNames.quoted;
 public class InboxEntries implements GenericFileFilter<File> {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboxEntries.class);
+    /** The lock file by which an installation holds its inbox (dev.promptrelay.InboxLock): left alone. */
+    public static final String INBOX_LOCK = ".promptrelay-inbox.lock";
 
     private final Path inbox;
     private final PromptFiles promptFiles;
@@ -143,7 +145,7 @@ public class InboxEntries implements GenericFileFilter<File> {
             return "it is not a regular file (a pipe, socket or device)";
         }
         if (name.startsWith(".")) {
-            return isTemporary(name) ? null : "its name starts with a dot, which marks hidden files";
+            return isTemporary(name) || name.equals(INBOX_LOCK) ? null : "its name starts with a dot, which marks hidden files";
         }
         if (name.endsWith(".camelLock")) {
             return "its name ends in .camelLock, which Camel keeps for its own lock files";
