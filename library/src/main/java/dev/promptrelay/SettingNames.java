@@ -20,6 +20,8 @@ public final class SettingNames {
     /** Settings whose names the user makes up: a schedule's. */
     private static final Pattern SCHEDULE = Pattern.compile(
             "promptrelay\\.schedules\\.[A-Za-z0-9_-]+\\.(cron|prompt|prompt-file|misfire|name)");
+    private static final Pattern SCHEDULE_VARIABLE = Pattern.compile(
+            "PROMPTRELAY_SCHEDULES_[A-Z0-9_]+_(CRON|PROMPT|PROMPT_FILE|MISFIRE|NAME)");
     private static final String ENV_PREFIX = "PROMPTRELAY_";
 
     private final Set<String> known;
@@ -52,8 +54,7 @@ public final class SettingNames {
     /** The same for environment variables: PROMPTRELAY_INBOX names promptrelay.inbox; others are not promptrelay's. */
     public void checkEnvironment(Map<String, String> environment) {
         new TreeSet<>(environment.keySet()).stream().filter(v -> v.startsWith(ENV_PREFIX))
-                .filter(v -> known.stream().noneMatch(k -> variable(k).equals(v)) && !SCHEDULE.matcher(
-                        v.toLowerCase(Locale.ROOT).replace('_', '.')).matches())
+                .filter(v -> known.stream().noneMatch(k -> variable(k).equals(v)) && !SCHEDULE_VARIABLE.matcher(v).matches())
                 .findFirst().ifPresent(unknown -> {
                     throw new IllegalStateException("the environment variable " + unknown + " names no promptrelay "
                                                     + "setting" + closest(unknown.toLowerCase(Locale.ROOT).replace('_', '.'))

@@ -35,7 +35,8 @@ class SettingNamesTest {
     @Test
     void environmentVariablesAreCheckedByTheirSettingsNames() {
         assertThatCode(() -> names.checkEnvironment(Map.of("PROMPTRELAY_API_TOKEN", "x", "PROMPTRELAY_INBOX", "x",
-                "PROMPTRELAY_SANDBOX_TASK_MILLIS", "x", "PATH", "x", "MODELSCOPE_API_KEY", "x")))
+                "PROMPTRELAY_SANDBOX_TASK_MILLIS", "x", "PATH", "x", "MODELSCOPE_API_KEY", "x",
+                "PROMPTRELAY_SCHEDULES_NIGHTLY_PROMPT_FILE", "x", "PROMPTRELAY_SCHEDULES_DAILY_CRON", "x")))
                 .doesNotThrowAnyException();
         assertThatThrownBy(() -> names.checkEnvironment(Map.of("PROMPTRELAY_INBX", "x")))
                 .hasMessageContaining("did you mean PROMPTRELAY_INBOX (promptrelay.inbox)?");
