@@ -36,8 +36,8 @@ final class CompilerAdvice {
         if (cores > 2 || "1".equals(tieredStopAtLevel) || "0".equals(tieredStopAtLevel)) {
             return Optional.empty();
         }
-        return Optional.of("This JVM has " + cores + " core(s): started as `java -XX:TieredStopAtLevel=1 -jar "
-                           + "promptrelay.jar`, promptrelay takes about half the CPU per job in the first minutes and "
+        return Optional.of("This JVM has " + cores + " core(s): start promptrelay as `java -XX:TieredStopAtLevel=1 "
+                           + "-jar promptrelay.jar` and it takes about half the CPU per job in its first minutes, and "
                            + "less after (README, Operations)");
     }
 }
