@@ -612,6 +612,20 @@ public class JobJournal {
                                               + "OR (j.state = 'failed' AND j.completed_at IS NOT NULL))";
 
     /**
+     * The jobs of a request whose task the provider had taken before they ended here: running them again pays a second
+     * time (what a retry asks ?pay-again=true for).
+     */
+    public java.util.Set<String> paidBefore(String promptFileId) {
+        return db.read(c -> {
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (Job job : jobs(c, "WHERE j.prompt_file_id = ? AND " + PAID_BEFORE, promptFileId)) {
+                ids.add(job.id());
+            }
+            return ids;
+        });
+    }
+
+    /**
      * What a retry did: jobs queued again; of the jobs asked for, those whose tasks had already run at the provider
      * (queued again, to be paid a second time, when the caller said so; otherwise left as they were).
      */

@@ -288,6 +288,11 @@ public class PromptFileJournal {
         return db.read(c -> jobs(c, "WHERE j.prompt_file_id = ? ORDER BY j.seq", promptFileId));
     }
 
+    /** The request's jobs whose tasks had run at the provider before they ended: redoing them pays again. */
+    public java.util.Set<String> paidBefore(String promptFileId) {
+        return nodes.paidBefore(promptFileId);
+    }
+
     public String nextStepOf(String jobId) {
         return db.read(c -> {
             try (PreparedStatement p = c.prepareStatement("SELECT next_step FROM job WHERE id = ?")) {

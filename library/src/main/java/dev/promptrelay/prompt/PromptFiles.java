@@ -718,10 +718,10 @@ public class PromptFiles {
      * redoing them may pay twice for one image, which only the user may decide.
      */
     private String redoOnlyTheFailed(PromptFileRecord file, List<Job> jobs, Path failedDir) throws IOException {
-        // a job whose result may exist at the provider (its submit's outcome unknown, or a result it made that could
-        // not be fetched) is told to be looked for in the account there, as its next step says: never redone for the user
-        List<Job> notPaid = jobs.stream().filter(j -> j.state() == JobState.FAILED
-                                                      && !String.valueOf(journal.nextStepOf(j.id())).contains("account"))
+        // a job whose result may exist at the provider (its submit's outcome unknown, or a task the provider completed
+        // whose result could not be stored) is never redone for the user: the same rule as the retry's ?pay-again=true
+        java.util.Set<String> paidBefore = journal.paidBefore(file.id());
+        List<Job> notPaid = jobs.stream().filter(j -> j.state() == JobState.FAILED && !paidBefore.contains(j.id()))
                 .toList();
         List<Job> mayBePaid = jobs.stream().filter(j -> j.state() != JobState.SUCCEEDED && j.state() != JobState.CANCELLED
                                                         && !notPaid.contains(j)).toList();
