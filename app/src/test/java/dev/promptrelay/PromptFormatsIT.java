@@ -89,6 +89,17 @@ class PromptFormatsIT extends RunningApplication {
                 + foxSidecar.path("task_id").asText() + ", Sandbox: placeholder, not a provider's work");
         assertThat(folders.outbox.resolve("lines").resolve("map-1.png")).as("the name option").exists();
 
+        // no seed asked: promptrelay chose one, and the provider drew the picture from that very seed
+        Path heron = folders.outbox.resolve("lines").resolve("002-1.png");
+        JsonNode heronSidecar = folders.json(sidecar(heron));
+        assertThat(heronSidecar.path("parameters").path("seed").isIntegralNumber()).as("a seed in " + heronSidecar).isTrue();
+        long seed = heronSidecar.path("parameters").path("seed").asLong();
+        assertThat(PngChunks.texts(heron).get("parameters")).contains("Seed: " + seed + ",");
+        BufferedImage heronImage = ImageIO.read(heron.toFile());
+        BufferedImage drawnFromSeed = ImageIO.read(new java.io.ByteArrayInputStream(dev.promptrelay.sandbox.PlaceholderImage
+                .png("a heron at dawn", seed, heronImage.getWidth(), heronImage.getHeight(), heronSidecar.path("model").asText())));
+        assertThat(pixels(heronImage)).as("the sandbox drew the heron from seed " + seed).isEqualTo(pixels(drawnFromSeed));
+
         List<Path> poem = folders.files(folders.outbox.resolve("poem"), "*.png");
         assertThat(poem).as("count: 2 gives two images").hasSize(2);
         for (Path image : poem) {
@@ -115,7 +126,12 @@ class PromptFormatsIT extends RunningApplication {
         assertThat(summary.path("outcome").asText()).isEqualTo("succeeded");
         assertThat(summary.path("jobs_total").asInt()).isEqualTo(3);
         assertThat(summary.path("jobs").get(0).path("outputs").get(0).asText()).endsWith("001-1.png");
+        assertThat(summary.path("jobs").get(1).path("seed").asLong()).as("the summary's seed of the heron").isEqualTo(seed);
         assertThat(folders.outbox.resolve("poem.summary.json")).exists();
+    }
+
+    private static int[] pixels(BufferedImage image) {
+        return image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
     }
 
     @Test

@@ -242,7 +242,7 @@ async function detail(url, name, thumbImg) {
     field('Negative prompt', asked.negative_prompt);
     field('Provider', answer.provider + (answer.sandbox ? ' (sandbox placeholder)' : ''));
     field('Model', answer.model);
-    field('Seed', asked.seed !== undefined ? asked.seed : 'not set: the provider chose one');
+    field('Seed', asked.seed !== undefined ? asked.seed : 'chosen by the provider, which does not say which');
     field('Asked size', asked.size || (asked.width ? asked.width + 'x' + asked.height : asked.aspect_ratio));
     field('File', answer.file);
     field('From', answer.source_file + (answer.source_line ? ', line ' + answer.source_line : ''));

@@ -98,6 +98,9 @@ public class PromptFileReader {
                 }
                 throw line == null ? e : new PromptFileException(name, line, e.field(), e.getMessage(), e.fix());
             }
+            if (job.seed() == null && mapping.drawsUnsetSeed()) {
+                job = job.withSeed(Seeds.draw(job.count()));
+            }
             tasks.addAll(mapping.imagesPerTask(job));
         }
         if (tasks.size() > maxJobs) {

@@ -28,6 +28,14 @@ public interface ProviderMapping {
     void validate(JobSpec job, String fileName);
 
     /**
+     * Whether promptrelay draws the seed of a job that names none, so the seed is known and recorded: true where every
+     * model takes a seed and the provider does not say which one it chose.
+     */
+    default boolean drawsUnsetSeed() {
+        return true;
+    }
+
+    /**
      * The tasks that make a job's {@code count} images: one task per image where the provider makes one per task, or
      * the job as it is where one task makes them all.
      */

@@ -71,6 +71,12 @@ public class ScenarioMapping implements ProviderMapping {
         }
     }
 
+    /** Scenario's body is per model and not every model takes a seed: one sent to such a model could fail the job. */
+    @Override
+    public boolean drawsUnsetSeed() {
+        return false;
+    }
+
     /** One Scenario job makes all of a job's images (numSamples). */
     @Override
     public List<JobSpec> imagesPerTask(JobSpec job) {

@@ -25,6 +25,11 @@ public final class PlaceholderImage {
     }
 
     public static byte[] png(String prompt, long seed, int width, int height, String model) {
+        return png(prompt, seed, "seed " + seed, width, height, model);
+    }
+
+    /** {@code seedLabel}: what the picture says of its seed, which a provider that chose it may not tell. */
+    public static byte[] png(String prompt, long seed, String seedLabel, int width, int height, String model) {
         long hash = seed * 31 + prompt.hashCode();
         float hue = (hash & 0xFFFF) / 65536f;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -52,7 +57,7 @@ public final class PlaceholderImage {
                 y += metrics.getHeight();
             }
             g.drawString(model, unit / 2, height - unit / 2 - metrics.getHeight());
-            g.drawString("seed " + seed + "  " + width + "x" + height, unit / 2, height - unit / 2);
+            g.drawString(seedLabel + "  " + width + "x" + height, unit / 2, height - unit / 2);
         } finally {
             g.dispose();
         }

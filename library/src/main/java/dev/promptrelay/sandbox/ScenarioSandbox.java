@@ -44,7 +44,8 @@ class ScenarioSandbox {
     private final AtomicLong submitted = new AtomicLong();
     private final byte[] signingKey = new byte[32];
 
-    private record Job(String id, String modelId, String prompt, long seed, int width, int height,
+    /** {@code seedSent}: whether the caller chose the seed; if not, the sandbox chose it, and like Scenario, says not which. */
+    private record Job(String id, String modelId, String prompt, long seed, boolean seedSent, int width, int height,
             List<String> assetIds, long createdAt) {
     }
 
@@ -55,7 +56,7 @@ class ScenarioSandbox {
             @SuppressWarnings("unchecked")
             List<String> assets = (List<String>) t.get("assetIds");
             Job job = new Job(SandboxStore.text(t, "id"), SandboxStore.text(t, "modelId"), SandboxStore.text(t, "prompt"),
-                    SandboxStore.number(t, "seed"), (int) SandboxStore.number(t, "width"),
+                    SandboxStore.number(t, "seed"), Boolean.TRUE.equals(t.get("seedSent")), (int) SandboxStore.number(t, "width"),
                     (int) SandboxStore.number(t, "height"), List.copyOf(assets), SandboxStore.number(t, "createdAt"));
             jobs.put(job.id(), job);
             assets.forEach(a -> jobsByAsset.put(a, job));
@@ -133,12 +134,14 @@ class ScenarioSandbox {
         for (int i = 0; i < samples; i++) {
             assetIds.add("asset_" + token());
         }
-        Job job = new Job(id, modelId, prompt, seed, width, height, assetIds, System.currentTimeMillis());
+        Job job = new Job(id, modelId, prompt, seed, body.hasNonNull("seed"), width, height, assetIds,
+                System.currentTimeMillis());
         Map<String, Object> record = new java.util.LinkedHashMap<>();
         record.put("id", id);
         record.put("modelId", modelId);
         record.put("prompt", prompt);
         record.put("seed", seed);
+        record.put("seedSent", job.seedSent());
         record.put("width", width);
         record.put("height", height);
         record.put("assetIds", assetIds);
@@ -244,8 +247,10 @@ class ScenarioSandbox {
         }
         server.increment("scenario", "downloads");
         int sample = job.assetIds().indexOf(file.group(1));
+        String seedLabel = (job.seedSent() ? "seed " + job.seed() : "seed chosen by Scenario")
+                           + (job.assetIds().size() > 1 ? ", image " + (sample + 1) + " of " + job.assetIds().size() : "");
         SandboxServer.respond(exchange, 200, "image/png", PlaceholderImage.png(job.prompt(), job.seed() + sample,
-                job.width(), job.height(), job.modelId()));
+                seedLabel, job.width(), job.height(), job.modelId()));
     }
 
     private static Map<String, String> query(String raw) {
