@@ -34,6 +34,7 @@ public final class Application {
         }
         boolean once = arguments.remove("--once");
         CompilerAdvice.logAtStart();
+        StopSignals.install();
         Main main = new Main(Application.class);
         WorkingDirectory.applyTo(main);
         int code;

@@ -121,15 +121,16 @@ class CleanStartIT {
     }
 
     @Test
-    void aStopSaysInOneLineWhatIsLeftAndWhatBecomesOfIt() throws Exception {
+    void ctrlCNamesItselfAndSaysInOneLineWhatIsLeft() throws Exception {
         Path dir = TestFolders.runDir("stop-report");
         Files.createDirectories(dir.resolve("inbox"));
         // ModelScope takes one task at a time, and this one runs for as long as the test does
         Files.writeString(dir.resolve("inbox").resolve("three.txt"), "a first fox\na second fox\na third fox\n");
         try (SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx256m"), keyless("promptrelay.sandbox.task-millis", "600000"))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> !app.isAlive() || app.logText().contains("submitted to modelscope"));
-            app.stop();
+            app.interrupt();
             assertThat(app.logText()).as(app.logTail(20))
+                    .contains("Stopping on SIGINT (Ctrl+C)").doesNotContain("SIGTERM")
                     .contains("Stopped with 2 queued, 1 running: they resume at the next start, nothing is submitted twice");
         }
     }

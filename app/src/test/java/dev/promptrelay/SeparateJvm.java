@@ -48,7 +48,9 @@ final class SeparateJvm implements AutoCloseable {
 
     private static SeparateJvm start(List<String> prefix, Path workingDir, String mainClass, List<String> jvmOptions,
                                      Map<String, String> settings, List<String> arguments) throws IOException {
-        List<String> command = new ArrayList<>(prefix);
+        // Ctrl+C stops it as in a terminal, even where the build runs in the background, which ignores SIGINT
+        List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
+        command.addAll(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
         command.add("-cp");
@@ -117,6 +119,17 @@ final class SeparateJvm implements AutoCloseable {
     /** Stops it as a user does (SIGTERM), and waits for it to end. */
     void stop() throws InterruptedException {
         close();
+    }
+
+    /** Stops it as Ctrl+C in its terminal would (SIGINT), and waits for it to end. */
+    void interrupt() throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-INT", String.valueOf(process.pid())).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new AssertionError("kill -INT " + process.pid() + " failed");
+        }
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new AssertionError("still running a minute after Ctrl+C (SIGINT):\n" + logTail(20));
+        }
     }
 
     long pid() {
