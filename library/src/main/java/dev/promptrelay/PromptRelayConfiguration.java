@@ -281,6 +281,9 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         context.addService(new JournalPoolLifecycle(pool, journalFile));
         // its writer stops before the pool closes: services stop in the reverse order of their adding
         JournalDatabase journalDb = new JournalDatabase(pool, context);
+        if (!url.isBlank()) {
+            SharedFolderMark.check(pool, folders.shared(), folders.node());
+        }
         Map<String, Integer> caps = new LinkedHashMap<>();
         mappings.forEach(m -> caps.put(m.id(), m.settings().maxConcurrent()));
         JobJournal journal = new JobJournal(journalDb, caps, folders.node(), ClusterNode.lease(settings));
