@@ -94,8 +94,8 @@ class GalleryIT extends RunningApplication {
         card.findElements(By.cssSelector(".thumb")).get(0).click();
         WebElement detail = page.findElement(By.id("detail"));
         await().atMost(Duration.ofSeconds(10)).until(() -> detail.getText().contains(HOSTILE));
-        assertThat(detail.getText()).contains("modelscope").contains("Tongyi-MAI/Z-Image-Turbo")
-                .contains("not set: the provider chose one");
+        assertThat(detail.getText()).contains("modelscope").contains("Tongyi-MAI/Z-Image-Turbo");
+        assertThat(detail.getText()).as("the seed promptrelay chose").containsPattern("Seed\\s+\\d+");
         await().atMost(Duration.ofSeconds(10)).until(() -> detail.getText().matches("(?s).*Size\\s+\\d+x\\d+.*"));
         screenshot(page, "gallery-detail");
         assertThat(page.getTitle()).isEqualTo("promptrelay");
@@ -129,6 +129,88 @@ class GalleryIT extends RunningApplication {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(running.getText())
                 .contains("cancelled before it was submitted: nothing was charged"));
         assertThat(loadedImages(page, running)).isLessThan(8);
+    }
+
+    @Test
+    void aFirstScreenShowsResultsWithTheirPromptsAboveManyRejectedFilesAndFilters() throws Exception {
+        HttpResponse<String> html = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + "/")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(html.body()).as("what the page says until the first list arrives").contains("Loading the requests…");
+
+        folders.drop("meadow.txt", "a quiet meadow at dawn\n");
+        folders.awaitDone("meadow.txt");
+        for (int i = 1; i <= 15; i++) {
+            folders.drop(String.format("broken-%02d.json", i), "{\"prompt\": \"a broken kite\",\n \"seed\": \"soon\"}");
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(folders.failed.resolve("broken-15.json.error.json")));
+
+        WebDriver page = browser();
+        page.get("http://127.0.0.1:" + port + "/");
+        WebElement meadow = await().atMost(Duration.ofSeconds(20)).until(() -> card(page, "meadow.txt"), c -> c != null);
+        await().atMost(Duration.ofSeconds(20)).until(() -> loadedImages(page, meadow) == 1);
+        assertThat(page.findElement(By.id("end")).getText()).doesNotContain("Loading");
+
+        // each tile says what it shows: the prompt as its caption and as the image's alt text
+        WebElement tile = meadow.findElement(By.cssSelector(".thumb"));
+        assertThat(tile.findElement(By.cssSelector(".caption")).getText()).isEqualTo("a quiet meadow at dawn");
+        assertThat(tile.findElement(By.tagName("img")).getAttribute("alt")).isEqualTo("a quiet meadow at dawn");
+
+        // fifteen newer rejected files: one line on the first screen, the result still on it
+        WebElement summary = page.findElement(By.id("rejected-summary"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> summary.getText().startsWith("15 rejected requests"));
+        assertThat(summary.getText()).containsPattern("Newest: broken-\\d\\d\\.json: seed must be a number, not 'soon' \\(line 2, field seed\\)");
+        assertThat(onScreen(page, tile)).as("the meadow's image on the first screen at 1280x900").isTrue();
+        screenshot(page, "gallery-rejected");
+        summary.click();
+        List<WebElement> rejected = page.findElements(By.cssSelector("#rejected-list article.request"));
+        assertThat(rejected).hasSize(15);
+        assertThat(card(page, "broken-07.json").getText()).contains("rejected").contains("line 2").contains("Next step");
+
+        // the detail's Download is on the screen without scrolling, however tall the image
+        tile.click();
+        WebElement download = page.findElement(By.id("detail-download"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> page.findElement(By.id("detail")).getText().contains("a quiet meadow at dawn"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> page.findElement(By.id("detail")).getText().matches("(?s).*Size\\s+\\d+x\\d+.*"));
+        assertThat(download.isDisplayed()).isTrue();
+        assertThat(onScreen(page, download)).as("Download within 1280x900").isTrue();
+        screenshot(page, "gallery-detail-download");
+        page.findElement(By.cssSelector("#detail .close")).click();
+
+        // a filter by text, state and provider: the API's answer for it, nothing else
+        page.findElement(By.id("filter-text")).sendKeys("meadow");
+        await().atMost(Duration.ofSeconds(10)).until(() -> shownNames(page).equals(List.of("meadow.txt")));
+        new org.openqa.selenium.support.ui.Select(page.findElement(By.id("filter-provider"))).selectByVisibleText("modellix");
+        await().atMost(Duration.ofSeconds(10)).until(() -> shownNames(page).isEmpty()
+                && page.findElement(By.id("end")).getText().startsWith("None of the latest requests match the filter"));
+        new org.openqa.selenium.support.ui.Select(page.findElement(By.id("filter-provider"))).selectByVisibleText("modelscope");
+        new org.openqa.selenium.support.ui.Select(page.findElement(By.id("filter-state"))).selectByVisibleText("failed");
+        await().atMost(Duration.ofSeconds(10)).until(() -> shownNames(page).isEmpty());
+        new org.openqa.selenium.support.ui.Select(page.findElement(By.id("filter-state"))).selectByVisibleText("succeeded");
+        await().atMost(Duration.ofSeconds(10)).until(() -> shownNames(page).equals(List.of("meadow.txt")));
+        WebElement text = page.findElement(By.id("filter-text"));
+        text.clear();
+        text.sendKeys("broken-0");
+        new org.openqa.selenium.support.ui.Select(page.findElement(By.id("filter-provider"))).selectByVisibleText("any");
+        new org.openqa.selenium.support.ui.Select(page.findElement(By.id("filter-state"))).selectByVisibleText("rejected");
+        await().atMost(Duration.ofSeconds(10)).until(() -> shownNames(page).size() == 9
+                && shownNames(page).stream().allMatch(n -> n.startsWith("broken-0")));
+        screenshot(page, "gallery-filter");
+    }
+
+    /** The names of the requests the page shows, results and rejected ones. */
+    static List<String> shownNames(WebDriver page) {
+        // read in one script: the page replaces its cards when the filter changes
+        @SuppressWarnings("unchecked")
+        List<String> names = (List<String>) ((JavascriptExecutor) page).executeScript(
+                "return [...document.querySelectorAll('article.request .name')].map(n => n.textContent)");
+        return names;
+    }
+
+    /** Whether the element lies wholly within the window, as it is scrolled now. */
+    static boolean onScreen(WebDriver page, WebElement element) {
+        return (Boolean) ((JavascriptExecutor) page).executeScript("const r = arguments[0].getBoundingClientRect(); "
+                + "return r.top >= 0 && r.left >= 0 && r.bottom <= window.innerHeight && r.right <= window.innerWidth "
+                + "&& r.height > 0", element);
     }
 
     /** The card of a request by its name, as the page shows it; null until it is there. */

@@ -4,7 +4,7 @@
 const PAGE = 50;
 const REFRESH_MILLIS = 2000;
 const IMAGE = /\.(png|jpe?g|gif)$/i;
-const tab = { token: sessionStorage.getItem('promptrelay.token') || '', oldest: null, shown: new Map(), blobs: new Map(), thumbLoads: new Map(), listed: false };
+const tab = { token: sessionStorage.getItem('promptrelay.token') || '', oldest: null, paged: false, shown: new Map(), blobs: new Map(), thumbLoads: new Map(), listed: false, filter: '', generation: 0 };
 
 const $ = (id) => document.getElementById(id);
 
@@ -57,25 +57,57 @@ function status(text) {
   $('status').textContent = text;
 }
 
+// The filter as the API takes it: text in a name or prompt, a state, a provider.
+function filterQuery() {
+  const params = new URLSearchParams();
+  if ($('filter-text').value.trim()) params.set('q', $('filter-text').value.trim());
+  if ($('filter-state').value) params.set('state', $('filter-state').value);
+  if ($('filter-provider').value) params.set('provider', $('filter-provider').value);
+  const query = params.toString();
+  return query ? '&' + query : '';
+}
+
+// A changed filter starts the list again; answers to the former filter that come late are dropped.
+function filterChanged() {
+  tab.generation++;
+  tab.filter = filterQuery();
+  tab.shown.clear();
+  tab.oldest = null;
+  tab.paged = false;
+  $('requests').replaceChildren();
+  $('rejected-list').replaceChildren();
+  $('rejected').open = $('filter-state').value === 'rejected';
+  $('more').hidden = true;
+  $('end').textContent = 'Loading the requests…';
+  refresh();
+}
+
 async function refresh() {
+  const generation = tab.generation;
   try {
-    const { ok, answer } = await json('GET', '/api/jobs?limit=' + PAGE);
+    const { ok, answer } = await json('GET', '/api/jobs?limit=' + PAGE + tab.filter);
+    if (generation !== tab.generation) return;
     if (!ok) throw new Error(answer.error || 'the list could not be read');
-    answer.jobs.forEach((request, i) => show(request, i));
+    // rejected requests have a section of their own, so many of them never push results off the screen
+    const counts = { rejected: 0, other: 0 };
+    answer.jobs.forEach((request) => show(request, counts[request.state === 'rejected' ? 'rejected' : 'other']++));
     if (!tab.listed && answer.jobs.length > 0) {
       tab.listed = true;
       performance.mark('gallery:listed');
     }
     await refreshOlder(new Set(answer.jobs.map((request) => request.id)));
-    if (tab.oldest === null && answer.jobs.length > 0) {
-      tab.oldest = answer.jobs[answer.jobs.length - 1].id;
-      $('more').hidden = answer.jobs.length < PAGE;
+    if (!tab.paged) {
+      tab.paged = true;
+      tab.oldest = answer.next_before || null;
+      $('more').hidden = !tab.oldest;
     }
-    if (answer.jobs.length === 0) $('end').textContent = 'Nothing yet: drop a prompt file into the inbox, or send a prompt above.';
-    else $('end').textContent = '';
+    if (answer.jobs.length > 0) $('end').textContent = '';
+    else if (tab.filter) $('end').textContent = 'None of the latest requests match the filter' + (tab.oldest ? ': "Older requests" looks further back.' : '.');
+    else $('end').textContent = 'Nothing yet: drop a prompt file into the inbox, or send a prompt above.';
     status('updated ' + new Date().toLocaleTimeString());
   } catch (e) {
     status(e instanceof NeedsToken ? e.message : 'cannot reach promptrelay: ' + e.message);
+    if (!tab.listed && $('end').textContent.startsWith('Loading')) $('end').textContent = 'The requests could not be read yet; trying again.';
   }
 }
 
@@ -90,12 +122,15 @@ async function refreshOlder(listed) {
 
 async function older() {
   $('more').disabled = true;
+  const generation = tab.generation;
   try {
-    const { ok, answer } = await json('GET', '/api/jobs?limit=' + PAGE + '&before=' + encodeURIComponent(tab.oldest));
+    const { ok, answer } = await json('GET', '/api/jobs?limit=' + PAGE + '&before=' + encodeURIComponent(tab.oldest) + tab.filter);
+    if (generation !== tab.generation) return;
     if (!ok) throw new Error(answer.error);
     answer.jobs.forEach((request) => show(request, null));
-    if (answer.jobs.length > 0) tab.oldest = answer.jobs[answer.jobs.length - 1].id;
-    $('more').hidden = answer.jobs.length < PAGE;
+    tab.oldest = answer.next_before || null;
+    $('more').hidden = !tab.oldest;
+    if (answer.jobs.length > 0) $('end').textContent = '';
   } catch (e) {
     status('older requests could not be read: ' + e.message);
   } finally {
@@ -111,12 +146,24 @@ function show(request, position) {
   if (!card) {
     card = { node: el('article', { class: 'request', 'data-id': request.id }), thumbs: new Map() };
     tab.shown.set(request.id, card);
-    const main = $('requests');
-    if (position === null) main.append(card.node);
-    else main.insertBefore(card.node, main.children[position] || null);
+    const list = request.state === 'rejected' ? $('rejected-list') : $('requests');
+    if (position === null) list.append(card.node);
+    else list.insertBefore(card.node, list.children[position] || null);
   }
   card.said = said;
   render(card, request);
+  if (request.state === 'rejected') summarizeRejected();
+}
+
+// One line for all rejected requests: how many, and the newest with its error; each has its card inside.
+function summarizeRejected() {
+  const cards = $('rejected-list').children;
+  $('rejected').hidden = cards.length === 0;
+  if (cards.length === 0) return;
+  const newest = cards[0];
+  $('rejected-summary').textContent = cards.length + (cards.length === 1 ? ' rejected request' : ' rejected requests')
+    + ', nothing paid for them. Newest: ' + newest.querySelector('.name').textContent + ': '
+    + (newest.querySelector('.problems li') || { firstChild: { textContent: '' } }).firstChild.textContent;
 }
 
 function render(card, request) {
@@ -133,7 +180,7 @@ function render(card, request) {
   if (!thumbs) thumbs = el('div', { class: 'thumbs' });
   (request.output_urls || []).forEach((url, i) => {
     if (!card.thumbs.has(url)) {
-      const tile = thumb(request, url, (request.outputs || [])[i] || url);
+      const tile = thumb(request, url, (request.outputs || [])[i] || url, (request.output_prompts || [])[i] || '');
       card.thumbs.set(url, tile);
       thumbs.append(tile);
     }
@@ -192,14 +239,18 @@ async function act(request, method, path, actions) {
   refresh();
 }
 
-function thumb(request, url, path) {
+// A tile: the thumbnail, and the prompt it was made from as its caption and the image's alt text.
+function thumb(request, url, path, prompt) {
   const name = path.split('/').pop();
+  const caption = el('span', { class: 'caption' }, prompt || name);
   if (!IMAGE.test(name)) {
-    return el('button', { type: 'button', class: 'thumb video', title: name, onclick: () => detail(url, name, null) }, '▶ ' + name);
+    return el('button', { type: 'button', class: 'thumb video', title: name, onclick: () => detail(url, name, null) },
+      el('span', { class: 'frame' }, '▶ ' + name), caption);
   }
-  const img = el('img', { alt: name });
-  const tile = el('button', { type: 'button', class: 'thumb', title: name, onclick: () => detail(url, name, img) }, img);
-  tab.thumbLoads.set(tile, () => blobUrl(url + '/thumbnail').then((src) => { img.src = src; }).catch(() => tile.replaceChildren(name)));
+  const img = el('img', { alt: prompt || name });
+  const frame = el('span', { class: 'frame' }, img);
+  const tile = el('button', { type: 'button', class: 'thumb', title: name, onclick: () => detail(url, name, img) }, frame, caption);
+  tab.thumbLoads.set(tile, () => blobUrl(url + '/thumbnail').then((src) => { img.src = src; }).catch(() => frame.replaceChildren(name)));
   nearView.observe(tile);
   return tile;
 }
@@ -222,7 +273,7 @@ async function detail(url, name, thumbImg) {
   const fields = $('detail-fields');
   fields.replaceChildren();
   image.removeAttribute('src');
-  image.alt = name;
+  image.alt = thumbImg ? thumbImg.alt : name;
   image.hidden = thumbImg === null;
   const field = (term, value) => { if (value !== undefined && value !== null && value !== '') fields.append(el('dt', null, term), el('dd', null, value)); };
   const download = $('detail-download');
@@ -286,6 +337,11 @@ document.addEventListener('DOMContentLoaded', () => {
   });
   $('send-form').addEventListener('submit', send);
   $('more').addEventListener('click', older);
+  let typing = null;
+  $('filter').addEventListener('submit', (event) => event.preventDefault());
+  $('filter-text').addEventListener('input', () => { clearTimeout(typing); typing = setTimeout(filterChanged, 300); });
+  $('filter-state').addEventListener('change', filterChanged);
+  $('filter-provider').addEventListener('change', filterChanged);
   refresh();
   setInterval(refresh, REFRESH_MILLIS);
 });

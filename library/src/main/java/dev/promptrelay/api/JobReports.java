@@ -32,7 +32,13 @@ final class JobReports {
         journal.outputPathsOf(record.id()).forEach((job, journaled) ->
                 outputPaths.put(job, journaled.stream().map(p -> folders.output(p).toString()).toList()));
         List<String> outputs = new ArrayList<>();
-        jobs.forEach(job -> outputs.addAll(outputPaths.getOrDefault(job.id(), List.of())));
+        List<String> outputPrompts = new ArrayList<>();
+        for (Job job : jobs) {
+            for (String output : outputPaths.getOrDefault(job.id(), List.of())) {
+                outputs.add(output);
+                outputPrompts.add(job.spec().prompt());
+            }
+        }
         // the same files over HTTP, under the same token rules, for callers that do not share the disk
         List<String> urls = new ArrayList<>();
         for (int n = 1; n <= outputs.size(); n++) {
@@ -45,7 +51,7 @@ final class JobReports {
                 jobs.stream().anyMatch(sandbox), String.valueOf(record.receivedAt()), jobs.size(),
                 (int) jobs.stream().filter(j -> j.state().ended()).count(),
                 (int) jobs.stream().filter(j -> j.state().ended() && j.state() != JobState.SUCCEEDED).count(),
-                outputs, urls,
+                jobs.stream().map(Job::provider).distinct().toList(), outputs, urls, outputPrompts,
                 withJobs ? JobEntries.of(journal, jobs, outputPaths, sandbox) : null);
     }
 

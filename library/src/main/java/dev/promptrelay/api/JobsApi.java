@@ -88,11 +88,13 @@ public class JobsApi {
     }
 
     /**
-     * GET /api/jobs?state=...&limit=...&before=...: recent requests and prompt files, newest first; {@code before} (a
-     * request's id) pages on from the last one a caller has, so thousands are never listed at once.
+     * GET /api/jobs?state=...&provider=...&q=...&limit=...&before=...: recent requests and prompt files, newest first;
+     * {@code q} finds text in a request's name or its jobs' prompts and options; {@code before} (the list's
+     * {@code next_before}) pages on, so thousands are never listed at once.
      */
     public ApiReply list(@Header("state") String state, @Header("limit") String limitText,
-                         @Header("before") String before) throws IOException {
+                         @Header("before") String before, @Header("provider") String provider,
+                         @Header("q") String text) throws IOException {
         int limit = 50;
         if (limitText != null && !limitText.isBlank()) {
             try {
@@ -113,14 +115,27 @@ public class JobsApi {
             return ApiReply.error(400, "before '" + before + "' is not a request's id",
                     "page on with the id of the last request a listing gave you, or leave it out for the newest");
         }
+        List<String> known = providers.all().stream().map(dev.promptrelay.provider.ProviderMapping::id).toList();
+        if (provider != null && !provider.isBlank() && !known.contains(provider.strip())) {
+            return ApiReply.error(400, "provider '" + provider + "' is not a provider here",
+                    "ask for one of ?provider=" + String.join(", ?provider=", known));
+        }
         List<RequestReport> listed = new ArrayList<>();
-        for (PromptFileRecord record : journal.recentPromptFiles(limit, before == null ? null : before.strip())) {
+        List<PromptFileRecord> scanned = journal.recentPromptFiles(limit, blankToNull(before),
+                blankToNull(provider), blankToNull(text));
+        for (PromptFileRecord record : scanned) {
             RequestReport entry = JobReports.describe(journal, folders, providers, record, false);
             if (state == null || state.isBlank() || state.strip().equals(entry.state())) {
                 listed.add(entry);
             }
         }
-        return ApiReply.of(200, new RequestList(listed));
+        // the state is the jobs' sum, so it is filtered after the page is read: the cursor is the page's last, shown or not
+        return ApiReply.of(200, new RequestList(listed,
+                scanned.size() < limit ? null : scanned.get(scanned.size() - 1).id()));
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.strip();
     }
 
     /**

@@ -257,17 +257,40 @@ public class PromptFileJournal {
 
     /** The newest prompt files received before the one with id {@code before} (all when null), newest first. */
     public List<PromptFileRecord> recentPromptFiles(int limit, String before) {
+        return recentPromptFiles(limit, before, null, null);
+    }
+
+    /**
+     * As {@link #recentPromptFiles(int, String)}, only files with a job for {@code provider}, and whose name or a
+     * job's prompt or options hold {@code text} (any case); either may be null.
+     */
+    public List<PromptFileRecord> recentPromptFiles(int limit, String before, String provider, String text) {
         return db.read(c -> {
+            List<String> where = new ArrayList<>();
+            List<Object> values = new ArrayList<>();
+            if (before != null) {
+                // ordered by time, then id, so a page boundary between two files received at once loses neither
+                where.add("(received_at < (SELECT received_at FROM prompt_file WHERE id = ?) "
+                          + "OR (received_at = (SELECT received_at FROM prompt_file WHERE id = ?) AND id < ?))");
+                values.addAll(List.of(before, before, before));
+            }
+            if (provider != null) {
+                where.add("EXISTS (SELECT 1 FROM job j WHERE j.prompt_file_id = f.id AND j.provider = ?)");
+                values.add(provider);
+            }
+            if (text != null) {
+                String like = "%" + text.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                        .replace("_", "\\_") + "%";
+                where.add("(LOWER(f.name) LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM job j WHERE j.prompt_file_id = f.id "
+                          + "AND LOWER(j.spec) LIKE ? ESCAPE '\\'))");
+                values.addAll(List.of(like, like));
+            }
             List<String> ids = new ArrayList<>();
-            // ordered by time, then id, so a page boundary between two files received at once loses neither
-            String after = before == null ? "" : "WHERE received_at < (SELECT received_at FROM prompt_file WHERE id = ?) "
-                    + "OR (received_at = (SELECT received_at FROM prompt_file WHERE id = ?) AND id < ?) ";
-            try (PreparedStatement p = c.prepareStatement("SELECT id FROM prompt_file " + after
-                                                          + "ORDER BY received_at DESC, id DESC "
+            try (PreparedStatement p = c.prepareStatement("SELECT f.id FROM prompt_file f "
+                                                          + (where.isEmpty() ? "" : "WHERE " + String.join(" AND ", where) + " ")
+                                                          + "ORDER BY f.received_at DESC, f.id DESC "
                                                           + "FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")) {
-                if (before != null) {
-                    bind(p, before, before, before);
-                }
+                bind(p, values.toArray());
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
                         ids.add(rs.getString(1));

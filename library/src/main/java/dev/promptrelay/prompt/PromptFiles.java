@@ -228,6 +228,7 @@ public class PromptFiles {
             report.put("rejected_at", Instant.now().toString());
             Path target = moveToFailed(heldFile, name, folders.failed().resolve(outputFolder), report);
             removeEmptyFolderOf(heldFile);
+            listRejected(name, report, target);
             LOG.warn("{} rejected, nothing submitted: {} at {} ({}); see {}", quoted(name), bad.getMessage(),
                     bad.location(), bad.fix(), quoted(target + ".error.json"));
             return null;
@@ -265,7 +266,28 @@ public class PromptFiles {
         report.put("rejected_at", Instant.now().toString());
         Path target = moveToFailed(heldFile, name, report);
         removeEmptyFolderOf(heldFile);
+        listRejected(name, report, target);
         return target;
+    }
+
+    /**
+     * A rejected file is listed in the API and the gallery as a rejected request is, after it is safe in failed/: a
+     * journal that cannot record it now costs the listing, never the file.
+     */
+    private void listRejected(String name, Map<String, Object> report, Path failedFile) {
+        String error = String.valueOf(report.get("error"));
+        Object line = report.get("line");
+        Object field = report.get("field");
+        if (line != null || field != null) {
+            error += " (" + (line != null ? "line " + line : "") + (line != null && field != null ? ", " : "")
+                     + (field != null ? "field " + field : "") + ")";
+        }
+        try {
+            journal.recordRejectedRequest(name, error, (String) report.get("what_to_do"));
+        } catch (RuntimeException e) {
+            LOG.warn("{} is not listed in the API and gallery: the journal could not record its rejection ({}); its "
+                     + "error file {} says it all", quoted(name), e.getMessage(), quoted(failedFile + ".error.json"));
+        }
     }
 
     /**
@@ -280,6 +302,7 @@ public class PromptFiles {
         report.put("jobs_submitted", 0);
         report.put("rejected_at", Instant.now().toString());
         Path target = moveToFailed(entry, FileNames.safe(name, "unnamed"), report);
+        listRejected(name, report, target);
         LOG.warn("{} in the inbox was not read: {}; moved to {} ({})", quoted(name), problem, quoted(target.toString()),
                 fix);
         return target;

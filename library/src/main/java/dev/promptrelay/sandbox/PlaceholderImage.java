@@ -30,7 +30,9 @@ public final class PlaceholderImage {
 
     /** {@code seedLabel}: what the picture says of its seed, which a provider that chose it may not tell. */
     public static byte[] png(String prompt, long seed, String seedLabel, int width, int height, String model) {
-        long hash = seed * 31 + prompt.hashCode();
+        // mixed, so seeds next to each other (seed, seed+1 for a count) give colours far apart
+        long hash = (seed + prompt.hashCode()) * 0x9E3779B97F4A7C15L;
+        hash ^= hash >>> 29;
         float hue = (hash & 0xFFFF) / 65536f;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
