@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * Writes Spring Boot's configuration metadata for every promptrelay.* setting in promptrelay's defaults file: each
- * key with its description from README.md's settings tables (else the comment above it), its default and a type read
- * from the default. Run by the build (java SettingsMetadata.java application.properties README.md out.json), so an
+ * key with its description from the settings tables of the guides in docs/ (else the comment above it), its default and
+ * a type read from the default. Run by the build (java SettingsMetadata.java application.properties docs out.json), so an
  * IDE completes exactly the settings promptrelay reads, described as the manual describes them.
  */
 public final class SettingsMetadata {
@@ -55,17 +55,28 @@ public final class SettingsMetadata {
             }
         }
         String json = "{\n  \"groups\": [\n    {\"name\": \"promptrelay\", \"description\": \"promptrelay: prompt files and "
-                      + "messages in, images and videos from asynchronous generation providers out (README.md, Settings).\"}\n"
+                      + "messages in, images and videos from asynchronous generation providers out (docs/settings.md).\"}\n"
                       + "  ],\n  \"properties\": [\n" + String.join(",\n", properties) + "\n  ]\n}\n";
         Path out = Path.of(args[2]);
         Files.createDirectories(out.getParent());
         Files.writeString(out, json, StandardCharsets.UTF_8);
     }
 
-    /** README's settings rows: | `promptrelay.a`, `.b` | default | description |, `<provider>` standing for each. */
-    private static Map<String, String> manual(Path readme) throws IOException {
+    /** The guides' settings rows: | `promptrelay.a`, `.b` | default | description |, `<provider>` standing for each. */
+    private static Map<String, String> manual(Path docs) throws IOException {
         Map<String, String> descriptions = new HashMap<>();
-        for (String line : Files.readAllLines(readme, StandardCharsets.UTF_8)) {
+        List<Path> guides;
+        try (var files = Files.list(docs)) {
+            // the settings reference first: its description wins where another guide's table names a setting too
+            guides = files.filter(f -> f.toString().endsWith(".md"))
+                    .sorted(java.util.Comparator.comparing((Path f) -> !f.endsWith("settings.md")).thenComparing(Path::toString))
+                    .toList();
+        }
+        List<String> lines = new ArrayList<>();
+        for (Path guide : guides) {
+            lines.addAll(Files.readAllLines(guide, StandardCharsets.UTF_8));
+        }
+        for (String line : lines) {
             String[] cells = line.split("(?<!\\\\)\\|");
             if (!line.startsWith("| `promptrelay.") || cells.length < 4) {
                 continue;

@@ -38,6 +38,6 @@ final class CompilerAdvice {
         }
         return Optional.of("This JVM has " + cores + " core(s): start promptrelay as `java -XX:TieredStopAtLevel=1 "
                            + "-jar promptrelay.jar` and it takes about half the CPU per job in its first minutes, and "
-                           + "less after (README, Operations)");
+                           + "less after (docs/operations.md)");
     }
 }

@@ -30,7 +30,7 @@ final class Usage {
               MODELSCOPE_API_KEY   MODELLIX_API_KEY   SCENARIO_API_KEY + SCENARIO_API_SECRET
 
             Settings: ./application.properties, environment variables (PROMPTRELAY_INBOX for promptrelay.inbox)
-            or -Dpromptrelay.inbox=... options. Every setting is listed in README.md.
+            or -Dpromptrelay.inbox=... options. Every setting is listed in docs/settings.md.
             """;
 
     private Usage() {

@@ -74,7 +74,7 @@ public final class PromptRelayClient {
         EmbeddedJobs jobs = context.getRegistry().lookupByNameAndType("embeddedJobs", EmbeddedJobs.class);
         if (jobs == null) {
             throw new IllegalStateException("promptrelay is not running in Camel context " + context.getName()
-                                            + ": bring it in first (README, Embedding)");
+                                            + ": bring it in first (docs/embedding.md)");
         }
         return jobs;
     }

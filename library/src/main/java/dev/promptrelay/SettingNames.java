@@ -47,7 +47,7 @@ public final class SettingNames {
                 .findFirst().ifPresent(unknown -> {
                     throw new IllegalStateException("promptrelay has no setting " + unknown + " (" + given.get(unknown)
                                                     + ")" + closest(unknown).map(c -> ": did you mean " + c + "?")
-                                                            .orElse(": see README, Settings"));
+                                                            .orElse(": see docs/settings.md"));
                 });
     }
 
@@ -59,7 +59,7 @@ public final class SettingNames {
                     throw new IllegalStateException("the environment variable " + unknown + " names no promptrelay "
                                                     + "setting" + closest(unknown.toLowerCase(Locale.ROOT).replace('_', '.'))
                                                             .map(c -> ": did you mean " + variable(c) + " (" + c + ")?")
-                                                            .orElse(": see README, Settings"));
+                                                            .orElse(": see docs/settings.md"));
                 });
     }
 

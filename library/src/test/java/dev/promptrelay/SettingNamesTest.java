@@ -20,7 +20,7 @@ class SettingNamesTest {
         assertThatThrownBy(() -> names.check(Map.of("promptrelay.sandbox.task-milis", "-D option")))
                 .hasMessageContaining("did you mean promptrelay.sandbox.task-millis?");
         assertThatThrownBy(() -> names.check(Map.of("promptrelay.something-else-entirely", "-D option")))
-                .hasMessageContaining("see README, Settings");
+                .hasMessageContaining("see docs/settings.md");
     }
 
     @Test
