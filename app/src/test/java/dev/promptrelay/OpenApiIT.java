@@ -83,7 +83,11 @@ class OpenApiIT extends RunningApplication {
         // a cancelled job, retried: the 202 of a retry
         GalleryIT.sandboxFaults(folders, "{\"never_end_every\": 1}");
         String held = call("POST", "/api/jobs", "/api/jobs", "{\"prompt\": \"a held fox\"}", 202).path("id").asText();
-        call("DELETE", "/api/jobs/" + held, "/api/jobs/{id}", null, 200);
+        // submitted (it has its task id), so the cancel stops its polling and the retry pays again
+        await().atMost(Duration.ofSeconds(30)).until(() -> TestFolders.JSON.readTree(send("GET", "/api/jobs/" + held,
+                null, "application/json").body()).path("jobs").path(0).path("task_id").isTextual());
+        assertThat(call("DELETE", "/api/jobs/" + held, "/api/jobs/{id}", null, 200).path("state").asText())
+                .isEqualTo("cancelled");
         GalleryIT.sandboxFaults(folders, "{\"never_end_every\": 0}");
         call("POST", "/api/jobs/" + held + "/retry?pay-again=true", "/api/jobs/{id}/retry", null, 202);
 

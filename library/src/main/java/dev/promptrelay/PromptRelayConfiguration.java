@@ -475,6 +475,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
             Servers.checkPorts(settings);
             Servers.logWhereTheyAnswer(context, settings);
             Servers.answerRefusalsAsJson(context);
+            Servers.documentApi(context, settings);
         }
         return new ApiAccess(token, host, settings.text("promptrelay.api.allowed-hosts"),
                 settings.text("promptrelay.api.allowed-origins"));

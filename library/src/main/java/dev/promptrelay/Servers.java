@@ -71,6 +71,10 @@ final class Servers {
                             calls.add(verb.asVerb().toUpperCase(Locale.ROOT) + " " + started.resolvePropertyPlaceholders(path));
                         }
                     }
+                    String documented = started.getRestConfiguration().getApiContextPath();
+                    if (documented != null && !documented.isBlank()) {
+                        calls.add("GET " + documented);
+                    }
                     LOG.info("HTTP API at {}: {}", url(settings, "camel.server"), String.join(", ", calls));
                 }
                 if (Boolean.parseBoolean(settings.text("camel.management.enabled", "false"))) {
@@ -146,5 +150,29 @@ final class Servers {
     private static String url(PromptRelaySettings settings, String server) {
         String host = settings.text(server + ".host", "0.0.0.0");
         return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + settings.text(server + ".port", "8080");
+    }
+
+    /** Where the API's OpenAPI document is served, unless the application names a path of its own. */
+    static final String OPENAPI_PATH = "/api/openapi.json";
+
+    /**
+     * The API's OpenAPI document, made by camel-openapi-java from the REST definitions: only where promptrelay runs
+     * the API (Camel's document needs the HTTP server), and not over an application's own.
+     */
+    static void documentApi(CamelContext context, PromptRelaySettings settings) {
+        org.apache.camel.spi.RestConfiguration rest = context.getRestConfiguration();
+        if (rest.getApiContextPath() != null && !rest.getApiContextPath().isBlank()) {
+            return;
+        }
+        rest.setApiContextPath(OPENAPI_PATH);
+        java.util.Map<String, Object> properties = rest.getApiProperties() == null
+                ? new java.util.HashMap<>() : new java.util.HashMap<>(rest.getApiProperties());
+        properties.putIfAbsent("api.title", "promptrelay HTTP API");
+        properties.putIfAbsent("api.description",
+                "Submit prompts to image and video providers and follow them to their outputs");
+        properties.putIfAbsent("api.version", "1");
+        // the address the server is bound to, as the start log names it
+        properties.putIfAbsent("host", url(settings, "camel.server").replaceFirst("^https?://", ""));
+        rest.setApiProperties(properties);
     }
 }
