@@ -27,6 +27,7 @@ import dev.promptrelay.journal.ScheduleFires;
 import dev.promptrelay.journal.TaskHistory;
 import dev.promptrelay.journal.JournalFile;
 import dev.promptrelay.journal.JournalWatermark;
+import dev.promptrelay.journal.JournalRetention;
 import dev.promptrelay.journal.JournalStack;
 import dev.promptrelay.output.OutputWriter;
 import dev.promptrelay.prompt.InboxEntries;
@@ -293,6 +294,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         JournalWatermark watermark = new JournalWatermark(journalFile, journalDb);
         context.addService(watermark);
         context.getRegistry().bind("journalWatermark", watermark);
+        context.getRegistry().bind("journalRetention", new JournalRetention(journalDb, keepDays(settings)));
         context.getRegistry().bind("journal", journal);
         context.getRegistry().bind("promptFileJournal", new PromptFileJournal(journalDb, journal));
         context.getRegistry().bind("outputJournal", new OutputJournal(journalDb));
@@ -479,6 +481,19 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         }
         return new ApiAccess(token, host, settings.text("promptrelay.api.allowed-hosts"),
                 settings.text("promptrelay.api.allowed-origins"));
+    }
+
+    /** promptrelay.journal.keep-days: blank keeps everything; otherwise at least a day. */
+    private static Integer keepDays(PromptRelaySettings settings) {
+        if (settings.text("promptrelay.journal.keep-days").isBlank()) {
+            return null;
+        }
+        int days = settings.integer("promptrelay.journal.keep-days");
+        if (days < 1) {
+            throw new IllegalStateException("promptrelay.journal.keep-days is " + days + ": it must be 1 or more, or "
+                                            + "empty to keep every request in the journal");
+        }
+        return days;
     }
 
     /** Users of the ModelScope image-gen scripts keep their key where it is. */
