@@ -133,6 +133,13 @@ public final class Benchmark {
                 only = prefix.toString();
             }
         }
+        if (only != null && only.startsWith("history")) {
+            // --only history [sizes]: e.g. --only history 0,100000,1000000
+            String[] words = only.split(" ");
+            String sizes = words.length > 1 ? words[1] : "0,100000,1000000";
+            System.out.println(HistoryBench.run(java.util.Arrays.stream(sizes.split(",")).map(Integer::valueOf).toList()));
+            return;
+        }
         List<Scenario> scenarios = List.of(
                 new Scenario("C=4, L=2 s fixed, N=40", 4, 2000, 0, 40),
                 new Scenario("C=4, L=2 s log-normal (sigma 0.3), N=40", 4, 2000, 0.3, 40),

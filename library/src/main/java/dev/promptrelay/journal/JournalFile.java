@@ -95,11 +95,11 @@ public final class JournalFile {
             copy.setUser(user);
             copy.setPassword(password);
             // kept open while Flyway works, so the copy stays one open database
+            JournalCounts seen = readWatermark();
             try (Connection c = copy.getConnection()) {
                 JournalMigrations.migrate(copy);
-                held = readAll(c);
+                held = readWhatAStartNeeds(c, seen);
             }
-            JournalCounts seen = readWatermark();
             if (seen != null && !held.holdsAtLeast(seen)) {
                 throw new JournalDamaged("the job journal " + file() + " holds less than promptrelay last saw in it "
                                          + "(" + held + ", where it saw " + seen + "): it was cut short or replaced by "
@@ -236,11 +236,22 @@ public final class JournalFile {
         }
     }
 
-    /** Reads every row of every table: a damaged page fails here, not in the middle of a job. */
-    private static JournalCounts readAll(Connection c) throws SQLException {
+    /**
+     * Reads every row a start resumes from (requests and jobs under way, their outputs, the schedules' last fires) and
+     * the newest requests, so a damaged page under them fails here, not in the middle of a job; and what the journal
+     * holds, to compare with its watermark. Older, ended history is not read: what a start costs grows with the work
+     * under way, not with months of history (a damaged page there fails the listing that reads it, never a job).
+     */
+    private static JournalCounts readWhatAStartNeeds(Connection c, JournalCounts seen) throws SQLException {
         try (Statement s = c.createStatement()) {
-            for (String table : new String[] {"prompt_file", "job", "job_output", "schedule_fire"}) {
-                try (ResultSet rs = s.executeQuery("SELECT * FROM " + table)) {
+            for (String query : new String[] {
+                    "SELECT * FROM prompt_file WHERE state IN ('open', 'closing')",
+                    "SELECT * FROM job WHERE state IN ('queued', 'dispatched', 'submitting', 'running')",
+                    "SELECT o.* FROM job_output o JOIN job j ON o.job_id = j.id "
+                    + "WHERE j.state IN ('queued', 'dispatched', 'submitting', 'running')",
+                    "SELECT * FROM schedule_fire",
+                    "SELECT * FROM prompt_file ORDER BY received_at DESC, id DESC FETCH FIRST 200 ROWS ONLY"}) {
+                try (ResultSet rs = s.executeQuery(query)) {
                     int columns = rs.getMetaData().getColumnCount();
                     while (rs.next()) {
                         for (int i = 1; i <= columns; i++) {
@@ -249,8 +260,9 @@ public final class JournalFile {
                     }
                 }
             }
-            return JournalCounts.read(c);
         }
+        // a watermark from before the change count compares rows, counted once; since then one figure is read
+        return seen != null && seen.changes() < 0 ? JournalCounts.read(c) : JournalCounts.watermark(JournalCounts.changes(c));
     }
 
     private static String modified(Path file) {
