@@ -56,48 +56,39 @@ public final class JournalFile {
         return stateDir.resolve("journal.watermark");
     }
 
-    private Path check() {
-        return stateDir.resolve("journal-check.mv.db");
-    }
-
     private String url(String name) {
         // closed by promptrelay after its routes have stopped, not by H2's own hook while they still write; each
         // connection keeps the journal's few dozen statements parsed (H2 keeps 8 unless told)
         return "jdbc:h2:file:" + stateDir.resolve(name) + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=128";
     }
 
-    /** The copy under check leaves no trace file of its own behind. */
+    /** The check opens the journal read-only and leaves no trace file behind. */
     private String checkUrl() {
-        return url("journal-check") + ";TRACE_LEVEL_FILE=0";
+        return url("journal") + ";ACCESS_MODE_DATA=r;TRACE_LEVEL_FILE=0";
     }
 
     /**
-     * Opens a copy of the journal and checks it; the journal itself is not touched.
+     * Opens the journal read-only and checks it: it is not changed, and nothing is copied, so a start costs what the
+     * work under way costs, however long the history (the backup is the copy a clean stop makes).
      *
      * @throws JournalDamaged saying what is wrong, where the backup is and what to do
      */
     public void checkBeforeOpening() {
+        // a copy under check left by an earlier version
+        deleteQuietly(stateDir.resolve("journal-check.mv.db"));
         if (!Files.exists(file())) {
             // a new installation, or a journal the user removed: held files it does not know are never paid again
             deleteQuietly(watermark());
             return;
         }
         try {
-            Files.copy(file(), check(), StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new JournalDamaged("the job journal " + file() + " could not be copied to be checked: " + e,
-                    "free space in " + stateDir + ", then start again", e);
-        }
-        try {
             JournalCounts held;
-            org.h2.jdbcx.JdbcDataSource copy = new org.h2.jdbcx.JdbcDataSource();
-            copy.setURL(checkUrl());
-            copy.setUser(user);
-            copy.setPassword(password);
-            // kept open while Flyway works, so the copy stays one open database
             JournalCounts seen = readWatermark();
-            try (Connection c = copy.getConnection()) {
-                JournalMigrations.migrate(copy);
+            org.h2.jdbcx.JdbcDataSource readOnly = new org.h2.jdbcx.JdbcDataSource();
+            readOnly.setURL(checkUrl());
+            readOnly.setUser(user);
+            readOnly.setPassword(password);
+            try (Connection c = readOnly.getConnection()) {
                 held = readWhatAStartNeeds(c, seen);
             }
             if (seen != null && !held.holdsAtLeast(seen)) {
@@ -105,13 +96,9 @@ public final class JournalFile {
                                          + "(" + held + ", where it saw " + seen + "): it was cut short or replaced by "
                                          + "an older copy", whatToDo(true), null);
             }
-            Files.move(check(), backup(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (JournalDamaged e) {
-            deleteQuietly(check());
             throw e;
-        } catch (SQLException | IOException | RuntimeException e) {
-            deleteQuietly(check());
-            deleteQuietly(stateDir.resolve("journal-check.trace.db"));
+        } catch (SQLException | RuntimeException e) {
             throw new JournalDamaged("the job journal " + file() + " is damaged and was left as it was ("
                                      + e.getMessage() + ")", whatToDo(false), e);
         }
@@ -119,7 +106,7 @@ public final class JournalFile {
 
     private String whatToDo(boolean older) {
         String restore = Files.exists(backup())
-                ? "A backup of it from the last good start or stop is " + backup() + " (" + modified(backup()) + "). Stop "
+                ? "A backup of it from the last clean stop is " + backup() + " (" + modified(backup()) + "). Stop "
                   + "promptrelay, move " + file() + " aside, copy the backup to " + file() + ", delete " + watermark()
                   + " and start again"
                 : "There is no backup of it yet. Stop promptrelay, move " + file() + " and " + watermark()
@@ -257,6 +244,12 @@ public final class JournalFile {
                         for (int i = 1; i <= columns; i++) {
                             rs.getObject(i);
                         }
+                    }
+                } catch (SQLException e) {
+                    // a journal of an older version may lack a table or index its migrations add at the open
+                    if (!"42S02".equals(e.getSQLState()) && !"42S22".equals(e.getSQLState())
+                        && !"42102".equals(e.getSQLState()) && !"42122".equals(e.getSQLState())) {
+                        throw e;
                     }
                 }
             }
