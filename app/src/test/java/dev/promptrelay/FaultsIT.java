@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A provider that misbehaves on purpose: every 4th submit answered 429 with {@code Retry-After: 1}, 20 % of polls
+ * A provider that misbehaves on purpose: every 4th submit answered 429 with {@code Retry-After: 3}, 20 % of polls
  * answered 503, every 5th task refused by moderation. Three jobs run at once, so a Retry-After must hold off all of
  * them, not only the job that got it.
  */
@@ -33,7 +33,9 @@ class FaultsIT extends RunningApplication {
         folders = TestFolders.create("faults");
         provider = folders.standIn(new SandboxBehaviour(500, SandboxBehaviour.DEFAULT_REFUSE_MARKER,
                 SandboxBehaviour.DEFAULT_VIDEO_BYTES, SandboxBehaviour.DEFAULT_LINK_MILLIS,
-                new SandboxFaults(4, 0, 20, 0, 0, 5, 0, 0)));
+                // Retry-After: 3, so a request already on its way when the 429 went out may arrive up to a second late
+                // (a loaded machine) without counting as early, while one sent in the 2 s after it still does
+                new SandboxFaults(4, 0, 20, 0, 0, 5, 0, 0, 3)));
         folders.set("promptrelay.modelscope.api-key", TestKeys.MODELSCOPE);
         folders.set("promptrelay.modelscope.max-concurrent", "3");
         folders.set("promptrelay.poll.max-delay-millis", "600");

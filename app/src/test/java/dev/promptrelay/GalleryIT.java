@@ -157,7 +157,7 @@ class GalleryIT extends RunningApplication {
 
         // fifteen newer rejected files: one line on the first screen, the result still on it
         WebElement summary = page.findElement(By.id("rejected-summary"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> summary.getText().startsWith("15 rejected requests"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> summary.getText().startsWith("15 rejected requests"));
         assertThat(summary.getText()).containsPattern("Newest: broken-\\d\\d\\.json: seed must be a number, not 'soon' \\(line 2, field seed\\)");
         assertThat(onScreen(page, tile)).as("the meadow's image on the first screen at 1280x900").isTrue();
         screenshot(page, "gallery-rejected");
@@ -169,8 +169,8 @@ class GalleryIT extends RunningApplication {
         // the detail's Download is on the screen without scrolling, however tall the image
         tile.click();
         WebElement download = page.findElement(By.id("detail-download"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> page.findElement(By.id("detail")).getText().contains("a quiet meadow at dawn"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> page.findElement(By.id("detail")).getText().matches("(?s).*Size\\s+\\d+x\\d+.*"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> page.findElement(By.id("detail")).getText().contains("a quiet meadow at dawn"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> page.findElement(By.id("detail")).getText().matches("(?s).*Size\\s+\\d+x\\d+.*"));
         assertThat(download.isDisplayed()).isTrue();
         assertThat(onScreen(page, download)).as("Download within 1280x900").isTrue();
         screenshot(page, "gallery-detail-download");
@@ -178,21 +178,21 @@ class GalleryIT extends RunningApplication {
 
         // a filter by text, state and provider: the API's answer for it, nothing else
         page.findElement(By.id("filter-text")).sendKeys("meadow");
-        await().atMost(Duration.ofSeconds(10)).until(() -> shownNames(page).equals(List.of("meadow.txt")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> shownNames(page).equals(List.of("meadow.txt")));
         new org.openqa.selenium.support.ui.Select(page.findElement(By.id("filter-provider"))).selectByVisibleText("modellix");
-        await().atMost(Duration.ofSeconds(10)).until(() -> shownNames(page).isEmpty()
+        await().atMost(Duration.ofSeconds(30)).until(() -> shownNames(page).isEmpty()
                 && page.findElement(By.id("end")).getText().startsWith("None of the latest requests match the filter"));
         new org.openqa.selenium.support.ui.Select(page.findElement(By.id("filter-provider"))).selectByVisibleText("modelscope");
         new org.openqa.selenium.support.ui.Select(page.findElement(By.id("filter-state"))).selectByVisibleText("failed");
-        await().atMost(Duration.ofSeconds(10)).until(() -> shownNames(page).isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> shownNames(page).isEmpty());
         new org.openqa.selenium.support.ui.Select(page.findElement(By.id("filter-state"))).selectByVisibleText("succeeded");
-        await().atMost(Duration.ofSeconds(10)).until(() -> shownNames(page).equals(List.of("meadow.txt")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> shownNames(page).equals(List.of("meadow.txt")));
         WebElement text = page.findElement(By.id("filter-text"));
         text.clear();
         text.sendKeys("broken-0");
         new org.openqa.selenium.support.ui.Select(page.findElement(By.id("filter-provider"))).selectByVisibleText("any");
         new org.openqa.selenium.support.ui.Select(page.findElement(By.id("filter-state"))).selectByVisibleText("rejected");
-        await().atMost(Duration.ofSeconds(10)).until(() -> shownNames(page).size() == 9
+        await().atMost(Duration.ofSeconds(30)).until(() -> shownNames(page).size() == 9
                 && shownNames(page).stream().allMatch(n -> n.startsWith("broken-0")));
         screenshot(page, "gallery-filter");
     }

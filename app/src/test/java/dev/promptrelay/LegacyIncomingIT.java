@@ -42,7 +42,7 @@ class LegacyIncomingIT {
                 Files.createDirectories(dir.resolve("inbox"));
                 Path temp = Files.writeString(dir.resolve("first.tmp"), "a first fox\n");
                 Files.move(temp, dir.resolve("inbox").resolve("first.txt"));
-                await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(dir.resolve("archive").resolve("first.txt"))
+                await().atMost(Duration.ofMinutes(3)).until(() -> Files.exists(dir.resolve("archive").resolve("first.txt"))
                                                                     || !first.isAlive());
             }
             assertThat(provider.count("submits")).isEqualTo(1);
@@ -83,7 +83,7 @@ class LegacyIncomingIT {
             }
 
             try (SeparateJvm second = SeparateJvm.start(dir, List.of("-Xmx256m"), settings)) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(dir.resolve("archive").resolve("legacy.txt"))
+                await().atMost(Duration.ofMinutes(3)).until(() -> Files.exists(dir.resolve("archive").resolve("legacy.txt"))
                                                                     || Files.exists(dir.resolve("failed").resolve("legacy.txt"))
                                                                     || !second.isAlive());
                 assertThat(dir.resolve("archive").resolve("legacy.txt")).as(second.logTail(40)).exists();

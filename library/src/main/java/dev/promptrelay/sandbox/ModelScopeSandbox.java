@@ -34,10 +34,11 @@ class ModelScopeSandbox {
     private volatile long retryAllowedAt;
     private volatile long throttledAt;
     /**
-     * Requests sent before the client could have read a 429 are not early: they were already on their way. A quarter
-     * second, since on a loaded machine (four test JVMs on two cores) one such request once arrived after 100 ms.
+     * Requests sent before the client could have read a 429 are not early: they were already on their way. A third of
+     * the Retry-After: on a loaded machine such a request arrives late (once 100 ms, with four test JVMs on two
+     * cores), so a test that must not depend on speed gives a longer Retry-After and with it a longer allowance.
      */
-    private static final long IN_FLIGHT_MILLIS = 250;
+    private volatile long inFlightMillis = 333;
 
     private record Task(String id, String model, String prompt, long seed, int width, int height, long createdAt,
             long durationMillis, java.util.concurrent.atomic.AtomicInteger polls,
@@ -77,7 +78,7 @@ class ModelScopeSandbox {
             }
         }
         long now = System.currentTimeMillis();
-        if (now < retryAllowedAt && now - throttledAt > IN_FLIGHT_MILLIS) {
+        if (now < retryAllowedAt && now - throttledAt > inFlightMillis) {
             // a client that honours Retry-After for all its jobs never gets here
             server.increment("modelscope", "early");
         }
@@ -98,9 +99,11 @@ class ModelScopeSandbox {
         SandboxFaults faults = server.behaviour().faults();
         if (SandboxFaults.every(faults.throttleEvery(), request)) {
             server.increment("modelscope", "throttled");
+            long retryAfter = faults.retryAfterSeconds() * 1000L;
+            inFlightMillis = retryAfter / 3;
             throttledAt = System.currentTimeMillis();
-            retryAllowedAt = throttledAt + 1000;
-            exchange.getResponseHeaders().set("Retry-After", "1");
+            retryAllowedAt = throttledAt + retryAfter;
+            exchange.getResponseHeaders().set("Retry-After", String.valueOf(faults.retryAfterSeconds()));
             SandboxServer.respondJson(exchange, 429,
                     Map.of("errors", Map.of("message", "Request limit exceeded.", "request_id", UUID.randomUUID().toString())));
             return;

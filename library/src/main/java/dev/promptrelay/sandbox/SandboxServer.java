@@ -115,7 +115,8 @@ public class SandboxServer implements AutoCloseable {
                     body.path("malformed_polls_percent").asInt(now.malformedPollsPercent()),
                     body.path("refuse_every").asInt(now.refuseEvery()),
                     body.path("never_end_every").asInt(now.neverEndEvery()),
-                    body.path("slow_millis").asLong(now.slowMillis())));
+                    body.path("slow_millis").asLong(now.slowMillis()),
+                    body.path("retry_after_seconds").asInt(now.retryAfterSeconds())));
         }
         SandboxFaults f = behaviour.faults();
         Map<String, Object> current = new java.util.LinkedHashMap<>();
@@ -127,6 +128,7 @@ public class SandboxServer implements AutoCloseable {
         current.put("refuse_every", f.refuseEvery());
         current.put("never_end_every", f.neverEndEvery());
         current.put("slow_millis", f.slowMillis());
+        current.put("retry_after_seconds", f.retryAfterSeconds());
         respondJson(exchange, 200, current);
     }
 
