@@ -60,6 +60,11 @@ public final class PostgresServer implements AutoCloseable {
         return new PostgresServer(bin, data, port);
     }
 
+    /** The folder of the server's files (its data, socket and log). */
+    public Path home() {
+        return data.getParent();
+    }
+
     public String url() {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
     }
