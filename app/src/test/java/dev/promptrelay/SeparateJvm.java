@@ -52,6 +52,8 @@ final class SeparateJvm implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of("env", "--default-signal=INT"));
         command.addAll(prefix);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // as docs/operations.md advises for a small machine; a test's application lives a minute at most
+        command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
