@@ -103,9 +103,14 @@ class ApiControlIT extends RunningApplication {
     @Test
     void aCancelledRequestStopsAndARetryRunsItAfterAll() throws Exception {
         long submitsBefore = folders.stats().get("submits");
+        // the first task runs until the test has cancelled it, however slow the machine
+        GalleryIT.sandboxFaults(folders, "{\"never_end_every\": 1}");
         String id = post("{\"prompt\": \"a slow fox\", \"count\": 3, \"seed\": 1}");
         // ModelScope runs one task at a time: cancel while the first runs and two wait
         await().atMost(Duration.ofSeconds(30)).until(() -> folders.stats().get("submits") - submitsBefore == 1);
+        // and promptrelay has its answer (the task id): a cancel while the submit is on its way leaves that job to run
+        await().atMost(Duration.ofSeconds(30)).until(() -> json(send("GET", "/api/jobs/" + id, null, null))
+                .path("jobs").path(0).path("task_id").isTextual());
         HttpResponse<String> cancelled = send("DELETE", "/api/jobs/" + id, null, null);
         assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
         assertThat(json(cancelled).path("state").asText()).isEqualTo("cancelled");
@@ -116,6 +121,7 @@ class ApiControlIT extends RunningApplication {
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(Path.of(failedFile + ".error.json")));
         assertThat(Files.readString(Path.of(failedFile + ".error.json"))).contains("cancelled");
         assertThat(folders.stats().get("submits") - submitsBefore).as("nothing submitted after the cancel").isEqualTo(1);
+        GalleryIT.sandboxFaults(folders, "{\"never_end_every\": 0}");
 
         // the two never sent cost nothing to run; the one whose task ran is left, since it would be paid again
         HttpResponse<String> retried = send("POST", "/api/jobs/" + id + "/retry", null, null);
