@@ -161,9 +161,11 @@ function summarizeRejected() {
   $('rejected').hidden = cards.length === 0;
   if (cards.length === 0) return;
   const newest = cards[0];
+  // a rejected request's card always lists its error first; its first text is the error without the next step
+  const error = newest.querySelector('.problems li');
   $('rejected-summary').textContent = cards.length + (cards.length === 1 ? ' rejected request' : ' rejected requests')
-    + ', nothing paid for them. Newest: ' + newest.querySelector('.name').textContent + ': '
-    + (newest.querySelector('.problems li') || { firstChild: { textContent: '' } }).firstChild.textContent;
+    + ', nothing paid for them. Newest: ' + newest.querySelector('.name').textContent
+    + (error ? ': ' + error.firstChild.textContent : '');
 }
 
 function render(card, request) {

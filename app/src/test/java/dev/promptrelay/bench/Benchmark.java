@@ -523,6 +523,18 @@ public final class Benchmark {
                 .collect(Collectors.joining(java.io.File.pathSeparator));
     }
 
+    /** ModelScope live against the stand-in, the other providers off, the API and operations servers on these ports. */
+    static Map<String, String> modelScopeWithApi(SandboxServer provider, int maxConcurrent, int apiPort,
+                                                 int managementPort) {
+        return Map.of("promptrelay.modelscope.base-url", provider.baseUrl(),
+                "promptrelay.modelscope.api-key", "benchmark",
+                "promptrelay.modelscope.max-concurrent", String.valueOf(maxConcurrent),
+                "promptrelay.modelscope.scripts-config-file", "",
+                "promptrelay.modellix.api-key", "", "promptrelay.scenario.api-key", "",
+                "camel.server.enabled", "true", "camel.server.port", String.valueOf(apiPort),
+                "camel.management.port", String.valueOf(managementPort));
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

@@ -65,14 +65,8 @@ final class GalleryPaint {
                 SandboxBehaviour.DEFAULT_VIDEO_BYTES, SandboxBehaviour.DEFAULT_LINK_MILLIS, SandboxFaults.NONE, 0, 64);
         try (SandboxServer provider = new SandboxServer(behaviour).start(0)) {
             int port = Benchmark.freePort();
-            Process app = Benchmark.startApplication(dir, List.of("-Xmx256m"), Map.of(
-                    "promptrelay.modelscope.base-url", provider.baseUrl(),
-                    "promptrelay.modelscope.api-key", "benchmark",
-                    "promptrelay.modelscope.max-concurrent", "64",
-                    "promptrelay.modelscope.scripts-config-file", "",
-                    "promptrelay.modellix.api-key", "", "promptrelay.scenario.api-key", "",
-                    "camel.server.enabled", "true", "camel.server.port", String.valueOf(port),
-                    "camel.management.port", String.valueOf(Benchmark.freePort())));
+            Process app = Benchmark.startApplication(dir, List.of("-Xmx256m"),
+                    Benchmark.modelScopeWithApi(provider, 64, port, Benchmark.freePort()));
             WebDriver browser = null;
             try {
                 Path inbox = Files.createDirectories(dir.resolve("inbox"));

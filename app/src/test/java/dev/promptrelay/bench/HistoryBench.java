@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -66,14 +65,8 @@ final class HistoryBench {
             Path inbox = Files.createDirectories(dir.resolve("inbox"));
             waiting(inbox, "waiting", "a fox waiting since before the start");
             long start = System.nanoTime();
-            Process app = Benchmark.startApplication(dir, List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"), Map.of(
-                    "promptrelay.modelscope.base-url", provider.baseUrl(),
-                    "promptrelay.modelscope.api-key", "benchmark",
-                    "promptrelay.modelscope.max-concurrent", "4",
-                    "promptrelay.modelscope.scripts-config-file", "",
-                    "promptrelay.modellix.api-key", "", "promptrelay.scenario.api-key", "",
-                    "camel.server.enabled", "true", "camel.server.port", String.valueOf(port),
-                    "camel.management.port", String.valueOf(management)));
+            Process app = Benchmark.startApplication(dir, List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"),
+                    Benchmark.modelScopeWithApi(provider, 4, port, management));
             try {
                 Benchmark.awaitCondition(Duration.ofMinutes(10), Duration.ofMillis(20), app, dir,
                         "the waiting file was not submitted", () -> provider.count("submits") >= 1);

@@ -115,10 +115,9 @@ public class JobsApi {
             return ApiReply.error(400, "before '" + before + "' is not a request's id",
                     "page on with the id of the last request a listing gave you, or leave it out for the newest");
         }
-        List<String> known = providers.all().stream().map(dev.promptrelay.provider.ProviderMapping::id).toList();
-        if (provider != null && !provider.isBlank() && !known.contains(provider.strip())) {
+        if (provider != null && !provider.isBlank() && !providers.ids().contains(provider.strip())) {
             return ApiReply.error(400, "provider '" + provider + "' is not a provider here",
-                    "ask for one of ?provider=" + String.join(", ?provider=", known));
+                    "ask for one of ?provider=" + String.join(", ?provider=", providers.ids()));
         }
         List<RequestReport> listed = new ArrayList<>();
         List<PromptFileRecord> scanned = journal.recentPromptFiles(limit, blankToNull(before),

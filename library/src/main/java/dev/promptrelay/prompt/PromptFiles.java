@@ -741,8 +741,7 @@ public class PromptFiles {
      * redoing them may pay twice for one image, which only the user may decide.
      */
     private String redoOnlyTheFailed(PromptFileRecord file, List<Job> jobs, Path failedDir) throws IOException {
-        // a job whose result may exist at the provider (its submit's outcome unknown, or a task the provider completed
-        // whose result could not be stored) is never redone for the user: the same rule as the retry's ?pay-again=true
+        // the same rule as the retry's ?pay-again=true
         java.util.Set<String> paidBefore = journal.paidBefore(file.id());
         List<Job> notPaid = jobs.stream().filter(j -> j.state() == JobState.FAILED && !paidBefore.contains(j.id()))
                 .toList();

@@ -30,6 +30,11 @@ public class ProviderCatalog {
         return java.util.Collections.unmodifiableCollection(mappings.values());
     }
 
+    /** Every provider's id, in the order of the settings. */
+    public java.util.Set<String> ids() {
+        return java.util.Collections.unmodifiableSet(mappings.keySet());
+    }
+
     public ProviderMapping mapping(String id) {
         ProviderMapping mapping = mappings.get(id);
         if (mapping == null) {
