@@ -99,7 +99,11 @@ class ClusterIT {
                 }
                 assertThat(images + unknown).as("every job ended: " + images + " images, " + unknown + " unknown")
                         .isEqualTo(FILES * JOBS_PER_FILE);
-                assertThat(images).isEqualTo(batchSubmits(provider) - unknown);
+                // every submit the provider took made an image, but for those reported unknown: an unknown submit is
+                // one whose answer was lost with the killed node, which the provider may or may not have taken
+                assertThat(images).as("no image without a submit").isLessThanOrEqualTo(batchSubmits(provider));
+                assertThat(batchSubmits(provider) - images).as("a taken submit without its image is one reported unknown")
+                        .isBetween(0, unknown);
                 // the schedule all three declare: each tick's prompt (its time in it) submitted once, by one node
                 await().atMost(Duration.ofSeconds(30)).until(() -> ticks(provider).size() >= 3);
                 assertThat(ticks(provider).values()).as("one fire per tick across the nodes: " + ticks(provider))
