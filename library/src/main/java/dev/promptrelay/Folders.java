@@ -69,6 +69,12 @@ public record Folders(Path inbox, Path outbox, Path archive, Path failed, Path s
         for (Path dir : new Path[] {outbox, archive, failed, stateDir, shared, held(), incoming(), inputImages(), staged()}) {
             Files.createDirectories(dir);
         }
+        // the state dir is this node's own and is made again (the journal is written back into it); these may be a share
+        for (Path root : new Path[] {withInbox ? inbox : null, outbox, archive, failed, shared.equals(stateDir) ? null : shared}) {
+            if (root != null) {
+                dev.promptrelay.output.AtomicFiles.neverRecreate(root);
+            }
+        }
         return this;
     }
 

@@ -183,12 +183,31 @@ public final class AtomicFiles {
 
     /**
      * Makes the folder unless it is there: a folder that is there costs one look, where createDirectories throws and
-     * catches two exceptions inside (once for every file written, it showed in profiles).
+     * catches two exceptions inside (once for every file written, it showed in profiles). A folder below one of the
+     * {@link #neverRecreate roots} is made only while that root is there.
      */
     public static void folder(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
+            for (Path root : ROOTS) {
+                if (dir.startsWith(root) && !Files.isDirectory(root)) {
+                    throw new java.nio.file.NoSuchFileException(root.toString(), null, "the folder is not there (an "
+                            + "unmounted share, a folder moved or deleted); promptrelay made it at start and does not "
+                            + "make it again while it runs, since what it wrote there would be hidden once the share "
+                            + "is back");
+                }
+            }
             Files.createDirectories(dir);
         }
+    }
+
+    private static final java.util.Set<Path> ROOTS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Folders made at start that are never made again while promptrelay runs (the inbox, outbox, archive, failed/ and
+     * the shared folder): one that goes away is waited for, not replaced by an empty one where a share was mounted.
+     */
+    public static void neverRecreate(Path root) {
+        ROOTS.add(root.toAbsolutePath().normalize());
     }
 
     /** Moves a file in one step where the file system allows it. */

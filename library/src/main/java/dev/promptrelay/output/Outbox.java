@@ -70,8 +70,10 @@ public class Outbox {
     public synchronized void refused(IOException cause) {
         if (problem == null) {
             LOG.warn("The outbox {} cannot be written ({}): results are kept in {} and written into the outbox once "
-                     + "it can take them; nothing has to be generated again. Free space or fix its permissions.",
-                    folder, cause.getCause() != null ? cause.getCause().toString() : cause.toString(), staged);
+                     + "it can take them; nothing has to be generated again. {}",
+                    folder, cause.getCause() != null ? cause.getCause().toString() : cause.toString(), staged,
+                    java.nio.file.Files.isDirectory(folder) ? "Free space or fix its permissions."
+                            : "Mount the share it is on, or make the folder again.");
         }
         problem = cause.getCause() != null ? cause.getCause().toString() : cause.toString();
         nextProbe = clock.instant().plus(PROBE_EVERY);

@@ -331,6 +331,13 @@ public class PromptFiles {
                                              + "it can be");
                 return null;
             }
+            if (!held && !Files.isDirectory(folders.held())) {
+                // the shared folder itself is away (an unmounted share): the file is not gone, only out of reach
+                keepHeld(promptFileId, file, "the folder it is held in, " + quoted(folders.held().toString())
+                                             + ", is not there (is the share mounted?); it is looked at again every "
+                                             + "second and moved once it is back");
+                return null;
+            }
             List<Job> jobs = journal.jobsOf(promptFileId);
             long failedJobs = jobs.stream().filter(j -> j.state() != JobState.SUCCEEDED).count();
             Map<String, List<String>> outputPaths = outputPathsOf(promptFileId);
