@@ -140,6 +140,39 @@ class ApiControlIT extends RunningApplication {
         assertThat(send("POST", "/api/jobs/" + id + "/retry", null, null).statusCode()).as("nothing left to retry").isEqualTo(409);
     }
 
+    @Test
+    void aCancelWhileTheSubmitIsOnItsWayEndsTheJobAndNamesItsTask() throws Exception {
+        long submitsBefore = folders.stats().get("submits");
+        // the provider holds its answer to the submit: the cancel comes while the submit is on its way, however slow
+        // the machine
+        GalleryIT.sandboxFaults(folders, "{\"slow_millis\": 10000}");
+        String id;
+        try {
+            id = post("{\"prompt\": \"a fox on its way\", \"seed\": 2}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> json(send("GET", "/api/jobs/" + id, null, null))
+                    .path("jobs").path(0).path("state").asText().equals("submitting"));
+            HttpResponse<String> cancelled = send("DELETE", "/api/jobs/" + id, null, null);
+            assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(200);
+            assertThat(json(cancelled).path("state").asText()).isEqualTo("cancelled");
+            assertThat(json(cancelled).path("cancelled_while_submitting").asInt()).isEqualTo(1);
+            assertThat(json(cancelled).path("what_to_know").asText()).contains("on their way").contains("not polled");
+        } finally {
+            GalleryIT.sandboxFaults(folders, "{\"slow_millis\": 0}");
+        }
+        // the answer comes: its task id is written to the cancelled job, which is not polled
+        await().atMost(Duration.ofSeconds(60)).until(() -> json(send("GET", "/api/jobs/" + id, null, null))
+                .path("jobs").path(0).path("task_id").isTextual());
+        JsonNode job = json(send("GET", "/api/jobs/" + id, null, null)).path("jobs").path(0);
+        assertThat(job.path("state").asText()).isEqualTo("cancelled");
+        assertThat(job.path("error").asText()).contains("task " + job.path("task_id").asText()).contains("not polled");
+        assertThat(folders.stats().get("submits") - submitsBefore).as("submitted once").isEqualTo(1);
+        // the provider may have taken it, so running it again asks to pay again
+        HttpResponse<String> retried = send("POST", "/api/jobs/" + id + "/retry", null, null);
+        assertThat(retried.statusCode()).as(retried.body()).isEqualTo(409);
+        assertThat(json(retried).path("what_to_do").asText()).contains("?pay-again=true");
+        assertThat(state(id)).isEqualTo("cancelled");
+    }
+
     private String post(String job) throws Exception {
         HttpResponse<String> posted = send("POST", "/api/jobs", job, "application/json");
         assertThat(posted.statusCode()).as(posted.body()).isEqualTo(202);

@@ -181,7 +181,7 @@ class GalleryIT extends RunningApplication {
         await().atMost(Duration.ofSeconds(30)).until(() -> shownNames(page).equals(List.of("meadow.txt")));
         new org.openqa.selenium.support.ui.Select(page.findElement(By.id("filter-provider"))).selectByVisibleText("modellix");
         await().atMost(Duration.ofSeconds(30)).until(() -> shownNames(page).isEmpty()
-                && page.findElement(By.id("end")).getText().startsWith("None of the latest requests match the filter"));
+                && page.findElement(By.id("end")).getText().startsWith("No request matches the filter"));
         new org.openqa.selenium.support.ui.Select(page.findElement(By.id("filter-provider"))).selectByVisibleText("modelscope");
         new org.openqa.selenium.support.ui.Select(page.findElement(By.id("filter-state"))).selectByVisibleText("failed");
         await().atMost(Duration.ofSeconds(30)).until(() -> shownNames(page).isEmpty());

@@ -4,7 +4,7 @@
 const PAGE = 50;
 const REFRESH_MILLIS = 2000;
 const IMAGE = /\.(png|jpe?g|gif)$/i;
-const tab = { token: sessionStorage.getItem('promptrelay.token') || '', oldest: null, paged: false, shown: new Map(), blobs: new Map(), thumbLoads: new Map(), listed: false, filter: '', generation: 0 };
+const tab = { token: sessionStorage.getItem('promptrelay.token') || '', oldest: null, paged: false, shown: new Map(), blobs: new Map(), thumbLoads: new Map(), listed: false, filter: '', generation: 0, looking: false };
 
 const $ = (id) => document.getElementById(id);
 
@@ -74,6 +74,7 @@ function filterChanged() {
   tab.shown.clear();
   tab.oldest = null;
   tab.paged = false;
+  tab.looking = false;
   $('requests').replaceChildren();
   $('rejected-list').replaceChildren();
   $('rejected').open = $('filter-state').value === 'rejected';
@@ -100,9 +101,15 @@ async function refresh() {
       tab.paged = true;
       tab.oldest = answer.next_before || null;
       $('more').hidden = !tab.oldest;
+      // a search that found nothing among the newest requests goes on looking back by itself
+      if (tab.filter && answer.jobs.length === 0 && tab.oldest) {
+        older();
+        return;
+      }
     }
-    if (answer.jobs.length > 0) $('end').textContent = '';
-    else if (tab.filter) $('end').textContent = 'None of the latest requests match the filter' + (tab.oldest ? ': "Older requests" looks further back.' : '.');
+    if (answer.jobs.length > 0 || $('requests').children.length > 0) $('end').textContent = '';
+    else if (tab.looking) { /* older() says how far it got */ }
+    else if (tab.filter) $('end').textContent = 'No request matches the filter' + (tab.oldest ? ' yet: "Older requests" looks further back.' : '.');
     else $('end').textContent = 'Nothing yet: drop a prompt file into the inbox, or send a prompt above.';
     status('updated ' + new Date().toLocaleTimeString());
   } catch (e) {
@@ -120,21 +127,31 @@ async function refreshOlder(listed) {
   }
 }
 
+// A search page looks through a few hundred requests: with nothing found, a few more pages are asked for at once.
+const SEARCH_PAGES = 20;
+
 async function older() {
   $('more').disabled = true;
+  tab.looking = true;
   const generation = tab.generation;
   try {
-    const { ok, answer } = await json('GET', '/api/jobs?limit=' + PAGE + '&before=' + encodeURIComponent(tab.oldest) + tab.filter);
-    if (generation !== tab.generation) return;
-    if (!ok) throw new Error(answer.error);
-    answer.jobs.forEach((request) => show(request, null));
-    tab.oldest = answer.next_before || null;
+    for (let page = 0; page < SEARCH_PAGES && tab.oldest; page++) {
+      $('end').textContent = tab.filter ? 'Looking further back…' : '';
+      const { ok, answer } = await json('GET', '/api/jobs?limit=' + PAGE + '&before=' + encodeURIComponent(tab.oldest) + tab.filter);
+      if (generation !== tab.generation) return;
+      if (!ok) throw new Error(answer.error);
+      answer.jobs.forEach((request) => show(request, null));
+      tab.oldest = answer.next_before || null;
+      if (answer.jobs.length > 0 || !tab.filter) break;
+    }
     $('more').hidden = !tab.oldest;
-    if (answer.jobs.length > 0) $('end').textContent = '';
+    if ($('requests').children.length > 0 || $('rejected-list').children.length > 0) $('end').textContent = '';
+    else if (tab.filter) $('end').textContent = 'No request matches the filter' + (tab.oldest ? ' yet: "Older requests" looks further back.' : '.');
   } catch (e) {
     status('older requests could not be read: ' + e.message);
   } finally {
     $('more').disabled = false;
+    if (generation === tab.generation) tab.looking = false;
   }
 }
 

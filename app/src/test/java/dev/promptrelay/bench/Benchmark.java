@@ -134,10 +134,11 @@ public final class Benchmark {
             }
         }
         if (only != null && only.startsWith("history")) {
-            // --only history [sizes]: e.g. --only history 0,100000,1000000
+            // --only history [sizes] [postgres]: e.g. --only history 0,100000,1000000 postgres
             String[] words = only.split(" ");
             String sizes = words.length > 1 ? words[1] : "0,100000,1000000";
-            System.out.println(HistoryBench.run(java.util.Arrays.stream(sizes.split(",")).map(Integer::valueOf).toList()));
+            System.out.println(HistoryBench.run(java.util.Arrays.stream(sizes.split(",")).map(Integer::valueOf).toList(),
+                    words.length > 2 && words[2].equals("postgres")));
             return;
         }
         List<Scenario> scenarios = List.of(

@@ -23,10 +23,11 @@ import dev.promptrelay.sandbox.SandboxFaults;
 import dev.promptrelay.sandbox.SandboxServer;
 
 /**
- * What a long history costs: the embedded journal filled directly with N ended jobs (10 per prompt file, one output
- * each, received over the past year), then the application started on it with a prompt file already waiting. Measured:
- * start to the first submit, heap after start, GET /api/jobs (first page, a state filter, a far page by cursor) p50 and
- * p95 over 200 calls each, a new file's drop to its submit, and the journal's size on disk.
+ * What a long history costs: the journal (embedded, or a PostgreSQL server of the benchmark's own) filled directly
+ * with N ended jobs (10 per prompt file, one output each, received over the past year), then the application started
+ * on it with a prompt file already waiting. Measured: start to the first submit, heap after start, GET /api/jobs
+ * (first page, a state filter, a far page by cursor, a text search) p50 and p95, a new file's drop to its submit, the
+ * gallery's first screen in Chromium (first paint and the list shown), and the journal's size on disk.
  */
 final class HistoryBench {
 
@@ -36,27 +37,76 @@ final class HistoryBench {
     private HistoryBench() {
     }
 
-    static String run(List<Integer> sizes) throws Exception {
-        StringBuilder table = new StringBuilder("| ended jobs in the journal | fill s | journal MB | start to first submit s "
-                + "| heap after start MB | list p50/p95 ms | filter p50/p95 ms | far page p50/p95 ms | text p50/p95 ms | drop to submit ms |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|\n");
+    /** The gallery's first screen: first paint, and the list shown (the page's own mark), in ms from navigation. */
+    private static final String FIRST_SCREEN = """
+            const done = arguments[arguments.length - 1];
+            (function check() {
+              const fcp = performance.getEntriesByName('first-contentful-paint')[0];
+              const listed = performance.getEntriesByName('gallery:listed')[0];
+              if (fcp && listed) done({ fcp: fcp.startTime, listed: listed.startTime,
+                                        tiles: document.querySelectorAll('article.request').length });
+              else requestAnimationFrame(check);
+            })();
+            """;
+
+    static String run(List<Integer> sizes, boolean postgres) throws Exception {
+        StringBuilder table = new StringBuilder("| ended jobs in the " + (postgres ? "PostgreSQL" : "embedded")
+                + " journal | fill s | journal MB | start to first submit s | heap after start MB | list p50/p95 ms "
+                + "| filter p50/p95 ms | far page p50/p95 ms | text p50/p95 ms | drop to submit ms "
+                + "| gallery first paint / list shown ms | clean stop s |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (int jobs : sizes) {
-            String row = one(jobs);
+            String row = one(jobs, postgres);
             System.out.println(row);
             table.append(row).append('\n');
         }
         return table.toString();
     }
 
-    private static String one(int jobs) throws Exception {
+    private static String one(int jobs, boolean postgres) throws Exception {
         Path runs = Files.createDirectories(Path.of("target", "bench-runs").toAbsolutePath());
         Path dir = Files.createTempDirectory(runs, "history-" + jobs + "-");
         Path state = Files.createDirectories(dir.resolve(".promptrelay"));
-        long fillStart = System.nanoTime();
-        String farId = fill(state, jobs);
-        double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
-        double journalMb = Files.size(state.resolve("journal.mv.db")) / (1024.0 * 1024.0);
+        try (dev.promptrelay.PostgresServer server = postgres ? dev.promptrelay.PostgresServer.start(dir.resolve("postgres"))
+                                                              : null) {
+            javax.sql.DataSource journal;
+            if (server != null) {
+                org.postgresql.ds.PGSimpleDataSource pg = new org.postgresql.ds.PGSimpleDataSource();
+                pg.setURL(server.url());
+                pg.setUser(dev.promptrelay.PostgresServer.USER);
+                journal = pg;
+            } else {
+                org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+                h2.setURL("jdbc:h2:file:" + state.resolve("journal"));
+                h2.setUser("sa");
+                h2.setPassword("");
+                journal = h2;
+            }
+            long fillStart = System.nanoTime();
+            String farId = fill(journal, jobs);
+            double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
+            // the statistics a journal in use has: its planner knows the tables' sizes
+            try (Connection c = journal.getConnection()) {
+                c.createStatement().execute(server != null ? "VACUUM ANALYZE" : "ANALYZE");
+            }
+            double journalMb = journalBytes(journal, state) / (1024.0 * 1024.0);
+            if (journal instanceof org.h2.jdbcx.JdbcDataSource) {
+                // the application opens the file alone
+                try (Connection c = journal.getConnection()) {
+                    c.createStatement().execute("SHUTDOWN");
+                }
+            }
+            java.util.Map<String, String> settings = new java.util.HashMap<>();
+            if (server != null) {
+                settings.put("promptrelay.journal.url", server.url());
+                settings.put("promptrelay.journal.user", dev.promptrelay.PostgresServer.USER);
+                settings.put("promptrelay.shared-dir", dir.resolve("shared").toString());
+            }
+            return measure(dir, jobs, farId, fillSeconds, journalMb, settings);
+        }
+    }
 
+    private static String measure(Path dir, int jobs, String farId, double fillSeconds, double journalMb,
+                                  java.util.Map<String, String> journalSettings) throws Exception {
         SandboxBehaviour behaviour = new SandboxBehaviour(200, SandboxBehaviour.DEFAULT_REFUSE_MARKER,
                 SandboxBehaviour.DEFAULT_VIDEO_BYTES, SandboxBehaviour.DEFAULT_LINK_MILLIS, SandboxFaults.NONE, 0, 4);
         try (SandboxServer provider = new SandboxServer(behaviour).start(0)) {
@@ -64,9 +114,12 @@ final class HistoryBench {
             int management = Benchmark.freePort();
             Path inbox = Files.createDirectories(dir.resolve("inbox"));
             waiting(inbox, "waiting", "a fox waiting since before the start");
-            long start = System.nanoTime();
-            Process app = Benchmark.startApplication(dir, List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"),
+            java.util.Map<String, String> settings = new java.util.HashMap<>(
                     Benchmark.modelScopeWithApi(provider, 4, port, management));
+            settings.putAll(journalSettings);
+            long start = System.nanoTime();
+            Process app = Benchmark.startApplication(dir, List.of("-Xmx512m", "-XX:TieredStopAtLevel=1"), settings);
+            org.openqa.selenium.WebDriver browser = null;
             try {
                 Benchmark.awaitCondition(Duration.ofMinutes(10), Duration.ofMillis(20), app, dir,
                         "the waiting file was not submitted", () -> provider.count("submits") >= 1);
@@ -79,24 +132,66 @@ final class HistoryBench {
                 double[] filter = latencies(base + "?limit=50&state=failed");
                 double[] far = farId == null ? new double[] {Double.NaN, Double.NaN}
                         : latencies(base + "?limit=50&before=" + farId);
-                // a word in one old prompt: the text filter reads every job's spec until it has a page
+                // words of one old prompt: a page looks through a window of the newest requests, not every one
                 double[] text = latencies(base + "?limit=50&q=" + java.net.URLEncoder.encode("prompt 7 line 3,",
-                        java.nio.charset.StandardCharsets.UTF_8), 20);
+                        java.nio.charset.StandardCharsets.UTF_8), 100);
                 long submits = provider.count("submits");
                 long dropped = System.nanoTime();
                 waiting(inbox, "new", "a new fox");
                 Benchmark.awaitCondition(Duration.ofMinutes(2), Duration.ofMillis(5), app, dir,
                         "the new file was not submitted", () -> provider.count("submits") > submits);
                 double dropToSubmit = (System.nanoTime() - dropped) / 1e6;
-                return String.format(Locale.ROOT, "| %,d | %.0f | %.0f | %.1f | %.0f | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | %.0f |",
+                browser = dev.promptrelay.Chromium.start(dir);
+                browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(120));
+                List<Double> paints = new ArrayList<>();
+                List<Double> shown = new ArrayList<>();
+                for (int load = 0; load < 5; load++) {
+                    browser.get("about:blank");
+                    browser.get("http://127.0.0.1:" + port + "/");
+                    @SuppressWarnings("unchecked")
+                    java.util.Map<String, Object> m = (java.util.Map<String, Object>)
+                            ((org.openqa.selenium.JavascriptExecutor) browser).executeAsyncScript(FIRST_SCREEN);
+                    paints.add(((Number) m.get("fcp")).doubleValue());
+                    shown.add(((Number) m.get("listed")).doubleValue());
+                }
+                Collections.sort(paints);
+                Collections.sort(shown);
+                browser.quit();
+                browser = null;
+                // a clean stop, as a user's Ctrl+C or service stop: the embedded journal's backup is made then
+                long stopping = System.nanoTime();
+                app.destroy();
+                if (!app.waitFor(10, TimeUnit.MINUTES)) {
+                    throw new IllegalStateException("the application did not stop within 10 minutes");
+                }
+                double stopSeconds = (System.nanoTime() - stopping) / 1e9;
+                return String.format(Locale.ROOT, "| %,d | %.0f | %.0f | %.1f | %.0f | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | %.0f / %.0f | %.0f | %.0f / %.0f | %.1f |",
                         jobs, fillSeconds, journalMb, startSeconds, heapMb, list[0], list[1], filter[0], filter[1],
-                        far[0], far[1], text[0], text[1], dropToSubmit);
+                        far[0], far[1], text[0], text[1], dropToSubmit, paints.get(2), shown.get(2), stopSeconds);
             } finally {
+                if (browser != null) {
+                    browser.quit();
+                }
                 app.destroy();
                 if (!app.waitFor(60, TimeUnit.SECONDS)) {
                     app.destroyForcibly();
                 }
             }
+        }
+    }
+
+    /** The journal's size on disk: the embedded file, or the PostgreSQL database. */
+    private static long journalBytes(javax.sql.DataSource journal, Path state) throws Exception {
+        if (journal instanceof org.h2.jdbcx.JdbcDataSource) {
+            try (Connection c = journal.getConnection()) {
+                c.createStatement().execute("CHECKPOINT");
+            }
+            return Files.size(state.resolve("journal.mv.db"));
+        }
+        try (Connection c = journal.getConnection();
+             java.sql.ResultSet rs = c.createStatement().executeQuery("SELECT pg_database_size(current_database())")) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
@@ -150,18 +245,14 @@ final class HistoryBench {
      * N ended jobs written straight into a new embedded journal (made by promptrelay's own migrations); returns the
      * id of a prompt file half-way back, for the far page.
      */
-    private static String fill(Path state, int jobs) throws Exception {
-        org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
-        h2.setURL("jdbc:h2:file:" + state.resolve("journal"));
-        h2.setUser("sa");
-        h2.setPassword("");
+    private static String fill(javax.sql.DataSource journal, int jobs) throws Exception {
         // promptrelay's own migrations make the schema
-        new dev.promptrelay.journal.JournalDatabase(h2, null);
+        new dev.promptrelay.journal.JournalDatabase(journal, null);
         int files = jobs / JOBS_PER_FILE;
         String farId = null;
         long now = System.currentTimeMillis();
         long year = Duration.ofDays(365).toMillis();
-        try (Connection c = h2.getConnection()) {
+        try (Connection c = journal.getConnection()) {
             c.setAutoCommit(false);
             try (PreparedStatement file = c.prepareStatement("INSERT INTO prompt_file (id, name, held_path, sha256, "
                     + "state, job_count, received_at, ended_at, outcome_path) VALUES (?, ?, ?, ?, 'archived', ?, ?, ?, ?)");

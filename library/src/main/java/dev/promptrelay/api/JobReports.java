@@ -25,11 +25,24 @@ final class JobReports {
 
     static RequestReport describe(PromptFileJournal journal, Folders folders, ProviderCatalog providers,
                                   PromptFileRecord record, boolean withJobs) {
+        return describe(journal, folders, providers, record, withJobs, journal.jobsOf(record.id()),
+                journal.rejection(record.id()), journal.outputPathsOf(record.id()));
+    }
+
+    /** One request of a listed page, from what was read for the whole page at once. */
+    static RequestReport describe(PromptFileJournal journal, Folders folders, ProviderCatalog providers,
+                                  PromptFileRecord record, PromptFileJournal.PageDetails page) {
+        return describe(journal, folders, providers, record, false, page.jobs().getOrDefault(record.id(), List.of()),
+                page.rejections().getOrDefault(record.id(), Map.of()),
+                page.outputPaths().getOrDefault(record.id(), Map.of()));
+    }
+
+    private static RequestReport describe(PromptFileJournal journal, Folders folders, ProviderCatalog providers,
+                                          PromptFileRecord record, boolean withJobs, List<Job> jobs,
+                                          Map<String, String> rejection, Map<String, List<String>> journaledPaths) {
         Predicate<Job> sandbox = job -> answeredBySandbox(job, providers);
-        List<Job> jobs = journal.jobsOf(record.id());
-        Map<String, String> rejection = journal.rejection(record.id());
         Map<String, List<String>> outputPaths = new LinkedHashMap<>();
-        journal.outputPathsOf(record.id()).forEach((job, journaled) ->
+        journaledPaths.forEach((job, journaled) ->
                 outputPaths.put(job, journaled.stream().map(p -> folders.output(p).toString()).toList()));
         List<String> outputs = new ArrayList<>();
         List<String> outputPrompts = new ArrayList<>();

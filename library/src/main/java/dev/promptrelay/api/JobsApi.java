@@ -120,17 +120,18 @@ public class JobsApi {
                     "ask for one of ?provider=" + String.join(", ?provider=", providers.ids()));
         }
         List<RequestReport> listed = new ArrayList<>();
-        List<PromptFileRecord> scanned = journal.recentPromptFiles(limit, blankToNull(before),
-                blankToNull(provider), blankToNull(text));
-        for (PromptFileRecord record : scanned) {
-            RequestReport entry = JobReports.describe(journal, folders, providers, record, false);
+        PromptFileJournal.Page page = journal.recentPromptFiles(limit, blankToNull(before), blankToNull(provider),
+                blankToNull(text));
+        PromptFileJournal.PageDetails details = journal.detailsOf(page.files());
+        for (PromptFileRecord record : page.files()) {
+            RequestReport entry = JobReports.describe(journal, folders, providers, record, details);
             if (state == null || state.isBlank() || state.strip().equals(entry.state())) {
                 listed.add(entry);
             }
         }
-        // the state is the jobs' sum, so it is filtered after the page is read: the cursor is the page's last, shown or not
-        return ApiReply.of(200, new RequestList(listed,
-                scanned.size() < limit ? null : scanned.get(scanned.size() - 1).id()));
+        // the state is the jobs' sum, so it is filtered after the page is read: the cursor is the page's last, shown
+        // or not (for a text search, the last request it looked through)
+        return ApiReply.of(200, new RequestList(listed, page.next()));
     }
 
     private static String blankToNull(String value) {
@@ -152,10 +153,19 @@ public class JobsApi {
             return done;
         });
         List<String> running = cancellation.stillRunningTasks();
+        List<String> toKnow = new ArrayList<>();
+        if (!running.isEmpty()) {
+            toKnow.add("tasks " + String.join(", ", running) + " were already running at the provider: they may still "
+                       + "finish and be charged there");
+        }
+        if (cancellation.submitsOnTheirWay() > 0) {
+            toKnow.add(cancellation.submitsOnTheirWay() + " submit(s) were on their way to the provider: it may take "
+                       + "them, and charge for them; their task ids are written to the jobs when the answers come, and "
+                       + "they are not polled");
+        }
         return ApiReply.of(200, new CancelledRequest(JobReports.describe(journal, folders, providers, record, false),
-                cancellation.notSubmitted(), running, running.isEmpty() ? null
-                : "tasks " + String.join(", ", running) + " were already running at the provider: they may still "
-                  + "finish and be charged there"));
+                cancellation.notSubmitted(), running, cancellation.submitsOnTheirWay(),
+                toKnow.isEmpty() ? null : String.join("; ", toKnow)));
     }
 
     /**
@@ -211,8 +221,11 @@ public class JobsApi {
             return null;
         }
         return (jobs.size() == 1 ? "job " : "jobs ") + String.join(", ", jobs.stream()
-                .map(job -> "#" + job.seq() + " (task " + job.taskId() + " at " + job.provider() + ")").toList())
-               + (jobs.size() == 1 ? " had already run at the provider" : " had already run at their provider");
+                .map(job -> "#" + job.seq() + (job.taskId() != null ? " (task " + job.taskId() + " at " + job.provider() + ")"
+                        : " (its submit to " + job.provider() + " was on its way when it was cancelled, and may have "
+                          + "been taken)")).toList())
+               + (jobs.size() == 1 ? " had already run at the provider, or may have" : " had already run at their "
+                                                                                      + "provider, or may have");
     }
 
     /** GET /api/jobs/{id}/outputs/{n}: the n-th output (from 1, in the order of outputs), to stream. */

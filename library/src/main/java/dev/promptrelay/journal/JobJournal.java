@@ -471,10 +471,25 @@ public class JobJournal {
                     taskId, sandbox, now, job.id(), job.attempt(), node) == 1) {
                 return true;
             }
+            // cancelled, or reported unknown by another node, meanwhile: its report names the task all the same
             update(c, "UPDATE job SET task_id = ?, updated_at = ? WHERE id = ? AND attempt = ? AND task_id IS NULL",
                     taskId, now, job.id(), job.attempt());
+            update(c, "UPDATE job SET error = ?, sandbox = ? WHERE id = ? AND attempt = ? AND state = 'cancelled'",
+                    submitCancelledOnItsWay(job, taskId), sandbox, job.id(), job.attempt());
+            cancelledTasks.add(taskId);
             return false;
         });
+    }
+
+    /** Why the task a submit's answer names is not polled here (see {@link #markSubmitted}). */
+    public String notPolledBecause(Job job, String taskId) {
+        if (job(job.id()).state() == JobState.CANCELLED) {
+            return "the provider took it as task " + taskId + ", but the request was cancelled while the submit was on "
+                   + "its way: the task may run, and be charged, there; it is not polled (a retry asks ?pay-again=true)";
+        }
+        return "the provider took it as task " + taskId + ", but this node was out of touch with the journal longer "
+               + "than its lease and another node has reported the submit as unknown; the task id is now in the job's "
+               + "report, and its result can be fetched from the provider by that id";
     }
 
     /**
@@ -561,38 +576,57 @@ public class JobJournal {
     // --- a caller's cancel and retry ---
 
     /** What a cancel did: jobs that were never submitted, and tasks that were running and are no longer polled. */
-    public record Cancellation(int notSubmitted, List<String> stillRunningTasks) {
+    /**
+     * What a cancel did: jobs that will never be submitted, tasks no longer polled, and submits that were on their way
+     * (the provider may take them; their task ids are written to the jobs when the answers come).
+     */
+    public record Cancellation(int notSubmitted, List<String> stillRunningTasks, int submitsOnTheirWay) {
     }
 
     /**
      * Cancels a request's jobs that have not ended: queued ones are never submitted, running ones no longer polled.
-     * A submit on the wire at this moment is left to end as it does (its outcome decides).
+     * One whose submit is on the wire at this moment ends cancelled too; the task id its answer brings is written to
+     * it and never polled, and running it again asks to pay again, since the provider may have taken it.
      */
     public Cancellation cancel(String promptFileId) {
         return db.write(c -> {
-            List<Job> open = jobs(c, "WHERE j.prompt_file_id = ? AND j.state IN ('queued','dispatched','running')",
-                    promptFileId);
+            List<Job> open = jobs(c, "WHERE j.prompt_file_id = ? AND j.state IN ('queued','dispatched','submitting',"
+                                     + "'running')", promptFileId);
             OffsetDateTime now = now();
             int notSubmitted = 0;
+            int onTheirWay = 0;
             List<String> running = new ArrayList<>();
             for (Job job : open) {
                 boolean wasRunning = job.state() == JobState.RUNNING;
+                boolean onItsWay = job.state() == JobState.SUBMITTING;
                 update(c, "UPDATE job SET state = 'cancelled', error = ?, next_step = ?, ended_at = ?, updated_at = ? "
                           + "WHERE id = ?", wasRunning
                                  ? "cancelled while task " + job.taskId() + " ran at " + job.provider()
                                    + ": it may still finish there, and be charged, but is no longer polled"
+                                 : onItsWay ? submitCancelledOnItsWay(job, null)
                                  : "cancelled before it was submitted: nothing was charged",
-                        "POST /api/jobs/" + promptFileId + "/retry runs it after all", now, now, job.id());
+                        "POST /api/jobs/" + promptFileId + "/retry" + (onItsWay ? "?pay-again=true" : "")
+                        + " runs it after all", now, now, job.id());
                 cancelled.add(job.id());
                 if (wasRunning) {
                     running.add(job.taskId());
                     cancelledTasks.add(job.taskId());
+                } else if (onItsWay) {
+                    onTheirWay++;
                 } else {
                     notSubmitted++;
                 }
             }
-            return new Cancellation(notSubmitted, running);
+            return new Cancellation(notSubmitted, running, onTheirWay);
         });
+    }
+
+    /** Why a job cancelled while its submit was on its way is not polled, with the task the provider gave, once known. */
+    private static String submitCancelledOnItsWay(Job job, String taskId) {
+        return "cancelled while its submit to " + job.provider() + " was on its way: "
+               + (taskId == null ? "if " + job.provider() + " takes it, it may run"
+                                 : job.provider() + " took it as task " + taskId + ", which may run")
+               + " there, and be charged, but is not polled";
     }
 
     public boolean isCancelled(String jobId) {
@@ -608,7 +642,7 @@ public class JobJournal {
      * A job whose task the provider had taken before it ended here (cancelled while its task ran, or made but not
      * stored): running it again pays a second time.
      */
-    private static final String PAID_BEFORE = "((j.state = 'cancelled' AND j.task_id IS NOT NULL) "
+    private static final String PAID_BEFORE = "((j.state = 'cancelled' AND (j.task_id IS NOT NULL OR j.submitted_at IS NOT NULL)) "
                                               + "OR (j.state = 'failed' AND j.completed_at IS NOT NULL))";
 
     /**

@@ -39,6 +39,13 @@ public class JobOutcomes {
             LOG.error("A job route failed before knowing its job", cause);
             return null;
         }
+        Job journaled = journal.job(job.id());
+        if (journaled.attempt() == job.attempt() && journaled.state() == JobState.CANCELLED) {
+            // its submit was on its way when the request was cancelled: the cancel is its end, and says what to know
+            LOG.info("{}: cancelled while its submit was on its way, which then failed ({}); it stays cancelled",
+                    job.label(), JobFailure.describe(cause));
+            return null;
+        }
         JobState state;
         String reason;
         String nextStep;

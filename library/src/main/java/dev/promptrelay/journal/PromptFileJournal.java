@@ -1,7 +1,9 @@
 package dev.promptrelay.journal;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +17,7 @@ import dev.promptrelay.prompt.JobSpec;
 import static dev.promptrelay.journal.JournalDatabase.ENDED;
 import static dev.promptrelay.journal.JournalDatabase.bind;
 import static dev.promptrelay.journal.JournalDatabase.count;
+import static dev.promptrelay.journal.JournalDatabase.instant;
 import static dev.promptrelay.journal.JournalDatabase.jobs;
 import static dev.promptrelay.journal.JournalDatabase.now;
 import static dev.promptrelay.journal.JournalDatabase.promptFile;
@@ -257,14 +260,22 @@ public class PromptFileJournal {
 
     /** The newest prompt files received before the one with id {@code before} (all when null), newest first. */
     public List<PromptFileRecord> recentPromptFiles(int limit, String before) {
-        return recentPromptFiles(limit, before, null, null);
+        return recentPromptFiles(limit, before, null, null).files();
+    }
+
+    /** How many prompt files one text search looks through at most: its cost stays flat however long the history. */
+    static final int SEARCH_WINDOW = 500;
+
+    /** A page of prompt files, and the id to page on from (null at the end of the history). */
+    public record Page(List<PromptFileRecord> files, String next) {
     }
 
     /**
      * As {@link #recentPromptFiles(int, String)}, only files with a job for {@code provider}, and whose name or a
-     * job's prompt or options hold {@code text} (any case); either may be null.
+     * job's prompt or options hold {@code text} (any case); either may be null. A text search looks through at most
+     * {@link #SEARCH_WINDOW} files a page, so a page may hold fewer than {@code limit} with a {@code next} to go on.
      */
-    public List<PromptFileRecord> recentPromptFiles(int limit, String before, String provider, String text) {
+    public Page recentPromptFiles(int limit, String before, String provider, String text) {
         return db.read(c -> {
             List<String> where = new ArrayList<>();
             List<Object> values = new ArrayList<>();
@@ -273,6 +284,28 @@ public class PromptFileJournal {
                 where.add("(received_at < (SELECT received_at FROM prompt_file WHERE id = ?) "
                           + "OR (received_at = (SELECT received_at FROM prompt_file WHERE id = ?) AND id < ?))");
                 values.addAll(List.of(before, before, before));
+            }
+            String windowEnd = null;
+            if (text != null) {
+                // a substring is found by reading the jobs themselves: the window keeps that read to a few thousand
+                OffsetDateTime windowFrom = null;
+                try (PreparedStatement p = c.prepareStatement("SELECT id, received_at FROM prompt_file f "
+                                                              + (where.isEmpty() ? "" : "WHERE " + where.get(0) + " ")
+                                                              + "ORDER BY received_at DESC, id DESC OFFSET "
+                                                              + (SEARCH_WINDOW - 1) + " ROWS FETCH NEXT 1 ROWS ONLY")) {
+                    bind(p, values.toArray());
+                    try (ResultSet rs = p.executeQuery()) {
+                        if (rs.next()) {
+                            windowEnd = rs.getString(1);
+                            windowFrom = rs.getObject(2, OffsetDateTime.class);
+                        }
+                    }
+                }
+                if (windowEnd != null) {
+                    // the plain bound lets the database read the window's range of the index, and no further
+                    where.add("received_at >= ? AND (received_at > ? OR id >= ?)");
+                    values.addAll(List.of(windowFrom, windowFrom, windowEnd));
+                }
             }
             if (provider != null) {
                 where.add("EXISTS (SELECT 1 FROM job j WHERE j.prompt_file_id = f.id AND j.provider = ?)");
@@ -297,11 +330,82 @@ public class PromptFileJournal {
                     }
                 }
             }
-            List<PromptFileRecord> records = new ArrayList<>();
-            for (String id : ids) {
-                records.add(promptFile(c, id));
+            List<PromptFileRecord> records = new ArrayList<>(promptFiles(c, ids).values());
+            String next = ids.size() >= Math.max(1, limit) ? ids.get(ids.size() - 1) : windowEnd;
+            return new Page(records, next);
+        });
+    }
+
+    /** The prompt files of these ids, in their order, read at once. */
+    private static Map<String, PromptFileRecord> promptFiles(Connection c, List<String> ids) throws SQLException {
+        Map<String, PromptFileRecord> byId = new java.util.LinkedHashMap<>();
+        ids.forEach(id -> byId.put(id, null));
+        if (!ids.isEmpty()) {
+            try (PreparedStatement p = c.prepareStatement("SELECT id, name, held_path, sha256, state, job_count, "
+                                                          + "received_at, output_folder FROM prompt_file WHERE id IN "
+                                                          + placeholders(ids.size()))) {
+                bind(p, ids.toArray());
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        byId.put(rs.getString(1), new PromptFileRecord(rs.getString(1), rs.getString(2),
+                                rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6), instant(rs, 7),
+                                rs.getString(8)));
+                    }
+                }
             }
-            return records;
+        }
+        byId.values().removeIf(java.util.Objects::isNull);
+        return byId;
+    }
+
+    private static String placeholders(int count) {
+        return "(" + "?, ".repeat(Math.max(0, count - 1)) + "?)";
+    }
+
+    /** What a listing shows of each prompt file of a page: its jobs, rejection and output paths, by prompt file id. */
+    public record PageDetails(Map<String, List<Job>> jobs, Map<String, Map<String, String>> rejections,
+                              Map<String, Map<String, List<String>>> outputPaths) {
+    }
+
+    /** The details of a page of prompt files in three queries, not three for each (round trips to a database server). */
+    public PageDetails detailsOf(List<PromptFileRecord> files) {
+        if (files.isEmpty()) {
+            return new PageDetails(Map.of(), Map.of(), Map.of());
+        }
+        Object[] ids = files.stream().map(PromptFileRecord::id).toArray();
+        String in = placeholders(ids.length);
+        return db.read(c -> {
+            Map<String, List<Job>> jobs = new HashMap<>();
+            for (Job job : jobs(c, "WHERE j.prompt_file_id IN " + in + " ORDER BY j.prompt_file_id, j.seq", ids)) {
+                jobs.computeIfAbsent(job.promptFileId(), k -> new ArrayList<>()).add(job);
+            }
+            Map<String, Map<String, String>> rejections = new HashMap<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT id, error, what_to_do FROM prompt_file WHERE id IN "
+                                                          + in + " AND state = 'rejected'")) {
+                bind(p, ids);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        Map<String, String> rejection = new java.util.LinkedHashMap<>();
+                        rejection.put("error", rs.getString(2));
+                        rejection.put("what_to_do", rs.getString(3));
+                        rejections.put(rs.getString(1), rejection);
+                    }
+                }
+            }
+            Map<String, Map<String, List<String>>> outputs = new HashMap<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT j.prompt_file_id, o.job_id, o.path FROM job_output o "
+                                                          + "JOIN job j ON o.job_id = j.id WHERE j.prompt_file_id IN "
+                                                          + in + " AND o.state = 'written' "
+                                                          + "ORDER BY o.job_id, o.output_index")) {
+                bind(p, ids);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        outputs.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                                .computeIfAbsent(rs.getString(2), k -> new ArrayList<>()).add(rs.getString(3));
+                    }
+                }
+            }
+            return new PageDetails(jobs, rejections, outputs);
         });
     }
 
