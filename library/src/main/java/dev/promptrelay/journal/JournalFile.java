@@ -176,10 +176,28 @@ public final class JournalFile {
         return stateDir.resolve("journal-rescue.sql");
     }
 
-    /** Once the journal is closed at a clean stop, a copy of it is the backup a later damage falls back on. */
+    /** Up to this size the journal is copied at every clean stop (a few seconds at most); beyond it, once a day. */
+    static final long COPIED_AT_EVERY_STOP = 256L * 1024 * 1024;
+
+    /**
+     * Once the journal is closed at a clean stop, a copy of it is the backup a later damage falls back on. A long
+     * history makes the copy long (2.6 GB for a million jobs): a big journal is copied at most once a day, so a stop
+     * stays quick enough for a service manager's stop timeout.
+     */
     public void backUpAfterClose() {
         try {
             if (Files.exists(file())) {
+                long size = Files.size(file());
+                if (size > COPIED_AT_EVERY_STOP && Files.exists(backup())
+                    && Files.getLastModifiedTime(backup()).toInstant().isAfter(java.time.Instant.now().minus(java.time.Duration.ofDays(1)))) {
+                    LOG.info("The journal ({} MB) was backed up less than a day ago ({}); it is backed up again at the "
+                             + "first clean stop a day after that", size / (1024 * 1024), modified(backup()));
+                    return;
+                }
+                if (size > COPIED_AT_EVERY_STOP) {
+                    LOG.info("Backing up the journal ({} MB) to {}, as once a day at a clean stop", size / (1024 * 1024),
+                            backup());
+                }
                 Path temp = stateDir.resolve("journal-backup.mv.db.part");
                 Files.copy(file(), temp, StandardCopyOption.REPLACE_EXISTING);
                 Files.move(temp, backup(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

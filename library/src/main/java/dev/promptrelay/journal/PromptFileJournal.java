@@ -276,64 +276,83 @@ public class PromptFileJournal {
      * {@link #SEARCH_WINDOW} files a page, so a page may hold fewer than {@code limit} with a {@code next} to go on.
      */
     public Page recentPromptFiles(int limit, String before, String provider, String text) {
+        int pageSize = Math.max(1, limit);
         return db.read(c -> {
-            List<String> where = new ArrayList<>();
+            String cursor = "";
             List<Object> values = new ArrayList<>();
             if (before != null) {
                 // ordered by time, then id, so a page boundary between two files received at once loses neither
-                where.add("(received_at < (SELECT received_at FROM prompt_file WHERE id = ?) "
-                          + "OR (received_at = (SELECT received_at FROM prompt_file WHERE id = ?) AND id < ?))");
+                cursor = "WHERE (f.received_at < (SELECT received_at FROM prompt_file WHERE id = ?) "
+                         + "OR (f.received_at = (SELECT received_at FROM prompt_file WHERE id = ?) AND f.id < ?)) ";
                 values.addAll(List.of(before, before, before));
             }
-            String windowEnd = null;
-            if (text != null) {
-                // a substring is found by reading the jobs themselves: the window keeps that read to a few thousand
-                OffsetDateTime windowFrom = null;
-                try (PreparedStatement p = c.prepareStatement("SELECT id, received_at FROM prompt_file f "
-                                                              + (where.isEmpty() ? "" : "WHERE " + where.get(0) + " ")
-                                                              + "ORDER BY received_at DESC, id DESC OFFSET "
-                                                              + (SEARCH_WINDOW - 1) + " ROWS FETCH NEXT 1 ROWS ONLY")) {
-                    bind(p, values.toArray());
-                    try (ResultSet rs = p.executeQuery()) {
-                        if (rs.next()) {
-                            windowEnd = rs.getString(1);
-                            windowFrom = rs.getObject(2, OffsetDateTime.class);
-                        }
-                    }
+            if (text == null) {
+                if (provider != null) {
+                    cursor += (cursor.isEmpty() ? "WHERE " : "AND ")
+                              + "EXISTS (SELECT 1 FROM job j WHERE j.prompt_file_id = f.id AND j.provider = ?) ";
+                    values.add(provider);
                 }
-                if (windowEnd != null) {
-                    // the plain bound lets the database read the window's range of the index, and no further
-                    where.add("received_at >= ? AND (received_at > ? OR id >= ?)");
-                    values.addAll(List.of(windowFrom, windowFrom, windowEnd));
-                }
+                List<String> ids = ids(c, "SELECT f.id FROM prompt_file f " + cursor + "ORDER BY f.received_at DESC, "
+                                          + "f.id DESC FETCH FIRST " + pageSize + " ROWS ONLY", values);
+                return new Page(new ArrayList<>(promptFiles(c, ids).values()),
+                        ids.size() >= pageSize ? ids.get(ids.size() - 1) : null);
             }
-            if (provider != null) {
-                where.add("EXISTS (SELECT 1 FROM job j WHERE j.prompt_file_id = f.id AND j.provider = ?)");
-                values.add(provider);
-            }
-            if (text != null) {
-                String like = "%" + text.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
-                        .replace("_", "\\_") + "%";
-                where.add("(LOWER(f.name) LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM job j WHERE j.prompt_file_id = f.id "
-                          + "AND LOWER(j.spec) LIKE ? ESCAPE '\\'))");
-                values.addAll(List.of(like, like));
-            }
-            List<String> ids = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT f.id FROM prompt_file f "
-                                                          + (where.isEmpty() ? "" : "WHERE " + String.join(" AND ", where) + " ")
-                                                          + "ORDER BY f.received_at DESC, f.id DESC "
-                                                          + "FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")) {
+            // a substring is found by reading the jobs themselves: only the window's, through the index of files by
+            // time and of jobs by file, so a search costs the same whatever the history
+            List<String> window = new ArrayList<>();
+            OffsetDateTime oldest = null;
+            try (PreparedStatement p = c.prepareStatement("SELECT f.id, f.received_at FROM prompt_file f " + cursor
+                                                          + "ORDER BY f.received_at DESC, f.id DESC FETCH FIRST "
+                                                          + SEARCH_WINDOW + " ROWS ONLY")) {
                 bind(p, values.toArray());
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
-                        ids.add(rs.getString(1));
+                        window.add(rs.getString(1));
+                        oldest = rs.getObject(2, OffsetDateTime.class);
                     }
                 }
             }
-            List<PromptFileRecord> records = new ArrayList<>(promptFiles(c, ids).values());
-            String next = ids.size() >= Math.max(1, limit) ? ids.get(ids.size() - 1) : windowEnd;
-            return new Page(records, next);
+            if (window.isEmpty()) {
+                return new Page(List.of(), null);
+            }
+            String inWindow = (cursor.isEmpty() ? "WHERE " : cursor + "AND ")
+                              + "f.received_at >= ? AND (f.received_at > ? OR f.id >= ?) ";
+            List<Object> windowValues = new ArrayList<>(values);
+            windowValues.addAll(List.of(oldest, oldest, window.get(window.size() - 1)));
+            String like = "%" + text.toLowerCase(java.util.Locale.ROOT).replace("\\", "\\\\").replace("%", "\\%")
+                    .replace("_", "\\_") + "%";
+            Set<String> found = new HashSet<>(ids(c, "SELECT f.id FROM prompt_file f " + inWindow
+                                                     + "AND LOWER(f.name) LIKE ? ESCAPE '\\'", with(windowValues, like)));
+            found.addAll(ids(c, "SELECT DISTINCT f.id FROM prompt_file f JOIN job j ON j.prompt_file_id = f.id "
+                                + inWindow + "AND LOWER(j.spec) LIKE ? ESCAPE '\\'", with(windowValues, like)));
+            if (provider != null && !found.isEmpty()) {
+                found.retainAll(ids(c, "SELECT DISTINCT f.id FROM prompt_file f JOIN job j ON j.prompt_file_id = f.id "
+                                       + inWindow + "AND j.provider = ?", with(windowValues, provider)));
+            }
+            List<String> ids = window.stream().filter(found::contains).limit(pageSize).toList();
+            String next = ids.size() >= pageSize ? ids.get(ids.size() - 1)
+                    : window.size() >= SEARCH_WINDOW ? window.get(window.size() - 1) : null;
+            return new Page(new ArrayList<>(promptFiles(c, ids).values()), next);
         });
+    }
+
+    private static List<Object> with(List<Object> values, Object last) {
+        List<Object> all = new ArrayList<>(values);
+        all.add(last);
+        return all;
+    }
+
+    private static List<String> ids(Connection c, String sql, List<Object> values) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            bind(p, values.toArray());
+            try (ResultSet rs = p.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
     }
 
     /** The prompt files of these ids, in their order, read at once. */
