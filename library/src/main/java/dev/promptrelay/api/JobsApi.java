@@ -222,8 +222,9 @@ public class JobsApi {
         }
         return (jobs.size() == 1 ? "job " : "jobs ") + String.join(", ", jobs.stream()
                 .map(job -> "#" + job.seq() + (job.taskId() != null ? " (task " + job.taskId() + " at " + job.provider() + ")"
-                        : " (its submit to " + job.provider() + " was on its way when it was cancelled, and may have "
-                          + "been taken)")).toList())
+                        : " (its submit to " + job.provider() + " was on its way when it was cancelled and its answer "
+                          + "is not in: if " + job.provider() + " refuses it, a retry a moment later runs it without "
+                          + "paying twice)")).toList())
                + (jobs.size() == 1 ? " had already run at the provider, or may have" : " had already run at their "
                                                                                       + "provider, or may have");
     }

@@ -454,8 +454,22 @@ public class JobJournal {
 
     /** The provider refused the submit without taking it: the job waits to be tried again, nothing is owed. */
     public void markDispatched(Job job) {
-        db.write(c -> update(c, "UPDATE job SET state = 'dispatched', updated_at = ? WHERE id = ? AND attempt = ? "
-                                + "AND state = 'submitting'", now(), job.id(), job.attempt()));
+        if (db.write(c -> update(c, "UPDATE job SET state = 'dispatched', submitted_at = NULL, updated_at = ? "
+                                    + "WHERE id = ? AND attempt = ? AND state = 'submitting'", now(), job.id(),
+                job.attempt())) == 0) {
+            markCancelledSubmitNotTaken(job);
+        }
+    }
+
+    /**
+     * A job cancelled while its submit was on its way, which the provider then certainly did not take (refused, or
+     * failed before sending): nothing was charged, so running it again is a plain retry, not a second payment.
+     */
+    public void markCancelledSubmitNotTaken(Job job) {
+        db.write(c -> update(c, "UPDATE job SET submitted_at = NULL, error = ?, updated_at = ? WHERE id = ? "
+                                + "AND attempt = ? AND state = 'cancelled' AND task_id IS NULL",
+                "cancelled while its submit to " + job.provider() + " was on its way, which " + job.provider()
+                + " did not take: nothing was charged", now(), job.id(), job.attempt()));
     }
 
     /**
@@ -599,8 +613,10 @@ public class JobJournal {
             for (Job job : open) {
                 boolean wasRunning = job.state() == JobState.RUNNING;
                 boolean onItsWay = job.state() == JobState.SUBMITTING;
-                update(c, "UPDATE job SET state = 'cancelled', error = ?, next_step = ?, ended_at = ?, updated_at = ? "
-                          + "WHERE id = ?", wasRunning
+                // submitted_at stays only where a submit was on its way or taken: what a retry must not pay again
+                update(c, "UPDATE job SET state = 'cancelled', error = ?, next_step = ?, ended_at = ?, updated_at = ?, "
+                          + "submitted_at = " + (wasRunning || onItsWay ? "submitted_at" : "NULL") + " WHERE id = ?",
+                        wasRunning
                                  ? "cancelled while task " + job.taskId() + " ran at " + job.provider()
                                    + ": it may still finish there, and be charged, but is no longer polled"
                                  : onItsWay ? submitCancelledOnItsWay(job, null)

@@ -42,8 +42,13 @@ public class JobOutcomes {
         Job journaled = journal.job(job.id());
         if (journaled.attempt() == job.attempt() && journaled.state() == JobState.CANCELLED) {
             // its submit was on its way when the request was cancelled: the cancel is its end, and says what to know
-            LOG.info("{}: cancelled while its submit was on its way, which then failed ({}); it stays cancelled",
-                    job.label(), JobFailure.describe(cause));
+            boolean notTaken = cause instanceof JobFailure failure ? failure.state() == JobState.FAILED
+                    : !Boolean.TRUE.equals(requestOnItsWay);
+            if (notTaken) {
+                journal.markCancelledSubmitNotTaken(job);
+            }
+            LOG.info("{}: cancelled while its submit was on its way, which then failed ({}){}; it stays cancelled",
+                    job.label(), JobFailure.describe(cause), notTaken ? ", nothing was charged" : "");
             return null;
         }
         JobState state;
