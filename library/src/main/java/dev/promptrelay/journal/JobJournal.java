@@ -97,11 +97,9 @@ public class JobJournal {
     public List<Job> claimQueued() {
         try {
             return claimQueuedNow();
-        } catch (JournalUnavailable e) {
-            // the database is away: the journal said so once, and the next wake-up claims again
-            throw e;
         } catch (IllegalStateException e) {
             if (!JournalDatabase.sessionEnded(e)) {
+                // the database is away (the journal said so once, and the next wake-up claims again), or worse
                 throw e;
             }
             // nothing was claimed: the dispatcher's next wake-up claims again on a fresh connection

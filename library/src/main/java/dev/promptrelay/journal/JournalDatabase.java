@@ -187,12 +187,12 @@ public class JournalDatabase extends ServiceSupport {
 
     /**
      * The database ended this process's session: PostgreSQL after a transaction sat idle longer than a lease (the node
-     * was paused), or the connection broke. Nothing of the transaction was kept.
+     * was paused). Nothing of the transaction was kept.
      */
     static boolean sessionEnded(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException sql && sql.getSQLState() != null
-                && (sql.getSQLState().equals("25P03") || sql.getSQLState().startsWith("08"))) {
+                && (sql.getSQLState().equals("25P03") || sql.getSQLState().equals("57P05"))) {
                 return true;
             }
         }

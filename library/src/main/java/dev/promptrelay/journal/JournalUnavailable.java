@@ -16,7 +16,9 @@ public class JournalUnavailable extends IllegalStateException {
 
     /**
      * Whether the failure is the database's absence rather than the work's: no connection in time, a refused or broken
-     * connection (SQL state class 08), or a server shutting down or starting (57P01 to 57P03).
+     * connection (SQL state class 08), a server shutting down or starting (57P01 to 57P03), or a session the server
+     * ended because this node sat in a transaction or idle too long (25P03, 57P05: a paused node; nothing of the
+     * transaction was kept, so the step is tried again on a new connection, where its guards see what others did).
      */
     static boolean isUnavailable(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
@@ -25,7 +27,8 @@ public class JournalUnavailable extends IllegalStateException {
             }
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 String state = sql.getSQLState();
-                if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+                if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
+                    || state.equals("25P03") || state.equals("57P05")) {
                     return true;
                 }
             }
