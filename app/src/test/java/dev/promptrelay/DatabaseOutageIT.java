@@ -60,13 +60,8 @@ class DatabaseOutageIT {
                         settings.put("camel.server.port", String.valueOf(apiPort));
                     }
                 }));
-                for (int f = 1; f <= FILES; f++) {
-                    NodePauseIT.dropPrompts(dir, "outage-" + f, JOBS_PER_FILE);
-                }
                 // every file journaled and tasks running at the provider: then the database goes
-                await().atMost(Duration.ofSeconds(90)).until(() -> ClusterIT.queryInt(postgres,
-                        "SELECT COUNT(*) FROM job WHERE state = 'running'") >= 2
-                        && ClusterIT.queryInt(postgres, "SELECT COUNT(*) FROM job") == FILES * JOBS_PER_FILE);
+                dropFilesAndAwaitTasks(dir, postgres, "outage-");
                 long stoppedAt = System.nanoTime();
                 int endsSeenBefore = provider.endsSeen();
                 postgres.stopAbruptly();
@@ -129,6 +124,16 @@ class DatabaseOutageIT {
                 }
             }
         }
+    }
+
+    /** Three prompt files of 20 into the inbox under {@code root}; returns once all are journaled and tasks run. */
+    static void dropFilesAndAwaitTasks(Path root, PostgresServer postgres, String prefix) throws Exception {
+        for (int f = 1; f <= FILES; f++) {
+            NodePauseIT.dropPrompts(root, prefix + f, JOBS_PER_FILE);
+        }
+        await().atMost(Duration.ofSeconds(90)).until(() -> ClusterIT.queryInt(postgres,
+                "SELECT COUNT(*) FROM job WHERE state = 'running'") >= 2
+                && ClusterIT.queryInt(postgres, "SELECT COUNT(*) FROM job") == FILES * JOBS_PER_FILE);
     }
 
     /** Regular files anywhere under the folder (none when it does not exist). */

@@ -23,8 +23,8 @@ import static org.awaitility.Awaitility.await;
  */
 class SharedFolderOutageIT {
 
-    static final int FILES = 3;
-    static final int JOBS_PER_FILE = 20;
+    static final int FILES = DatabaseOutageIT.FILES;
+    static final int JOBS_PER_FILE = DatabaseOutageIT.JOBS_PER_FILE;
 
     @Test
     void threeNodesRideOutTheirSharedFolderGoingAwayForThirtySeconds() throws Exception {
@@ -47,12 +47,7 @@ class SharedFolderOutageIT {
                     await().atMost(Duration.ofSeconds(90)).until(() -> !node.isAlive() || node.logText().contains("Journal read"));
                     assertThat(node.isAlive()).as(node.logTail(40)).isTrue();
                 }
-                for (int f = 1; f <= FILES; f++) {
-                    NodePauseIT.dropPrompts(storage, "share-" + f, JOBS_PER_FILE);
-                }
-                await().atMost(Duration.ofSeconds(90)).until(() -> ClusterIT.queryInt(postgres,
-                        "SELECT COUNT(*) FROM job WHERE state = 'running'") >= 2
-                        && ClusterIT.queryInt(postgres, "SELECT COUNT(*) FROM job") == FILES * JOBS_PER_FILE);
+                DatabaseOutageIT.dropFilesAndAwaitTasks(storage, postgres, "share-");
                 long goneAt = System.nanoTime();
                 int endsSeenBefore = provider.endsSeen();
                 Files.move(storage, away);
