@@ -76,7 +76,7 @@ class GalleryIT extends RunningApplication {
         await().atMost(Duration.ofSeconds(20)).until(() -> thumbnails() == unseen + 1);
 
         page.get("http://127.0.0.1:" + port + "/");
-        await().atMost(Duration.ofSeconds(10)).until(() -> page.findElement(By.id("status")).getText().startsWith("updated"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> page.findElement(By.id("status")).getText().startsWith("updated"));
 
         long thumbnailsBefore = thumbnails();
         folders.drop("hostile.txt", HOSTILE + "\na kite over the sea\na lantern\n");
@@ -87,16 +87,16 @@ class GalleryIT extends RunningApplication {
         assertThat(card.getAttribute("data-state")).isEqualTo("succeeded");
         assertThat(card.findElement(By.cssSelector(".counts")).getText()).startsWith("3/3 done");
         // made when the outputs were written, as JPEGs outside the outbox
-        await().atMost(Duration.ofSeconds(10)).until(() -> thumbnails() == thumbnailsBefore + 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> thumbnails() == thumbnailsBefore + 3);
         screenshot(page, "gallery");
 
         // the prompt is shown as it was written: nothing of it ran
-        card.findElements(By.cssSelector(".thumb")).get(0).click();
+        click(card, ".thumb");
         WebElement detail = page.findElement(By.id("detail"));
-        await().atMost(Duration.ofSeconds(10)).until(() -> detail.getText().contains(HOSTILE));
+        await().atMost(Duration.ofSeconds(30)).until(() -> detail.getText().contains(HOSTILE));
         assertThat(detail.getText()).contains("modelscope").contains("Tongyi-MAI/Z-Image-Turbo");
         assertThat(detail.getText()).as("the seed promptrelay chose").containsPattern("Seed\\s+\\d+");
-        await().atMost(Duration.ofSeconds(10)).until(() -> detail.getText().matches("(?s).*Size\\s+\\d+x\\d+.*"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> detail.getText().matches("(?s).*Size\\s+\\d+x\\d+.*"));
         screenshot(page, "gallery-detail");
         assertThat(page.getTitle()).isEqualTo("promptrelay");
         assertThat(page.findElements(By.cssSelector("img[src='x']"))).isEmpty();
@@ -114,7 +114,7 @@ class GalleryIT extends RunningApplication {
                                                            && refused.getText().contains("Next step"));
         sandboxFaults("{\"refuse_every\": 0}");
         screenshot(page, "gallery-failed");
-        refused.findElement(By.cssSelector("button.retry")).click();
+        click(refused, "button.retry");
         await().atMost(Duration.ofSeconds(30)).until(() -> "succeeded".equals(refused.getAttribute("data-state"))
                                                            && loadedImages(page, refused) == 1);
 
@@ -123,10 +123,10 @@ class GalleryIT extends RunningApplication {
                 "eight")) + "\n");
         WebElement running = await().atMost(Duration.ofSeconds(20)).until(() -> card(page, "long.txt"), c -> c != null);
         await().atMost(Duration.ofSeconds(20)).until(() -> "running".equals(running.getAttribute("data-state")));
-        running.findElement(By.cssSelector("button.cancel")).click();
+        click(running, "button.cancel");
         await().atMost(Duration.ofSeconds(30)).until(() -> "cancelled".equals(running.getAttribute("data-state")));
         // the card lists each job's failure once the page has read the request's report, after showing its state
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(running.getText())
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(running.getText())
                 .contains("cancelled before it was submitted: nothing was charged"));
         assertThat(loadedImages(page, running)).isLessThan(8);
     }
@@ -195,6 +195,18 @@ class GalleryIT extends RunningApplication {
         await().atMost(Duration.ofSeconds(30)).until(() -> shownNames(page).size() == 9
                 && shownNames(page).stream().allMatch(n -> n.startsWith("broken-0")));
         screenshot(page, "gallery-filter");
+    }
+
+    /**
+     * Clicks the first element the selector finds in a card: its insides are drawn again whenever its request
+     * changes, so an element found a moment before may be gone by the click; found again until the click lands.
+     */
+    static void click(WebElement card, String selector) {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptionsInstanceOf(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(() -> {
+                    card.findElement(By.cssSelector(selector)).click();
+                    return true;
+                });
     }
 
     /** The names of the requests the page shows, results and rejected ones. */
