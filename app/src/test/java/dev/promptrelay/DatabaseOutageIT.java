@@ -91,15 +91,7 @@ class DatabaseOutageIT {
                 } finally {
                     postgres.startAgain();
                 }
-                await().atMost(Duration.ofSeconds(240)).until(() -> IntStream.rangeClosed(1, FILES).allMatch(f ->
-                        Files.exists(dir.resolve("archive").resolve("outage-" + f + ".txt"))
-                        || Files.exists(dir.resolve("failed").resolve("outage-" + f + ".txt"))));
-                String logs = nodes.get(0).logTail(40) + "\n" + nodes.get(1).logTail(40) + "\n" + nodes.get(2).logTail(40);
-                int images = 0;
-                for (int f = 1; f <= FILES; f++) {
-                    assertThat(dir.resolve("archive").resolve("outage-" + f + ".txt")).as(logs).exists();
-                    images += ClusterIT.pngs(dir.resolve("outbox").resolve("outage-" + f));
-                }
+                int images = awaitArchivedImages(dir, "outage-", nodes, Duration.ofSeconds(240));
                 assertThat(images).as("every job its image").isEqualTo(FILES * JOBS_PER_FILE);
                 assertThat(provider.submitsByPrompt().values()).as("no prompt submitted twice: " + provider.submitsByPrompt())
                         .allMatch(n -> n == 1);
@@ -134,6 +126,26 @@ class DatabaseOutageIT {
         await().atMost(Duration.ofSeconds(90)).until(() -> ClusterIT.queryInt(postgres,
                 "SELECT COUNT(*) FROM job WHERE state = 'running'") >= 2
                 && ClusterIT.queryInt(postgres, "SELECT COUNT(*) FROM job") == FILES * JOBS_PER_FILE);
+    }
+
+    /**
+     * Waits for the files {@link #dropFilesAndAwaitTasks} dropped to end, asserts each was archived (the nodes' logs
+     * with the failure), and returns how many images they made.
+     */
+    static int awaitArchivedImages(Path root, String prefix, List<SeparateJvm> nodes, Duration within) throws Exception {
+        await().atMost(within).until(() -> IntStream.rangeClosed(1, FILES).allMatch(f ->
+                Files.exists(root.resolve("archive").resolve(prefix + f + ".txt"))
+                || Files.exists(root.resolve("failed").resolve(prefix + f + ".txt"))));
+        StringBuilder logs = new StringBuilder();
+        for (SeparateJvm node : nodes) {
+            logs.append(node.logTail(40)).append('\n');
+        }
+        int images = 0;
+        for (int f = 1; f <= FILES; f++) {
+            assertThat(root.resolve("archive").resolve(prefix + f + ".txt")).as(logs.toString()).exists();
+            images += ClusterIT.pngs(root.resolve("outbox").resolve(prefix + f));
+        }
+        return images;
     }
 
     /** Regular files anywhere under the folder (none when it does not exist). */

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 import dev.promptrelay.bench.StandInProvider;
 import org.junit.jupiter.api.Test;
@@ -65,16 +64,8 @@ class SharedFolderOutageIT {
                         Files.move(away, storage);
                     }
                 }
-                await().atMost(Duration.ofSeconds(180)).until(() -> IntStream.rangeClosed(1, FILES).allMatch(f ->
-                        Files.exists(storage.resolve("archive").resolve("share-" + f + ".txt"))
-                        || Files.exists(storage.resolve("failed").resolve("share-" + f + ".txt"))));
-                String logs = nodes.get(0).logTail(40) + "\n" + nodes.get(1).logTail(40) + "\n" + nodes.get(2).logTail(40);
-                int images = 0;
-                for (int f = 1; f <= FILES; f++) {
-                    assertThat(storage.resolve("archive").resolve("share-" + f + ".txt")).as(logs).exists();
-                    images += ClusterIT.pngs(storage.resolve("outbox").resolve("share-" + f));
-                }
-                assertThat(images).as("every job its image\n" + logs).isEqualTo(FILES * JOBS_PER_FILE);
+                int images = DatabaseOutageIT.awaitArchivedImages(storage, "share-", nodes, Duration.ofSeconds(180));
+                assertThat(images).as("every job its image").isEqualTo(FILES * JOBS_PER_FILE);
                 assertThat(provider.submitsByPrompt().values()).as("no prompt submitted twice").allMatch(n -> n == 1);
                 assertThat(provider.submitsByPrompt()).hasSize(FILES * JOBS_PER_FILE);
                 assertThat(DatabaseOutageIT.filesUnder(storage.resolve("inbox"))).as("nothing left in the inbox").isEmpty();

@@ -587,7 +587,6 @@ public class JobJournal {
 
     // --- a caller's cancel and retry ---
 
-    /** What a cancel did: jobs that were never submitted, and tasks that were running and are no longer polled. */
     /**
      * What a cancel did: jobs that will never be submitted, tasks no longer polled, and submits that were on their way
      * (the provider may take them; their task ids are written to the jobs when the answers come).

@@ -58,14 +58,14 @@ public class JobOutcomes {
             state = failure.state();
             reason = failure.getMessage();
             nextStep = failure.nextStep();
-        } else if (journal.job(job.id()).state() == JobState.SUBMITTING && !Boolean.TRUE.equals(requestOnItsWay)) {
+        } else if (journaled.state() == JobState.SUBMITTING && !Boolean.TRUE.equals(requestOnItsWay)) {
             // it failed while the request was being made up, before anything could leave: nothing was charged
             state = JobState.FAILED;
             reason = "the submit to " + job.provider() + " failed before it was sent (" + JobFailure.describe(cause)
                      + "); nothing was charged";
             nextStep = "this is an error in promptrelay or its settings: see the log around this time, and once it is "
                        + "fixed run the job again with POST /api/jobs/" + job.promptFileId() + "/retry";
-        } else if (journal.job(job.id()).state() == JobState.SUBMITTING) {
+        } else if (journaled.state() == JobState.SUBMITTING) {
             state = JobState.SUBMIT_UNKNOWN;
             reason = "the submit to " + job.provider() + " ended with an unexpected error (" + JobFailure.describe(cause)
                      + "); it may or may not have been accepted";

@@ -191,26 +191,36 @@ public class JournalDatabase extends ServiceSupport {
      */
     static boolean sessionEnded(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null
-                && (sql.getSQLState().equals("25P03") || sql.getSQLState().equals("57P05"))) {
+            if (t instanceof SQLException sql && sessionEnded(sql.getSQLState())) {
                 return true;
             }
         }
         return false;
     }
 
+    /** PostgreSQL's SQL states for a session it ended for sitting in a transaction (25P03) or idle (57P05) too long. */
+    static boolean sessionEnded(String sqlState) {
+        return "25P03".equals(sqlState) || "57P05".equals(sqlState);
+    }
+
     // --- rows ---
 
+    /** The columns {@link #promptFileRow} reads, in its order. */
+    static final String PROMPT_FILE_COLUMNS = "id, name, held_path, sha256, state, job_count, received_at, output_folder";
+
+    static PromptFileRecord promptFileRow(ResultSet rs) throws SQLException {
+        return new PromptFileRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getInt(6), instant(rs, 7), rs.getString(8));
+    }
+
     static PromptFileRecord promptFile(Connection c, String id) throws SQLException {
-        try (PreparedStatement p = c.prepareStatement(
-                "SELECT id, name, held_path, sha256, state, job_count, received_at, output_folder FROM prompt_file WHERE id = ?")) {
+        try (PreparedStatement p = c.prepareStatement("SELECT " + PROMPT_FILE_COLUMNS + " FROM prompt_file WHERE id = ?")) {
             p.setString(1, id);
             try (ResultSet rs = p.executeQuery()) {
                 if (!rs.next()) {
                     throw new SQLException("no prompt file " + id);
                 }
-                return new PromptFileRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        rs.getString(5), rs.getInt(6), instant(rs, 7), rs.getString(8));
+                return promptFileRow(rs);
             }
         }
     }

@@ -28,7 +28,7 @@ public class JournalUnavailable extends IllegalStateException {
             if (t instanceof SQLException sql && sql.getSQLState() != null) {
                 String state = sql.getSQLState();
                 if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
-                    || state.equals("25P03") || state.equals("57P05")) {
+                    || JournalDatabase.sessionEnded(state)) {
                     return true;
                 }
             }

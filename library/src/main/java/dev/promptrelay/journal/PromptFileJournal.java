@@ -17,7 +17,6 @@ import dev.promptrelay.prompt.JobSpec;
 import static dev.promptrelay.journal.JournalDatabase.ENDED;
 import static dev.promptrelay.journal.JournalDatabase.bind;
 import static dev.promptrelay.journal.JournalDatabase.count;
-import static dev.promptrelay.journal.JournalDatabase.instant;
 import static dev.promptrelay.journal.JournalDatabase.jobs;
 import static dev.promptrelay.journal.JournalDatabase.now;
 import static dev.promptrelay.journal.JournalDatabase.promptFile;
@@ -360,15 +359,12 @@ public class PromptFileJournal {
         Map<String, PromptFileRecord> byId = new java.util.LinkedHashMap<>();
         ids.forEach(id -> byId.put(id, null));
         if (!ids.isEmpty()) {
-            try (PreparedStatement p = c.prepareStatement("SELECT id, name, held_path, sha256, state, job_count, "
-                                                          + "received_at, output_folder FROM prompt_file WHERE id IN "
-                                                          + placeholders(ids.size()))) {
+            try (PreparedStatement p = c.prepareStatement("SELECT " + JournalDatabase.PROMPT_FILE_COLUMNS
+                                                          + " FROM prompt_file WHERE id IN " + placeholders(ids.size()))) {
                 bind(p, ids.toArray());
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
-                        byId.put(rs.getString(1), new PromptFileRecord(rs.getString(1), rs.getString(2),
-                                rs.getString(3), rs.getString(4), rs.getString(5), rs.getInt(6), instant(rs, 7),
-                                rs.getString(8)));
+                        byId.put(rs.getString(1), JournalDatabase.promptFileRow(rs));
                     }
                 }
             }

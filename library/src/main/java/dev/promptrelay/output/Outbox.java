@@ -68,14 +68,14 @@ public class Outbox {
 
     /** A write into the outbox failed: from now on results wait in the state directory. */
     public synchronized void refused(IOException cause) {
+        String answer = cause.getCause() != null ? cause.getCause().toString() : cause.toString();
         if (problem == null) {
             LOG.warn("The outbox {} cannot be written ({}): results are kept in {} and written into the outbox once "
-                     + "it can take them; nothing has to be generated again. {}",
-                    folder, cause.getCause() != null ? cause.getCause().toString() : cause.toString(), staged,
+                     + "it can take them; nothing has to be generated again. {}", folder, answer, staged,
                     java.nio.file.Files.isDirectory(folder) ? "Free space or fix its permissions."
                             : "Mount the share it is on, or make the folder again.");
         }
-        problem = cause.getCause() != null ? cause.getCause().toString() : cause.toString();
+        problem = answer;
         nextProbe = clock.instant().plus(PROBE_EVERY);
     }
 
