@@ -69,6 +69,8 @@ public class PromptFiles {
     private final Set<String> inProgress = ConcurrentHashMap.newKeySet();
     /** Found once per file: finding it reads the summaries already in the outbox. */
     private final Map<String, Path> summaryPaths = new ConcurrentHashMap<>();
+    /** Summary names chosen by prompt files whose summary is not written yet. */
+    private final Set<Path> summaryNamesTaken = ConcurrentHashMap.newKeySet();
     private final Map<String, Instant> lastProgressLine = new ConcurrentHashMap<>();
     /** One writer at a time per file: an in-progress summary must never overwrite the final one. */
     /** Prompt files that cannot be moved now, with why: the held-files health check reports them. */
@@ -695,6 +697,8 @@ public class PromptFiles {
                 summaryPaths.put(file.id(), path);
             }
             AtomicFiles.write(path, JSON.writeValueAsBytes(summary));
+            // written: the file itself now keeps its name from others
+            summaryNamesTaken.remove(path);
             reported.remove("summary:" + file.id());
         } catch (IOException e) {
             if (reported.add("summary:" + file.id())) {
@@ -728,14 +732,18 @@ public class PromptFiles {
     private Path summaryPath(PromptFileRecord file) throws IOException {
         String base = OutputWriter.folderFor(file.name());
         Path dir = file.outputFolder() == null ? folders.outbox() : folders.outbox().resolve(file.outputFolder());
-        for (int n = 1; ; n++) {
-            Path candidate = dir.resolve(base + (n == 1 ? "" : "-" + n) + ".summary.json");
-            if (!Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
-                return candidate;
-            }
-            if (Files.isRegularFile(candidate, LinkOption.NOFOLLOW_LINKS)
-                && file.id().equals(Json.MAPPER.readTree(candidate.toFile()).path("id").asText())) {
-                return candidate;
+        // two files of one name taken at once would both find the same name free: the first to choose takes it
+        synchronized (summaryNamesTaken) {
+            for (int n = 1; ; n++) {
+                Path candidate = dir.resolve(base + (n == 1 ? "" : "-" + n) + ".summary.json");
+                if (!Files.exists(candidate, LinkOption.NOFOLLOW_LINKS)) {
+                    if (summaryNamesTaken.add(candidate)) {
+                        return candidate;
+                    }
+                } else if (Files.isRegularFile(candidate, LinkOption.NOFOLLOW_LINKS)
+                           && file.id().equals(Json.MAPPER.readTree(candidate.toFile()).path("id").asText())) {
+                    return candidate;
+                }
             }
         }
     }
