@@ -146,12 +146,17 @@ final class ScriptedProvider implements AutoCloseable {
         String method = exchange.getRequestMethod();
         String path = exchange.getRequestURI().getPath();
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        String key = method + " " + path;
+        String query = exchange.getRequestURI().getRawQuery();
+        String plainKey = method + " " + path;
+        String key = plainKey;
         Script match = null;
         for (Script script : scripts) {
+            // a path with its query (get_result?id=...) where a script names one; else the path alone
+            String candidate = query != null && script.answers(plainKey + "?" + query) ? plainKey + "?" + query : plainKey;
             // a shared path (the submit) needs the job's marker in the body; ids in other paths are unique
-            if (script.answers(key) && (body.isEmpty() || body.contains(script.marker))) {
+            if (script.answers(candidate) && (body.isEmpty() || body.contains(script.marker))) {
                 match = script;
+                key = candidate;
                 break;
             }
         }

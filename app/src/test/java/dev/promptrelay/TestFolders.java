@@ -32,6 +32,8 @@ final class TestFolders {
     final Path outbox;
     final Path archive;
     final Path failed;
+    /** The run's own provider profiles folder (absent until a test writes a profile). */
+    final Path providers;
     final int sandboxPort;
     /** The settings of this run, over promptrelay's defaults, as -D options are for users. */
     private final Map<String, String> settings = new LinkedHashMap<>();
@@ -42,6 +44,7 @@ final class TestFolders {
         this.outbox = root.resolve("outbox");
         this.archive = root.resolve("archive");
         this.failed = root.resolve("failed");
+        this.providers = root.resolve("providers");
         this.sandboxPort = sandboxPort;
     }
 
@@ -61,10 +64,12 @@ final class TestFolders {
         folders.set("promptrelay.poll.first-delay-millis", "200");
         // a developer's own keys and ModelScope settings file must not take the tests live
         for (String key : List.of("promptrelay.modelscope.api-key", "promptrelay.modellix.api-key",
-                "promptrelay.scenario.api-key", "promptrelay.scenario.api-secret")) {
+                "promptrelay.scenario.api-key", "promptrelay.scenario.api-secret", "promptrelay.replicate.api-key",
+                "promptrelay.fal.api-key", "promptrelay.bfl.api-key")) {
             folders.set(key, "");
         }
         folders.set("promptrelay.modelscope.scripts-config-file", folders.root.resolve("no-such-file.md").toString());
+        folders.set("promptrelay.providers-dir", folders.providers.toString());
         return folders;
     }
 
@@ -105,6 +110,13 @@ final class TestFolders {
         set("promptrelay.modellix.api-key", TestKeys.MODELLIX);
         set("promptrelay.scenario.api-key", TestKeys.SCENARIO_KEY);
         set("promptrelay.scenario.api-secret", TestKeys.SCENARIO_SECRET);
+        set("promptrelay.replicate.base-url", server.baseUrl());
+        set("promptrelay.fal.base-url", server.baseUrl());
+        set("promptrelay.bfl.base-url", server.baseUrl());
+        set("promptrelay.replicate.api-key", TestKeys.REPLICATE);
+        set("promptrelay.fal.api-key", TestKeys.FAL);
+        set("promptrelay.bfl.api-key", TestKeys.BFL);
+        set("promptrelay.replicate.requests-per-minute", "0");
         set("promptrelay.modelscope.max-concurrent", "4");
         set("promptrelay.modellix.requests-per-minute", "0");
         set("promptrelay.poll.first-delay-millis", "100");

@@ -14,6 +14,9 @@ final class TestKeys {
     static final String MODELLIX = "mdlx-s3cr3t-modellix-key";
     static final String SCENARIO_KEY = "s3cr3t-scenario-key";
     static final String SCENARIO_SECRET = "s3cr3t-scenario-secret";
+    static final String REPLICATE = "r8_s3cr3t-replicate-token";
+    static final String FAL = "fal-s3cr3t-key:secret";
+    static final String BFL = "bfl-s3cr3t-key";
 
     private TestKeys() {
     }

@@ -37,6 +37,9 @@ import dev.promptrelay.prompt.PromptFiles;
 import dev.promptrelay.provider.ModelScopeMapping;
 import dev.promptrelay.provider.ModelScopeScriptsConfig;
 import dev.promptrelay.provider.ModellixMapping;
+import dev.promptrelay.provider.ProfileMapping;
+import dev.promptrelay.provider.ProviderProfile;
+import dev.promptrelay.provider.ProviderProfiles;
 import dev.promptrelay.provider.ScenarioMapping;
 import dev.promptrelay.provider.ProviderAdvice;
 import dev.promptrelay.provider.ProviderAnswers;
@@ -91,8 +94,13 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         if (context.getRegistry().lookupByName(SETTINGS) != null) {
             return;
         }
-        checkSettingNames(context);
+        Map<String, String> given = givenSettings(context);
         PromptRelaySettings settings = PromptRelaySettings.of(context);
+        // the profiles come first: each names settings of its own (promptrelay.<id>.api-key, ...)
+        List<ProviderProfile> profiles = ProviderProfiles.load(context,
+                Path.of(settings.text("promptrelay.providers-dir")), System::getenv);
+        checkSettingNames(given, profiles);
+        profiles.forEach(p -> profileDefaults(settings, p));
         context.getRegistry().bind(SETTINGS, settings);
         // the routes' waits (before polls, submits, downloads) hold no thread while they wait, and thousands of tasks
         // may wait at once: Camel's default pool lets 1000 wait, then makes the caller sleep, which stalls a route
@@ -101,7 +109,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         Folders folders = folders(context, settings);
         // who may call the API is settled first: an address beyond this machine without a token is the first thing to say
         ApiAccess access = apiAccess(context, settings);
-        List<ProviderMapping> mappings = providerMappings(context, settings, folders);
+        List<ProviderMapping> mappings = providerMappings(context, settings, folders, profiles);
         ProviderCatalog providers = providerCatalog(context, settings, mappings);
         JournalDatabase journalDb = journal(context, settings, folders, mappings);
         InputImages inputImages = new InputImages(folders.inbox(), folders.inputImages(),
@@ -116,16 +124,26 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         output(context, folders, providers);
         context.addComponent(PROVIDER_HTTP, providerHttp(settings));
         loadRoutes(context, settings.text("promptrelay.routes"));
+        // the built-in providers' call routes are in provider-call.camel.yaml; a profile's provider gets its own here
+        for (ProviderProfile profile : profiles) {
+            org.apache.camel.builder.TemplatedRouteBuilder.builder(context, "provider-call")
+                    .routeId(profile.id() + "-call").parameter("provider", profile.id()).add();
+        }
     }
 
-    /** A misspelt promptrelay.* setting stops the start: its default would otherwise apply without a word. */
-    private static void checkSettingNames(CamelContext context) {
+    /** The promptrelay.* settings the application gives, before promptrelay's defaults join them. */
+    private static Map<String, String> givenSettings(CamelContext context) {
         Map<String, String> given = new LinkedHashMap<>();
         context.getPropertiesComponent().loadProperties(k -> k.startsWith("promptrelay."))
                 .stringPropertyNames().forEach(k -> given.put(k, "in the application's settings"));
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("promptrelay."))
                 .forEach(k -> given.put(k, "a -D option"));
-        SettingNames names = SettingNames.promptrelays();
+        return given;
+    }
+
+    /** A misspelt promptrelay.* setting stops the start: its default would otherwise apply without a word. */
+    private static void checkSettingNames(Map<String, String> given, List<ProviderProfile> profiles) {
+        SettingNames names = SettingNames.promptrelays().withProviders(profiles.stream().map(ProviderProfile::id).toList());
         names.check(given);
         names.checkEnvironment(System.getenv());
     }
@@ -153,7 +171,8 @@ public class PromptRelayConfiguration implements CamelConfiguration {
      * keyless one answered by the built-in sandbox when {@code promptrelay.sandbox.enabled} says so.
      */
     private static List<ProviderMapping> providerMappings(CamelContext context, PromptRelaySettings settings,
-                                                          Folders folders) throws Exception {
+                                                          Folders folders, List<ProviderProfile> profiles)
+            throws Exception {
         ProviderSettings modelScope = withScriptsConfig(providerSettings(settings, "modelscope"),
                 settings.text("promptrelay.modelscope.scripts-config-file"));
         ProviderSettings modellix = providerSettings(settings, "modellix");
@@ -164,16 +183,46 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         }
         List<ProviderSettings> configured = List.of(modelScope, modellix, scenario);
         List<ProviderSettings> keyless = configured.stream().filter(p -> !p.hasKey()).toList();
-        SandboxServer sandbox = sandboxFor(context, settings, folders, keyless, keyless.size() < configured.size());
+        List<ProfileMapping> profiled = new java.util.ArrayList<>();
+        for (ProviderProfile profile : profiles) {
+            profiled.add(new ProfileMapping(profile, providerSettings(settings, profile.id()),
+                    key -> settings.text(key, null), System::getenv));
+        }
+        boolean anyKey = keyless.size() < configured.size() || profiled.stream().anyMatch(m -> m.settings().hasKey());
+        SandboxServer sandbox = sandboxFor(context, settings, folders, keyless, anyKey);
         for (ProviderSettings p : configured) {
             if (p.hasKey()) {
                 LOG.info("{} at {} with default model {}", p.id(), p.baseUrl(), p.model());
             }
         }
-        return List.of(
+        for (ProfileMapping m : profiled) {
+            ProviderSettings p = m.settings();
+            if (p.hasKey()) {
+                LOG.info("{} at {} with default model {} (profile {})", p.id(), p.baseUrl(),
+                        p.model().isEmpty() ? "(none: jobs name theirs)" : p.model(), m.profile().file());
+            } else {
+                LOG.info("{} (profile {}) has no API key: its jobs are rejected before anything is submitted. To use it, "
+                         + "set {} and restart", p.id(), m.profile().file(), m.keyVariables());
+            }
+        }
+        List<ProviderMapping> mappings = new java.util.ArrayList<>(List.of(
                 new ModelScopeMapping(inSandboxIfKeyless(modelScope, sandbox)),
                 new ModellixMapping(inSandboxIfKeyless(modellix, sandbox), settings.text("promptrelay.modellix.submit-path")),
-                new ScenarioMapping(inSandboxIfKeyless(scenario, sandbox)));
+                new ScenarioMapping(inSandboxIfKeyless(scenario, sandbox))));
+        mappings.addAll(profiled);
+        return List.copyOf(mappings);
+    }
+
+    /** A profile's provider gets the settings a built-in one has, from the profile where the application sets none. */
+    private static void profileDefaults(PromptRelaySettings settings, ProviderProfile profile) {
+        String prefix = "promptrelay." + profile.id() + ".";
+        String key = profile.keyEnv() == null ? null : System.getenv(profile.keyEnv());
+        settings.defaultTo(prefix + "base-url", profile.baseUrl());
+        settings.defaultTo(prefix + "api-key", key == null ? "" : key);
+        settings.defaultTo(prefix + "model", profile.model() == null ? "" : profile.model());
+        settings.defaultTo(prefix + "max-concurrent", String.valueOf(profile.maxConcurrent() == null ? 2 : profile.maxConcurrent()));
+        settings.defaultTo(prefix + "requests-per-minute",
+                String.valueOf(profile.requestsPerMinute() == null ? 0 : profile.requestsPerMinute()));
     }
 
     /** The sandbox, started, when it is to answer for the keyless providers; null when they stay unusable. */

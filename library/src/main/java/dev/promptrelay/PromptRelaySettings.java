@@ -59,6 +59,13 @@ public final class PromptRelaySettings {
         return defaults;
     }
 
+    /** Sets the value where the application sets none (a provider profile's own defaults). */
+    public void defaultTo(String key, String value) {
+        if (properties.resolveProperty(key).isEmpty()) {
+            properties.addInitialProperty(key, value);
+        }
+    }
+
     /** The setting's value, blank when set empty. */
     public String text(String key) {
         return properties.resolveProperty(key).map(String::strip)

@@ -3,6 +3,7 @@ package dev.promptrelay;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -37,6 +38,21 @@ public final class SettingNames {
                 .forEach(known::add);
         return new SettingNames(known);
     }
+
+    /** The names with those of each provider profile's own settings. */
+    public SettingNames withProviders(java.util.Collection<String> ids) {
+        Set<String> all = new TreeSet<>(known);
+        for (String id : ids) {
+            for (String setting : PROFILE_SETTINGS) {
+                all.add("promptrelay." + id + "." + setting);
+            }
+        }
+        return new SettingNames(all);
+    }
+
+    /** The settings a provider profile's provider reads, as a built-in provider does. */
+    public static final List<String> PROFILE_SETTINGS = List.of("base-url", "api-key", "model", "max-concurrent",
+            "requests-per-minute");
 
     /**
      * @param given setting names the application gives (other prefixes are ignored), each with where it was given

@@ -30,6 +30,23 @@ public class ProviderAnswers {
         return providers.mapping(provider).interpret(answer(httpStatus, body)).status();
     }
 
+    /**
+     * The provider's own wait headers under the names the routes read ({@code Retry-After}, {@code X-RateLimit-Reset}),
+     * where its profile names others.
+     */
+    public void waitHeaders(String provider, Map<String, Object> headers) {
+        ProviderMapping mapping = providers.mapping(provider);
+        copyHeader(headers, mapping.retryAfterHeader(), "Retry-After");
+        copyHeader(headers, mapping.resetHeader(), "X-RateLimit-Reset");
+    }
+
+    private static void copyHeader(Map<String, Object> headers, String from, String to) {
+        if (!from.equalsIgnoreCase(to)) {
+            headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(from)).findFirst()
+                    .ifPresent(e -> headers.put(to, e.getValue()));
+        }
+    }
+
     /** The task id of an accepted submit; an answer without one leaves the outcome unknown. */
     public String taskId(Job job, int status, String body) {
         ProviderMapping mapping = providers.mapping(job.provider());
@@ -43,7 +60,12 @@ public class ProviderAnswers {
 
     /** What a poll's 2xx answer says of the task. */
     public TaskReport report(Job job, String body) {
-        return providers.mapping(job.provider()).readPoll(answer(200, body));
+        return report(job, null, body);
+    }
+
+    /** What a 2xx answer to this poll (of the status, or of the result) says of the task. */
+    public TaskReport report(Job job, ProviderCall call, String body) {
+        return providers.mapping(job.provider()).readPoll(answer(200, body), call);
     }
 
     /** The output with the download URL a link answer gave, or null when it gave none. */

@@ -8,11 +8,22 @@ import java.util.Map;
  * finds ambiguous in some contexts.
  *
  * @param redirects how many redirects led to this request (0 for the provider's own address)
+ * @param step      what the request asks for where one address can answer two things ({@code result}), else null
  */
-public record ProviderCall(String method, String url, Map<String, String> headers, byte[] body, int redirects) {
+public record ProviderCall(String method, String url, Map<String, String> headers, byte[] body, int redirects,
+        String step) {
 
     public ProviderCall(String method, String url, Map<String, String> headers, byte[] body) {
-        this(method, url, headers, body, 0);
+        this(method, url, headers, body, 0, null);
+    }
+
+    /** The same request asking for the task's result (a provider whose status answer carries no outputs). */
+    public ProviderCall forResult() {
+        return new ProviderCall(method, url, headers, body, redirects, "result");
+    }
+
+    public boolean isForResult() {
+        return "result".equals(step);
     }
 
     public static ProviderCall get(String url, Map<String, String> headers) {

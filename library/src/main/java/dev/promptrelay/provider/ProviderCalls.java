@@ -39,7 +39,12 @@ public class ProviderCalls {
 
     /** The task's status, or the address the provider's last answer redirected to. */
     public ProviderCall poll(Job job, ProviderCall redirect) {
-        return redirect != null ? redirect : mapping(job).pollCall(job.taskId());
+        return redirect != null ? redirect : mapping(job).pollCall(job);
+    }
+
+    /** The request for the task's result when the report says its outputs are there, else null (ask the status). */
+    public ProviderCall result(Job job, TaskReport report) {
+        return report != null && report.resultPending() ? mapping(job).resultCall(job).forResult() : null;
     }
 
     /** A fresh download URL of an output the provider names by id, or the address a redirect gave. */

@@ -58,7 +58,7 @@ public class ProviderCatalog {
                     .toList();
             throw new PromptFileException(fileName, line, "provider", id + " has no API key, and the sandbox does not "
                                                                         + "answer for it (" + sandboxRule + ")",
-                    "set " + settings.keyVariables() + " and restart"
+                    "set " + mappings.get(id).keyVariables() + " and restart"
                     + (live.isEmpty() ? "" : ", or name a provider that has a key: " + String.join(", ", live)));
         }
         return id;

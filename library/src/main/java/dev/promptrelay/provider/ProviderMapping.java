@@ -66,7 +66,42 @@ public interface ProviderMapping {
 
     ProviderCall pollCall(String taskId);
 
+    /** The status request of the job's task; a provider whose address names the model (fal) needs the job. */
+    default ProviderCall pollCall(Job job) {
+        return pollCall(job.taskId());
+    }
+
+    /** The answer's header that says how long to wait, where the provider does not use Retry-After. */
+    default String retryAfterHeader() {
+        return "Retry-After";
+    }
+
+    /** The answer's header that says when the rate limit resets, where the provider does not use X-RateLimit-Reset. */
+    default String resetHeader() {
+        return "X-RateLimit-Reset";
+    }
+
     TaskReport readPoll(HttpAnswer answer);
+
+    /** What an answer to this poll says: the status, or (a call {@link ProviderCall#isForResult for the result}) the outputs. */
+    default TaskReport readPoll(HttpAnswer answer, ProviderCall call) {
+        return readPoll(answer);
+    }
+
+    /** The request for the result of a task whose status said it ended well ({@link TaskReport#resultPending}). */
+    default ProviderCall resultCall(Job job) {
+        throw new UnsupportedOperationException(displayName() + " reports outputs with the status");
+    }
+
+    /** The request that stops the job's task at the provider, or null where the provider has none. */
+    default ProviderCall cancelCall(Job job) {
+        return null;
+    }
+
+    /** Where users put this provider's key: the environment variables (or settings) it is read from. */
+    default String keyVariables() {
+        return settings().keyVariables();
+    }
 
     /** The call that downloads one output whose URL is known. */
     ProviderCall downloadCall(TaskOutput output);

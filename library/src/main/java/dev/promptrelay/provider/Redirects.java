@@ -37,7 +37,7 @@ final class Redirects {
         if (!sameOrigin(target, URI.create(providerBaseUrl))) {
             headers.keySet().removeIf(name -> name.equalsIgnoreCase("Authorization"));
         }
-        return new ProviderCall("GET", target.toString(), headers, null, call.redirects() + 1);
+        return new ProviderCall("GET", target.toString(), headers, null, call.redirects() + 1, call.step());
     }
 
     private static boolean sameOrigin(URI a, URI b) {

@@ -9,13 +9,24 @@ import java.util.List;
  * @param notFoundYet    the provider does not know the task yet, which happens right after a submit
  * @param progress       0..1 when the provider says, otherwise null
  * @param durationMillis how long the task took by the provider's own clock, when it says
+ * @param resultPending  the task ended well, and its outputs are in a result the next request fetches
  */
 public record TaskReport(TaskStatus status, String providerStatus, List<TaskOutput> outputs, String message,
-        boolean notFoundYet, Double progress, Long durationMillis) {
+        boolean notFoundYet, Double progress, Long durationMillis, boolean resultPending) {
+
+    public TaskReport(TaskStatus status, String providerStatus, List<TaskOutput> outputs, String message,
+                      boolean notFoundYet, Double progress, Long durationMillis) {
+        this(status, providerStatus, outputs, message, notFoundYet, progress, durationMillis, false);
+    }
 
     public TaskReport(TaskStatus status, String providerStatus, List<TaskOutput> outputs, String message,
                       boolean notFoundYet, Double progress) {
         this(status, providerStatus, outputs, message, notFoundYet, progress, null);
+    }
+
+    /** Ended well at the provider; its outputs come with the result, asked for next. */
+    public static TaskReport resultPending(String providerStatus, Long durationMillis) {
+        return new TaskReport(TaskStatus.RUNNING, providerStatus, List.of(), null, false, null, durationMillis, true);
     }
 
     public static TaskReport of(TaskStatus status, String providerStatus, List<TaskOutput> outputs, String message) {
@@ -24,6 +35,6 @@ public record TaskReport(TaskStatus status, String providerStatus, List<TaskOutp
 
     /** The same report with the task's own duration as the provider measured it. */
     public TaskReport withDuration(Long millis) {
-        return new TaskReport(status, providerStatus, outputs, message, notFoundYet, progress, millis);
+        return new TaskReport(status, providerStatus, outputs, message, notFoundYet, progress, millis, resultPending);
     }
 }

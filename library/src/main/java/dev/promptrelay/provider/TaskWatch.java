@@ -164,8 +164,14 @@ public class TaskWatch {
             report = newReport;
         }
         statusChanged = !Objects.equals(before, report.providerStatus()) || report.status().ended();
+        if (report.resultPending()) {
+            // ended at the provider: its time counts to here, and the result is asked for at once
+            completedAt = completedAt == null ? clock.instant() : completedAt;
+            heldOff = true;
+            return;
+        }
         if (report.status().ended()) {
-            completedAt = clock.instant();
+            completedAt = completedAt == null ? clock.instant() : completedAt;
         } else {
             lastRunningMillis = elapsedMillis();
         }

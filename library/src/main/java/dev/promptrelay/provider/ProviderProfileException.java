@@ -1,0 +1,50 @@
+package dev.promptrelay.provider;
+
+/**
+ * A provider profile promptrelay cannot run: names the file, line and key, what is wrong and what to write instead.
+ * It stops the start, before anything is submitted.
+ */
+public class ProviderProfileException extends IllegalStateException {
+
+    private final String file;
+    private final Integer line;
+    private final String key;
+    private final String fix;
+
+    public ProviderProfileException(String file, Integer line, String key, String problem, String fix) {
+        super(problem);
+        this.file = file;
+        this.line = line;
+        this.key = key;
+        this.fix = fix;
+    }
+
+    public String file() {
+        return file;
+    }
+
+    public Integer line() {
+        return line;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String fix() {
+        return fix;
+    }
+
+    /** {@code providers/acme.yaml line 12, status.path: not a JSONPath (...): write it like $.status}. */
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder("provider profile ").append(file);
+        if (line != null && line > 0) {
+            text.append(" line ").append(line);
+        }
+        if (key != null && !key.isEmpty()) {
+            text.append(", ").append(key);
+        }
+        return text.append(": ").append(getMessage()).append(": ").append(fix).toString();
+    }
+}
