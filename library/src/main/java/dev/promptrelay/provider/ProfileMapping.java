@@ -126,6 +126,15 @@ public class ProfileMapping implements ProviderMapping {
                 ProviderJson.toBytes(object));
     }
 
+    /** fal answers a failed request's result with its error (422, say): that is the task's end, read as a report. */
+    @Override
+    public HttpAnswer interpret(HttpAnswer raw, ProviderCall call) {
+        if (call != null && call.isForResult() && raw.status() >= 400 && raw.status() < 500 && raw.status() != 429) {
+            return new HttpAnswer(200, raw.headers(), raw.body());
+        }
+        return raw;
+    }
+
     @Override
     public String taskIdFrom(HttpAnswer answer) {
         JsonNode root = ProviderJson.parse(answer.body());
@@ -183,8 +192,8 @@ public class ProfileMapping implements ProviderMapping {
         }
         String word = ProviderProfile.readText(profile.status, root);
         if (word != null && profile.notFound.contains(word.toLowerCase(Locale.ROOT))) {
-            return new TaskReport(TaskStatus.FAILED, word, List.of(), profile.name + " does not know the task (" + word
-                    + ")", true, null);
+            return new TaskReport(TaskStatus.FAILED, word, List.of(), profile.name + " does not know this task: it may "
+                    + "have expired there, or never been taken", true, null);
         }
         TaskStatus status = word == null ? TaskStatus.UNKNOWN
                 : profile.words.getOrDefault(word.toLowerCase(Locale.ROOT), TaskStatus.UNKNOWN);
@@ -210,7 +219,7 @@ public class ProfileMapping implements ProviderMapping {
         List<TaskOutput> outputs = outputs(root);
         if (outputs.isEmpty()) {
             String error = errorText(root, null);
-            return TaskReport.of(TaskStatus.FAILED, word, List.of(), error != null ? error
+            return TaskReport.of(TaskStatus.FAILED, word.equals("result") ? "failed" : word, List.of(), error != null ? error
                     : profile.name + " reported success but its answer has no outputs at "
                       + profile.outputs.stream().map(com.jayway.jsonpath.JsonPath::getPath).toList());
         }

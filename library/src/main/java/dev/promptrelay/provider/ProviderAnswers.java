@@ -27,7 +27,12 @@ public class ProviderAnswers {
 
     /** The HTTP status the provider meant: Modellix, for one, reports a refusal inside a 200 answer. */
     public int status(String provider, Integer httpStatus, String body) {
-        return providers.mapping(provider).interpret(answer(httpStatus, body)).status();
+        return status(provider, null, httpStatus, body);
+    }
+
+    /** The same, for the request it answers (a provider's refusal of a task's result means the task failed). */
+    public int status(String provider, ProviderCall call, Integer httpStatus, String body) {
+        return providers.mapping(provider).interpret(answer(httpStatus, body), call).status();
     }
 
     /**

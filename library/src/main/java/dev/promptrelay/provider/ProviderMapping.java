@@ -61,6 +61,11 @@ public interface ProviderMapping {
         return raw;
     }
 
+    /** The same, knowing which request it answers: a refused result is the task's failure, not a refused poll. */
+    default HttpAnswer interpret(HttpAnswer raw, ProviderCall call) {
+        return interpret(raw);
+    }
+
     /** The task id from an accepted submit, or null when a 2xx answer carries none. */
     String taskIdFrom(HttpAnswer answer);
 
