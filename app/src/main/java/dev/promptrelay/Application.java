@@ -32,6 +32,9 @@ public final class Application {
                 System.exit(2);
             }
         }
+        if (arguments.contains("--providers")) {
+            System.exit(ProviderList.print(System.out));
+        }
         boolean once = arguments.remove("--once");
         CompilerAdvice.logAtStart();
         StopSignals.install();

@@ -13,6 +13,8 @@ final class Usage {
               java -jar promptrelay.jar --once     process what is in the inbox now, wait for its jobs, then exit:
                                                    0 when every file was archived, 1 when any went to failed/
                                                    (no HTTP API, operations server or schedules; for cron and CI)
+              java -jar promptrelay.jar --providers  every provider (built in, shipped profiles, yours in providers/),
+                                                   its models and whether its key is set
               java -jar promptrelay.jar --help     this text
 
             Folders (relative to the working directory):
@@ -28,6 +30,7 @@ final class Usage {
 
             Keys, from the environment (without any, a built-in sandbox answers with placeholders):
               MODELSCOPE_API_KEY   MODELLIX_API_KEY   SCENARIO_API_KEY + SCENARIO_API_SECRET
+              REPLICATE_API_TOKEN  FAL_KEY            BFL_API_KEY
 
             Settings: ./application.properties, environment variables (PROMPTRELAY_INBOX for promptrelay.inbox)
             or -Dpromptrelay.inbox=... options. Every setting is listed in docs/settings.md.

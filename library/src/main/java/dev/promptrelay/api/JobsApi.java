@@ -31,6 +31,8 @@ import org.apache.camel.Header;
  */
 public class JobsApi {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobsApi.class);
+
     private static final int MAX_LISTED = 500;
     private static final Map<String, String> MEDIA_TYPES = Map.of("png", "image/png", "jpg", "image/jpeg", "jpeg",
             "image/jpeg", "webp", "image/webp", "mp4", "video/mp4", "gif", "image/gif");
@@ -139,8 +141,8 @@ public class JobsApi {
     }
 
     /**
-     * DELETE /api/jobs/{id}: jobs not submitted yet never will be, running tasks are no longer polled (no provider
-     * here has a call to stop a task, so they may still finish, and be charged, there); the request ends cancelled.
+     * DELETE /api/jobs/{id}: jobs not submitted yet never will be, running tasks are no longer polled (and, where the
+     * provider has a call for it, are asked to stop there: see {@link #tasksToStop}); the request ends cancelled.
      */
     public ApiReply cancel(@Header("id") String id) throws IOException {
         PromptFileRecord record = record(id);
@@ -153,10 +155,18 @@ public class JobsApi {
             return done;
         });
         List<String> running = cancellation.stillRunningTasks();
+        List<Job> toStop = cancellation.runningJobs().stream()
+                .filter(job -> providers.mapping(job.provider()).cancelCall(job) != null).toList();
+        List<String> unstoppable = cancellation.runningJobs().stream().filter(job -> !toStop.contains(job))
+                .map(Job::taskId).toList();
         List<String> toKnow = new ArrayList<>();
-        if (!running.isEmpty()) {
-            toKnow.add("tasks " + String.join(", ", running) + " were already running at the provider: they may still "
-                       + "finish and be charged there");
+        if (!unstoppable.isEmpty()) {
+            toKnow.add("tasks " + String.join(", ", unstoppable) + " were already running at a provider that has no "
+                       + "call to stop them: they may still finish and be charged there");
+        }
+        if (!toStop.isEmpty()) {
+            toKnow.add("tasks " + String.join(", ", toStop.stream().map(Job::taskId).toList()) + " were asked to stop "
+                       + "at their provider (see stopped_at_provider): a provider may charge for the time they ran");
         }
         if (cancellation.submitsOnTheirWay() > 0) {
             toKnow.add(cancellation.submitsOnTheirWay() + " submit(s) were on their way to the provider: it may take "
@@ -165,7 +175,40 @@ public class JobsApi {
         }
         return ApiReply.of(200, new CancelledRequest(JobReports.describe(journal, folders, providers, record, false),
                 cancellation.notSubmitted(), running, cancellation.submitsOnTheirWay(),
-                toKnow.isEmpty() ? null : String.join("; ", toKnow)));
+                toKnow.isEmpty() ? null : String.join("; ", toKnow),
+                java.util.Collections.synchronizedList(new ArrayList<>()), toStop));
+    }
+
+    /** The running jobs of a cancel whose provider can stop their tasks: the api-job-cancel route asks it to. */
+    public List<StopTask> tasksToStop(ApiReply reply) {
+        if (!(reply.content() instanceof CancelledRequest cancelled)) {
+            return List.of();
+        }
+        return cancelled.toStop().stream().map(job -> new StopTask(job, cancelled.stoppedAtProvider())).toList();
+    }
+
+    /** One task to stop at its provider, and where to say what the provider answered. */
+    public record StopTask(Job job, List<String> outcomes) {
+    }
+
+    /** What the provider answered to the stop of one task. */
+    public void stopAnswered(StopTask stop, int status, String body) {
+        String provider = providers.mapping(stop.job().provider()).displayName();
+        String line = status >= 200 && status < 300
+                ? "task " + stop.job().taskId() + ": " + provider + " was asked to stop it and answered HTTP " + status
+                : "task " + stop.job().taskId() + ": " + provider + " refused to stop it with HTTP " + status + ": "
+                  + providers.mapping(stop.job().provider()).errorMessage(new dev.promptrelay.provider.HttpAnswer(status,
+                        java.util.Map.of(), body)) + " (it may still finish and be charged there; it is not polled)";
+        stop.outcomes().add(line);
+        LOG.info("{}: {}", stop.job().label(), line);
+    }
+
+    /** The stop of one task got no answer. */
+    public void stopUnanswered(StopTask stop, Exception cause) {
+        String line = "task " + stop.job().taskId() + ": " + stop.job().provider() + " could not be reached to stop it ("
+                      + cause.getMessage() + "): it may still finish and be charged there; it is not polled";
+        stop.outcomes().add(line);
+        LOG.warn("{}: {}", stop.job().label(), line);
     }
 
     /**

@@ -35,10 +35,21 @@ public class ProvidersApi {
             ProviderSettings settings = mapping.settings();
             String answeredBy = settings.sandbox() ? "sandbox" : settings.hasKey() ? "live" : "nobody";
             CircuitBreaker breaker = breakers.get(mapping.id());
+            dev.promptrelay.provider.ProviderProfile profile = mapping instanceof dev.promptrelay.provider.ProfileMapping p
+                    ? p.profile() : null;
+            List<String> models = new ArrayList<>();
+            if (!settings.model().isEmpty()) {
+                models.add(settings.model());
+            }
+            if (profile != null) {
+                profile.models().keySet().stream().filter(m -> !models.contains(m)).forEach(models::add);
+            }
             list.add(new Provider(mapping.id(), mapping.displayName(), answeredBy, settings.baseUrl(),
-                    settings.model(), List.of(settings.model()), settings.maxConcurrent(),
+                    settings.model().isEmpty() ? null : settings.model(), models, settings.maxConcurrent(),
                     requestsPerMinute.getOrDefault(mapping.id(), 0),
-                    breaker == null ? null : breaker.getState().name()));
+                    breaker == null ? null : breaker.getState().name(), settings.hasKey(),
+                    settings.hasKey() ? null : mapping.keyVariables(), profile == null ? null : profile.file(),
+                    profile != null && profile.cancels()));
         }
         return ApiReply.of(200, new ProviderList(list));
     }
@@ -50,10 +61,13 @@ public class ProvidersApi {
     /**
      * One provider: {@code answered_by} is {@code live}, {@code sandbox} or {@code nobody}; {@code circuit_breaker}
      * is {@code CLOSED} (called as usual), {@code OPEN} (left alone after failures) or {@code HALF_OPEN} (one request
-     * tries it again).
+     * tries it again); {@code key_from} says where to set a missing key; {@code profile} is the YAML profile a provider
+     * comes from (absent for the built-in ones); {@code stops_tasks}: a cancel stops its running tasks there.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record Provider(String id, String name, String answeredBy, String baseUrl, String defaultModel,
-                           List<String> models, int maxConcurrent, int requestsPerMinute, String circuitBreaker) {
+                           List<String> models, int maxConcurrent, int requestsPerMinute, String circuitBreaker,
+                           boolean keySet, String keyFrom, String profile, boolean stopsTasks) {
     }
 }

@@ -591,7 +591,8 @@ public class JobJournal {
      * What a cancel did: jobs that will never be submitted, tasks no longer polled, and submits that were on their way
      * (the provider may take them; their task ids are written to the jobs when the answers come).
      */
-    public record Cancellation(int notSubmitted, List<String> stillRunningTasks, int submitsOnTheirWay) {
+    public record Cancellation(int notSubmitted, List<String> stillRunningTasks, int submitsOnTheirWay,
+                               List<Job> runningJobs) {
     }
 
     /**
@@ -607,6 +608,7 @@ public class JobJournal {
             int notSubmitted = 0;
             int onTheirWay = 0;
             List<String> running = new ArrayList<>();
+            List<Job> runningJobs = new ArrayList<>();
             for (Job job : open) {
                 boolean wasRunning = job.state() == JobState.RUNNING;
                 boolean onItsWay = job.state() == JobState.SUBMITTING;
@@ -623,6 +625,7 @@ public class JobJournal {
                 cancelled.add(job.id());
                 if (wasRunning) {
                     running.add(job.taskId());
+                    runningJobs.add(job);
                     cancelledTasks.add(job.taskId());
                 } else if (onItsWay) {
                     onTheirWay++;
@@ -630,7 +633,7 @@ public class JobJournal {
                     notSubmitted++;
                 }
             }
-            return new Cancellation(notSubmitted, running, onTheirWay);
+            return new Cancellation(notSubmitted, running, onTheirWay, runningJobs);
         });
     }
 

@@ -47,6 +47,11 @@ public class ProviderCalls {
         return report != null && report.resultPending() ? mapping(job).resultCall(job).forResult() : null;
     }
 
+    /** The request that stops the job's task at its provider (the job's provider has one). */
+    public ProviderCall cancel(Job job) {
+        return mapping(job).cancelCall(job);
+    }
+
     /** A fresh download URL of an output the provider names by id, or the address a redirect gave. */
     public ProviderCall link(Job job, TaskOutput output, ProviderCall redirect) {
         return redirect != null ? redirect : mapping(job).linkCall(output);

@@ -11,8 +11,11 @@ public class ProviderProfileException extends IllegalStateException {
     private final String key;
     private final String fix;
 
+    private final String problem;
+
     public ProviderProfileException(String file, Integer line, String key, String problem, String fix) {
-        super(problem);
+        super(describe(file, line, key, problem, fix));
+        this.problem = problem;
         this.file = file;
         this.line = line;
         this.key = key;
@@ -35,9 +38,13 @@ public class ProviderProfileException extends IllegalStateException {
         return fix;
     }
 
-    /** {@code providers/acme.yaml line 12, status.path: not a JSONPath (...): write it like $.status}. */
-    @Override
-    public String toString() {
+    /** What is wrong, without where. */
+    public String problem() {
+        return problem;
+    }
+
+    /** {@code provider profile providers/acme.yaml line 12, status.path: '...' is not a JSONPath: write it like $.status}. */
+    private static String describe(String file, Integer line, String key, String problem, String fix) {
         StringBuilder text = new StringBuilder("provider profile ").append(file);
         if (line != null && line > 0) {
             text.append(" line ").append(line);
@@ -45,6 +52,6 @@ public class ProviderProfileException extends IllegalStateException {
         if (key != null && !key.isEmpty()) {
             text.append(", ").append(key);
         }
-        return text.append(": ").append(getMessage()).append(": ").append(fix).toString();
+        return text.append(": ").append(problem).append(": ").append(fix).toString();
     }
 }
