@@ -24,7 +24,9 @@ import dev.promptrelay.sandbox.PlaceholderImage;
  */
 final class ScriptedProvider implements AutoCloseable {
 
-    record Request(String method, String path, Map<String, List<String>> headers, String body, String script) {
+    /** @param receivedNanos when it arrived ({@link System#nanoTime}), to check the waits a provider asked for */
+    record Request(String method, String path, Map<String, List<String>> headers, String body, String script,
+                   long receivedNanos) {
 
         String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
@@ -161,7 +163,7 @@ final class ScriptedProvider implements AutoCloseable {
             }
         }
         requests.add(new Request(method, path, Map.copyOf(exchange.getRequestHeaders()), body,
-                match == null ? null : match.marker));
+                match == null ? null : match.marker, System.nanoTime()));
         if (match == null) {
             respond(exchange, json(404, "{\"message\": \"unscripted request " + key + "\"}"));
             return;
