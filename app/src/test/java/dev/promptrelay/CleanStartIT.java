@@ -121,6 +121,40 @@ class CleanStartIT {
     }
 
     @Test
+    void aMistakeInAProviderProfileEndsTheStartNamingFileLineAndWhatToWrite() throws Exception {
+        Path dir = TestFolders.runDir("bad-profile");
+        Files.createDirectories(dir.resolve("providers"));
+        Files.writeString(dir.resolve("providers").resolve("acme.yaml"), """
+                base-url: https://api.acme.test
+                submit:
+                  path: /v1/generate
+                  task-id: $.job_id
+                poll:
+                  path: /v1/jobs/{task_id}
+                status:
+                  path: $.[state
+                  succeeded: [done]
+                outputs: $.files[*]
+                """);
+        try (SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx256m"), keyless())) {
+            assertThat(app.exitCode(Duration.ofSeconds(60))).isNotZero();
+            assertThat(app.logText()).contains("provider profile providers/acme.yaml line 8, status.path: '$.[state' is not a "
+                                               + "valid JSONPath").doesNotContain("\tat ");
+        }
+        assertThat(dir.resolve(".promptrelay").resolve("journal.mv.db")).as("nothing started").doesNotExist();
+        try (SeparateJvm list = SeparateJvm.start(dir, Application.class.getName(), List.of(), Map.of(), List.of("--providers"))) {
+            assertThat(list.exitCode(Duration.ofSeconds(60))).as("--providers says the same").isEqualTo(1);
+            assertThat(list.logText()).contains("providers/acme.yaml line 8");
+        }
+        Files.writeString(dir.resolve("providers").resolve("acme.yaml"), Files.readString(dir.resolve("providers")
+                .resolve("acme.yaml")).replace("$.[state", "$.state"));
+        try (SeparateJvm list = SeparateJvm.start(dir, Application.class.getName(), List.of(), Map.of(), List.of("--providers"))) {
+            assertThat(list.exitCode(Duration.ofSeconds(60))).isZero();
+            assertThat(list.logText()).contains("acme").contains("providers/acme.yaml").contains("replicate");
+        }
+    }
+
+    @Test
     void ctrlCNamesItselfAndSaysInOneLineWhatIsLeft() throws Exception {
         Path dir = TestFolders.runDir("stop-report");
         Files.createDirectories(dir.resolve("inbox"));
@@ -160,6 +194,7 @@ class CleanStartIT {
     private static Map<String, String> keyless(String... pairs) {
         Map<String, String> settings = SeparateJvm.settings("promptrelay.modelscope.api-key", "",
                 "promptrelay.modellix.api-key", "", "promptrelay.scenario.api-key", "",
+                "promptrelay.replicate.api-key", "", "promptrelay.fal.api-key", "", "promptrelay.bfl.api-key", "",
                 "promptrelay.modelscope.scripts-config-file", "");
         settings.putAll(SeparateJvm.settings(pairs));
         return settings;

@@ -200,10 +200,13 @@ public class PromptRelayConfiguration implements CamelConfiguration {
             if (p.hasKey()) {
                 LOG.info("{} at {} with default model {} (profile {})", p.id(), p.baseUrl(),
                         p.model().isEmpty() ? "(none: jobs name theirs)" : p.model(), m.profile().file());
-            } else {
-                LOG.info("{} (profile {}) has no API key: its jobs are rejected before anything is submitted. To use it, "
-                         + "set {} and restart", p.id(), m.profile().file(), m.keyVariables());
             }
+        }
+        List<ProfileMapping> unkeyed = profiled.stream().filter(m -> !m.settings().hasKey()).toList();
+        if (!unkeyed.isEmpty()) {
+            LOG.info("{} (provider profiles) have no API key: their jobs are rejected before anything is submitted. To "
+                     + "use one, set {} and restart", unkeyed.stream().map(ProviderMapping::id).toList(),
+                    String.join(", ", unkeyed.stream().map(ProfileMapping::keyVariables).toList()));
         }
         List<ProviderMapping> mappings = new java.util.ArrayList<>(List.of(
                 new ModelScopeMapping(inSandboxIfKeyless(modelScope, sandbox)),

@@ -370,6 +370,12 @@ public final class ProviderProfile {
         if (!text.startsWith("$")) {
             throw problem(key, "'" + text + "' is not a JSONPath", "write it from the answer's root, like $.data.status");
         }
+        // Jayway takes an unclosed bracket ($.state[) and then never finds anything: say so here
+        if (text.chars().filter(c -> c == '[').count() != text.chars().filter(c -> c == ']').count()
+            || text.chars().filter(c -> c == '(').count() != text.chars().filter(c -> c == ')').count()) {
+            throw problem(key, "'" + text + "' is not a valid JSONPath (its brackets do not pair up)",
+                    "write it like $.output[*] or $.data.images[0].url");
+        }
         try {
             return JsonPath.compile(text);
         } catch (InvalidPathException e) {

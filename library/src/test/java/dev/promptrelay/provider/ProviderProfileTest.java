@@ -57,6 +57,7 @@ class ProviderProfileTest {
     @CsvSource(delimiter = '|', textBlock = """
             a bad JSONPath           | 'task-id: $.job_id'      | 'task-id: $.[job'          | 12 | not a valid JSONPath
             a path not from the root | 'path: $.state'          | 'path: state'              | 16 | write it from the answer's root
+            an unclosed bracket      | 'path: $.state'          | 'path: $.state['           | 16 | its brackets do not pair up
             an unknown key           | 'poll:'                  | 'pol:'                     | 13 | 'pol' is not a key a profile knows here
             an unknown value         | 'seed: "{seed}"'         | 'seed: "{sead}"'           | 11 | {sead} is not a value promptrelay fills in
             a variable not set       | 'X-Api-Key: "{key}"'     | 'X-Api-Key: "{env:NOPE}"'  | 6  | the environment variable NOPE is not set
