@@ -98,7 +98,14 @@ class ApiIT extends RunningApplication {
         HttpResponse<String> listed = send("GET", "/api/providers", null, TOKEN);
         assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
         JsonNode providers = TestFolders.JSON.readTree(listed.body()).path("providers");
-        assertThat(providers.findValuesAsText("id")).containsExactly("modelscope", "modellix", "scenario");
+        assertThat(providers.findValuesAsText("id")).as("built in, then the shipped profiles")
+                .containsExactly("modelscope", "modellix", "scenario", "bfl", "fal", "replicate");
+        JsonNode replicate = providers.get(5);
+        assertThat(replicate.path("answered_by").asText()).as("no key, no sandbox for a profile").isEqualTo("nobody");
+        assertThat(replicate.path("key_set").asBoolean()).isFalse();
+        assertThat(replicate.path("key_from").asText()).contains("REPLICATE_API_TOKEN");
+        assertThat(replicate.path("profile").asText()).isEqualTo("promptrelay/providers/replicate.yaml");
+        assertThat(replicate.path("stops_tasks").asBoolean()).isTrue();
         JsonNode modelScope = providers.get(0);
         assertThat(modelScope.path("answered_by").asText()).isEqualTo("sandbox");
         assertThat(modelScope.path("default_model").asText()).isNotBlank();
@@ -106,7 +113,7 @@ class ApiIT extends RunningApplication {
         assertThat(modelScope.path("max_concurrent").asInt()).isEqualTo(1);
         assertThat(modelScope.path("circuit_breaker").asText()).isEqualTo("CLOSED");
         assertThat(modelScope.path("base_url").asText()).startsWith("http://127.0.0.1:");
-        assertThat(listed.body()).doesNotContainIgnoringCase("api_key").doesNotContain(TOKEN);
+        assertThat(listed.body()).doesNotContain("\"api_key\"").doesNotContain("sandbox-key").doesNotContain(TOKEN);
         assertThat(send("GET", "/api/providers", null, null).statusCode()).as("no token").isEqualTo(401);
         HttpResponse<String> nothing = send("GET", "/api/nothing", null, TOKEN);
         assertThat(nothing.statusCode()).isEqualTo(404);

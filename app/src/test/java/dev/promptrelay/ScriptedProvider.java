@@ -26,7 +26,7 @@ final class ScriptedProvider implements AutoCloseable {
 
     /** @param receivedNanos when it arrived ({@link System#nanoTime}), to check the waits a provider asked for */
     record Request(String method, String path, Map<String, List<String>> headers, String body, String script,
-                   long receivedNanos) {
+                   long receivedNanos, String query) {
 
         String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
@@ -163,7 +163,7 @@ final class ScriptedProvider implements AutoCloseable {
             }
         }
         requests.add(new Request(method, path, Map.copyOf(exchange.getRequestHeaders()), body,
-                match == null ? null : match.marker, System.nanoTime()));
+                match == null ? null : match.marker, System.nanoTime(), query));
         if (match == null) {
             respond(exchange, json(404, "{\"message\": \"unscripted request " + key + "\"}"));
             return;

@@ -428,12 +428,51 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         JobJournal journal = lookup(context, "journal", JobJournal.class);
         context.getRegistry().bind("providerCalls", new ProviderCalls(providers, inputImages, requestsPerMinute,
                 journal::liveNodes));
-        context.getRegistry().bind("taskWatches", new TaskWatches(
+        TaskWatches watches = new TaskWatches(
                 (provider, model) -> taskHistory.recentTaskMillis(provider, model, TaskDurations.SAMPLES),
                 pollTimeout, videoPollTimeout,
                 Duration.ofSeconds(settings.number("promptrelay.poll.not-found-grace-seconds")),
-                settings.number("promptrelay.poll.first-delay-millis"), settings.number("promptrelay.poll.max-delay-millis")));
+                settings.number("promptrelay.poll.first-delay-millis"), settings.number("promptrelay.poll.max-delay-millis"));
+        context.getRegistry().bind("taskWatches", watches);
+        webhooks(context, settings, providers, mappings, watches, journal);
         context.getRegistry().bind("downloads", new Downloads(settings.integer("promptrelay.download.max-retries")));
+    }
+
+    /**
+     * Webhooks, where promptrelay.webhook.base-url says where providers reach this installation: the profiles that say
+     * how to ask for them get one per submit, and their tasks are polled at the slower fallback plan meanwhile.
+     */
+    private static void webhooks(CamelContext context, PromptRelaySettings settings, ProviderCatalog providers,
+                                 List<ProviderMapping> mappings, TaskWatches watches, JobJournal journal) {
+        context.getRegistry().bind("webhooksApi", new dev.promptrelay.api.WebhooksApi(providers, journal, watches, settings));
+        String base = settings.text("promptrelay.webhook.base-url");
+        if (base.isBlank()) {
+            return;
+        }
+        if (!base.startsWith("https://") && !base.startsWith("http://")) {
+            throw new IllegalStateException("the setting promptrelay.webhook.base-url is '" + base + "': write the address "
+                                            + "providers reach this installation's API at, like https://relay.example.com");
+        }
+        if (!settings.bool("promptrelay.api.enabled")) {
+            throw new IllegalStateException("promptrelay.webhook.base-url is set, but the HTTP API that receives webhooks "
+                                            + "is off: set promptrelay.api.enabled=true (and camel.server.enabled=true)");
+        }
+        dev.promptrelay.provider.Webhooks webhooks = new dev.promptrelay.provider.Webhooks(base,
+                id -> providers.mapping(id).settings().apiKey());
+        List<String> asking = new java.util.ArrayList<>();
+        for (ProviderMapping m : mappings) {
+            if (m instanceof ProfileMapping profiled) {
+                profiled.useWebhooks(webhooks);
+                if (profiled.sendsWebhooks()) {
+                    asking.add(m.id());
+                }
+            }
+        }
+        watches.webhooks(asking::contains, settings.number("promptrelay.webhook.check-millis"),
+                settings.number("promptrelay.webhook.fallback-poll-seconds") * 1000);
+        LOG.info("Webhooks: {} are asked to call {}{}... when a task ends; their tasks are polled every {} s meanwhile, "
+                 + "and at once when a webhook comes", asking, base, dev.promptrelay.provider.Webhooks.PATH,
+                settings.number("promptrelay.webhook.fallback-poll-seconds"));
     }
 
     /** Results into the outbox (staged in the state directory while it takes none), and its health check. */

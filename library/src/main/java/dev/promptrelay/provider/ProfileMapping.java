@@ -32,6 +32,8 @@ public class ProfileMapping implements ProviderMapping {
     private final ProviderSettings settings;
     private final Function<String, String> settingValues;
     private final Function<String, String> environment;
+    /** Set when promptrelay.webhook.base-url is, and the profile says how to ask for webhooks. */
+    private volatile Webhooks webhooks;
 
     /**
      * @param settingValues the value of a setting a template names ({@code {setting:name}}), or null
@@ -47,6 +49,40 @@ public class ProfileMapping implements ProviderMapping {
 
     public ProviderProfile profile() {
         return profile;
+    }
+
+    /** Asks the provider for a webhook at each submit (where its profile says how); null: never. */
+    public void useWebhooks(Webhooks webhooks) {
+        this.webhooks = profile.sendsWebhooks() ? webhooks : null;
+    }
+
+    /** Whether this provider's tasks are told of by webhook. */
+    public boolean sendsWebhooks() {
+        return webhooks != null;
+    }
+
+    /**
+     * Whether a webhook is this job's: its address's token, the signature the provider documents (with the secret
+     * set for it), and the task it names (where the profile says where).
+     *
+     * @param signingSecret {@code promptrelay.<id>.webhook-secret}, or blank
+     */
+    public boolean genuineWebhook(Job job, String token, Map<String, String> headers, String body, String signingSecret) {
+        if (webhooks == null || job == null || !webhooks.genuine(profile.id, job.id(), token)) {
+            return false;
+        }
+        if ("standard-webhooks".equals(profile.webhookSignature) && signingSecret != null && !signingSecret.isBlank()
+            && !Webhooks.signedBy(signingSecret, header(headers, "webhook-id"), header(headers, "webhook-timestamp"),
+                header(headers, "webhook-signature"), body, java.time.Instant.now())) {
+            return false;
+        }
+        String named = ProviderProfile.readText(profile.webhookTaskId, ProviderJson.parse(body));
+        return named == null || named.equals(job.taskId());
+    }
+
+    private static String header(Map<String, String> headers, String name) {
+        return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(Map.Entry::getValue)
+                .findFirst().orElse(null);
     }
 
     @Override
@@ -111,6 +147,24 @@ public class ProfileMapping implements ProviderMapping {
         Function<String, Object> values = values(job, null);
         JsonNode body = ProfileTemplate.fill(profile.submitBody, values);
         ObjectNode object = body instanceof ObjectNode o ? o : ProviderJson.JSON.createObjectNode();
+        String address = address(profile.submit, values);
+        if (webhooks != null) {
+            // where the provider is to say that the task ended: this job's own address (see Webhooks)
+            if (profile.webhookBody != null && ProfileTemplate.fill(profile.webhookBody, values) instanceof ObjectNode fields) {
+                object.setAll(fields);
+            }
+            StringBuilder query = new StringBuilder();
+            profile.webhookQuery.forEach((name, template) -> {
+                String value = ProfileTemplate.fill(template, values);
+                if (value != null) {
+                    query.append(query.length() == 0 ? "" : "&").append(java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8))
+                            .append('=').append(java.net.URLEncoder.encode(value, java.nio.charset.StandardCharsets.UTF_8));
+                }
+            });
+            if (query.length() > 0) {
+                address += (address.contains("?") ? "&" : "?") + query;
+            }
+        }
         if (job.spec().extra() != null && !job.spec().extra().isEmpty()) {
             // a prompt file's own fields go where the provider reads its inputs (Replicate's "input")
             ObjectNode target = object;
@@ -122,8 +176,7 @@ public class ProfileMapping implements ProviderMapping {
         }
         Map<String, String> headers = headers(profile.submit, values);
         headers.put("Content-Type", "application/json");
-        return new ProviderCall(profile.submit.method(), address(profile.submit, values), headers,
-                ProviderJson.toBytes(object));
+        return new ProviderCall(profile.submit.method(), address, headers, ProviderJson.toBytes(object));
     }
 
     /** fal answers a failed request's result with its error (422, say): that is the task's end, read as a report. */
@@ -353,7 +406,7 @@ public class ProfileMapping implements ProviderMapping {
                 case "task_id" -> taskId;
                 case "model" -> model;
                 case "model_app" -> model == null ? null : String.join("/", java.util.Arrays.stream(model.split("/")).limit(2).toList());
-                case "webhook_url" -> null;
+                case "webhook_url" -> webhooks == null || job == null ? null : webhooks.urlFor(profile.id, job.id());
                 default -> spec == null ? null : field(spec, name);
             };
         };

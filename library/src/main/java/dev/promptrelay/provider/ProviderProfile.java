@@ -31,7 +31,8 @@ public final class ProviderProfile {
 
     private static final Set<String> TOP = Set.of("name", "docs", "base-url", "auth", "model", "models",
             "max-concurrent", "requests-per-minute", "submit", "poll", "status", "progress", "duration", "outputs",
-            "result", "error", "rate-limit", "cancel");
+            "result", "error", "rate-limit", "cancel", "webhook");
+    private static final Set<String> WEBHOOK = Set.of("query", "body", "task-id", "signature");
     private static final Set<String> AUTH = Set.of("key-env", "headers");
     private static final Set<String> SUBMIT = Set.of("method", "path", "url", "headers", "body", "extra-fields",
             "task-id", "poll-url");
@@ -85,6 +86,13 @@ public final class ProviderProfile {
     final String retryAfterHeader;
     final String resetHeader;
     final Request cancel;
+    /** Where the submit names the webhook's address (query parameters, body fields); null when it has no webhooks. */
+    final Map<String, String> webhookQuery;
+    final JsonNode webhookBody;
+    /** Where a webhook names its task, to check it is this job's; null when not checked. */
+    final JsonPath webhookTaskId;
+    /** The signature the provider documents: {@code standard-webhooks} (Replicate), or null. */
+    final String webhookSignature;
     /** Whether one task makes all of a job's images: its submit body names {@code {count}}. */
     final boolean countInOneTask;
     /** Whether a request names the model: a job must then have one. */
@@ -161,6 +169,21 @@ public final class ProviderProfile {
         this.retryAfterHeader = text(rateLimit, "rate-limit.retry-after", "Retry-After");
         this.resetHeader = text(rateLimit, "rate-limit.reset", "X-RateLimit-Reset");
         this.cancel = root.has("cancel") ? request(section(root, "cancel", REQUEST, ""), "cancel", "POST") : null;
+        JsonNode webhook = root.path("webhook");
+        keys(webhook, "webhook", WEBHOOK);
+        boolean webhooks = webhook.isObject();
+        this.webhookQuery = webhooks ? stringMap(webhook.path("query"), "webhook.query") : null;
+        this.webhookBody = webhooks && webhook.has("body") ? webhook.get("body") : null;
+        this.webhookTaskId = webhooks ? path(webhook, "webhook.task-id", false) : null;
+        this.webhookSignature = webhooks ? text(webhook, "webhook.signature", null) : null;
+        if (webhookSignature != null && !webhookSignature.equals("standard-webhooks")) {
+            throw problem("webhook.signature", "signature '" + webhookSignature + "' is not one promptrelay checks",
+                    "write standard-webhooks (Replicate's form), or leave it out: the address's token is checked anyway");
+        }
+        if (webhooks && (webhookQuery == null || webhookQuery.isEmpty()) && webhookBody == null) {
+            throw problem("webhook", "the profile does not say where the submit names the webhook's address",
+                    "add query: {name: \"{webhook_url}\"} or body: {field: \"{webhook_url}\"} under webhook");
+        }
 
         boolean[] count = {false};
         ProfileTemplate.namesIn(submitBody, "submit.body", (where, n) -> count[0] |= n.equals("count"));
@@ -217,6 +240,11 @@ public final class ProviderProfile {
 
     public Integer requestsPerMinute() {
         return requestsPerMinute;
+    }
+
+    /** Whether the provider can be asked to send a webhook when a task ends. */
+    public boolean sendsWebhooks() {
+        return webhookQuery != null;
     }
 
     /** Whether the provider can be asked to stop a task. */
@@ -491,8 +519,14 @@ public final class ProviderProfile {
             texts.put(r.getKey() + (r.getValue().wholeUrl() ? ".url" : ".path"), r.getValue().address());
             r.getValue().headers().forEach((k, v) -> texts.put(r.getKey() + ".headers." + k, v));
         }
+        if (webhookQuery != null) {
+            webhookQuery.forEach((k, v) -> texts.put("webhook.query." + k, v));
+        }
         texts.forEach((key, text) -> ProfileTemplate.names(text).forEach(n -> checkName(key, n, environment)));
         ProfileTemplate.namesIn(submitBody, "submit.body", (key, n) -> checkName(key, n, environment));
+        if (webhookBody != null) {
+            ProfileTemplate.namesIn(webhookBody, "webhook.body", (key, n) -> checkName(key, n, environment));
+        }
     }
 
     private Map<String, Request> requests() {
@@ -525,7 +559,7 @@ public final class ProviderProfile {
             throw problem(key, "{" + name + "} is not a value promptrelay fills in",
                     "use one of {" + String.join("}, {", ProfileTemplate.FIELDS) + "}, {env:NAME} or {setting:name}");
         }
-        if (name.equals("task_id") && key.startsWith("submit")) {
+        if (name.equals("task_id") && (key.startsWith("submit") || key.startsWith("webhook"))) {
             throw problem(key, "{task_id} is not known before the submit's answer", "take it out of the submit");
         }
     }

@@ -29,6 +29,12 @@ public class TaskWatch {
     private long submitAnswerMillis = -1;
     private int polls;
     private boolean statusChanged;
+    /** Its provider sends a webhook when it ends: polled at a slower plan, and at once when one comes. */
+    private boolean webhooked;
+    private long checkMillis;
+    private long fallbackMillis;
+    private Instant dueAt;
+    private volatile boolean nudged;
 
     public TaskWatch(Instant submittedAt, Duration timeout, Duration grace, long firstDelayMillis, long maxDelayMillis) {
         this(submittedAt, timeout, grace, firstDelayMillis, maxDelayMillis, PollPlan.UNKNOWN);
@@ -71,7 +77,45 @@ public class TaskWatch {
     }
 
     public long getNextDelayMillis() {
-        return heldOff ? 0 : nextDelayMillis;
+        if (heldOff) {
+            return 0;
+        }
+        if (!webhooked) {
+            return nextDelayMillis;
+        }
+        // short steps, so a webhook is acted on within one of them
+        return Math.max(0, Math.min(checkMillis, Duration.between(clock.instant(), dueAt).toMillis()));
+    }
+
+    /** Whether to poll at this step: always, unless a webhook is awaited and neither it nor the fallback's time came. */
+    public boolean isPollNow() {
+        if (!webhooked || heldOff) {
+            return true;
+        }
+        if (nudged) {
+            nudged = false;
+            return true;
+        }
+        return !clock.instant().isBefore(dueAt);
+    }
+
+    /** The provider's webhooks will say when the task ends; polls fall back to at least this far apart. */
+    void awaitWebhook(long checkMillis, long fallbackMillis) {
+        this.webhooked = true;
+        this.checkMillis = Math.max(1, checkMillis);
+        this.fallbackMillis = fallbackMillis;
+        due();
+    }
+
+    /** A webhook came for this task: it is polled at the next step, which tells whether it really ended. */
+    void nudge() {
+        nudged = true;
+    }
+
+    private void due() {
+        if (webhooked) {
+            dueAt = clock.instant().plusMillis(Math.max(nextDelayMillis, fallbackMillis));
+        }
     }
 
     public List<TaskOutput> getOutputs() {
@@ -180,6 +224,11 @@ public class TaskWatch {
 
     /** The provider's progress if it tells, else what earlier tasks took, else backing off. */
     private void planNext() {
+        planNextPoll();
+        due();
+    }
+
+    private void planNextPoll() {
         long elapsed = elapsedMillis();
         Double progress = report.progress();
         if (progress != null && progress > 0.05 && progress < 1 && elapsed > 0) {
@@ -220,6 +269,7 @@ public class TaskWatch {
 
     void waitAtLeast(Duration wait) {
         nextDelayMillis = Math.max(nextDelayMillis, wait.toMillis());
+        due();
     }
 
     /** The provider held every job off past this task's own delay: the next poll goes as soon as it allows. */
@@ -236,5 +286,6 @@ public class TaskWatch {
         heldOff = false;
         double jitter = 0.9 + ThreadLocalRandom.current().nextDouble() * 0.2;
         nextDelayMillis = Math.min(maxDelayMillis, Math.max(1, Math.round(nextDelayMillis * 1.5 * jitter)));
+        due();
     }
 }

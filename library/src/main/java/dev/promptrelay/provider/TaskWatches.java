@@ -25,6 +25,19 @@ public class TaskWatches {
     }
 
     private final java.util.Map<String, Drawn> plans = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The watches of tasks whose provider sends webhooks, by job: a webhook nudges its task's watch. */
+    private final java.util.Map<String, TaskWatch> awaitingWebhooks = new java.util.concurrent.ConcurrentHashMap<>();
+    private java.util.function.Predicate<String> sendsWebhooks = provider -> false;
+    /** Jobs whose webhook came before their polling started here; the oldest forgotten beyond a few thousand. */
+    private final java.util.Set<String> earlyNudges = java.util.Collections.newSetFromMap(
+            new java.util.LinkedHashMap<>(64, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+                    return size() > 4096;
+                }
+            });
+    private long webhookCheckMillis;
+    private long webhookFallbackMillis;
 
     private final TaskDurations durations;
     private final Duration pollTimeout;
@@ -50,7 +63,50 @@ public class TaskWatches {
                 notFoundGrace, firstPollDelayMillis, maxPollDelayMillis, plan);
         // the provider's clock for the task started somewhere between the submit and its answer
         watch.submitAnswered(submitAnsweredAt == null ? null : submitAnsweredAt.toInstant());
+        if (sendsWebhooks.test(job.provider())) {
+            watch.awaitWebhook(webhookCheckMillis, webhookFallbackMillis);
+            awaitingWebhooks.put(job.id(), watch);
+            synchronized (earlyNudges) {
+                if (earlyNudges.remove(job.id())) {
+                    watch.nudge();
+                }
+            }
+        }
         return watch;
+    }
+
+    /**
+     * Tasks of these providers are told of by webhook: they are polled at least {@code fallbackMillis} apart, and
+     * within {@code checkMillis} of a webhook.
+     */
+    public void webhooks(java.util.function.Predicate<String> providers, long checkMillis, long fallbackMillis) {
+        this.sendsWebhooks = providers;
+        this.webhookCheckMillis = checkMillis;
+        this.webhookFallbackMillis = fallbackMillis;
+    }
+
+    /**
+     * A genuine webhook came for this job's running task: it is polled at once, or as soon as its polling starts here
+     * (a quick task's webhook may come before). False when no task of it is polled here yet.
+     */
+    public boolean nudge(String jobId) {
+        TaskWatch watch = awaitingWebhooks.get(jobId);
+        if (watch == null) {
+            synchronized (earlyNudges) {
+                earlyNudges.add(jobId);
+            }
+            return false;
+        }
+        if (watch.isEnded()) {
+            return false;
+        }
+        watch.nudge();
+        return true;
+    }
+
+    /** The job's polling is over (ended, cancelled, stopped): a webhook for it nudges nothing. */
+    public void done(Job job) {
+        awaitingWebhooks.remove(job.id());
     }
 
     /**
