@@ -94,6 +94,9 @@ class BflContractIT extends RunningApplication {
         assertThat(folders.outbox.resolve("bfl-429").resolve("001-1.png")).exists();
         assertThat(provider.requestsOf("bfl-ready").stream().filter(r -> r.path().equals("/files/bfl-ready.png")).count())
                 .isEqualTo(1);
+        JsonNode cost = folders.json(folders.outbox.resolve("bfl-ready").resolve("001-1.png.json")).path("cost");
+        assertThat(cost.path("amount").asDouble()).as("the credits the submit's answer named").isEqualTo(4.0);
+        assertThat(cost.path("unit").asText()).isEqualTo("credits");
 
         assertFailed("bfl-moderated", "Derivative Works Filter");
         assertFailed("bfl-error", "gave no reason");

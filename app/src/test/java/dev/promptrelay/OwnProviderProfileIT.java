@@ -69,6 +69,7 @@ class OwnProviderProfileIT extends RunningApplication {
             cancel:
               method: DELETE
               path: /acme/v2/jobs/{task_id}
+            cost: {per-image: 0.04, unit: USD}
             """;
     static final String TOKEN = "own-profile-token";
     static final String SUBMIT = "/acme/v2/jobs";
@@ -157,12 +158,21 @@ class OwnProviderProfileIT extends RunningApplication {
         ScriptedProvider.Request submit = provider.requestsOf("acme-two").get(0);
         assertThat(submit.header("X-Api-Key")).isEqualTo("acme-" + TestKeys.MARKER + "-key");
         assertThat(submit.header("X-Client")).as("a header from a setting").isEqualTo("client-42");
-        JsonNode request = TestFolders.JSON.readTree(submit.body()).path("request");
-        assertThat(request.path("variations").asInt()).isEqualTo(2);
-        assertThat(request.path("seed").asLong()).isEqualTo(5);
-        assertThat(request.path("model").asText()).isEqualTo("acme-v2");
+        JsonNode sent = TestFolders.JSON.readTree(submit.body()).path("request");
+        assertThat(sent.path("variations").asInt()).isEqualTo(2);
+        assertThat(sent.path("seed").asLong()).isEqualTo(5);
+        assertThat(sent.path("model").asText()).isEqualTo("acme-v2");
         assertThat(provider.unscripted()).isEmpty();
 
+        JsonNode request = null;
+        for (JsonNode r : body(send("GET", "/api/jobs?limit=50")).path("jobs")) {
+            if (r.path("name").asText().equals("acme-two.json")) {
+                request = r;
+            }
+        }
+        assertThat(request).isNotNull();
+        assertThat(request.path("costs").path("USD").asDouble()).as("the profile's price, for two images")
+                .isCloseTo(0.08, org.assertj.core.data.Offset.offset(1e-9));
         JsonNode listed = null;
         for (JsonNode p : body(send("GET", "/api/providers")).path("providers")) {
             if (p.path("id").asText().equals("acme")) {

@@ -126,6 +126,10 @@ class ReplicateContractIT extends RunningApplication {
         JsonNode sidecar = folders.json(folders.outbox.resolve("rp-two").resolve("001-1.webp.json"));
         assertThat(sidecar.path("provider").asText()).isEqualTo("replicate");
         assertThat(sidecar.path("task_id").asText()).isEqualTo("p-two");
+        assertThat(sidecar.path("cost").path("amount").asDouble()).as("the seconds Replicate bills").isEqualTo(1.42);
+        assertThat(sidecar.path("cost").path("unit").asText()).isEqualTo("seconds");
+        JsonNode summary = folders.json(folders.outbox.resolve("rp-two.summary.json"));
+        assertThat(summary.path("jobs").get(0).path("cost").path("amount").asDouble()).isEqualTo(1.42);
     }
 
     private void assertFailed(String variant, String message, String nextStep) throws IOException {

@@ -185,6 +185,12 @@ function summarizeRejected() {
     + (error ? ': ' + error.firstChild.textContent : '');
 }
 
+/** "cost 8 credits, 2.84 seconds", or nothing where no provider said. */
+function costText(costs) {
+  const parts = Object.entries(costs || {}).map(([unit, amount]) => (Math.round(amount * 10000) / 10000) + ' ' + unit);
+  return parts.length ? 'cost ' + parts.join(', ') : '';
+}
+
 function render(card, request) {
   const node = card.node;
   node.dataset.state = request.state;
@@ -194,6 +200,7 @@ function render(card, request) {
     el('progress', { max: Math.max(1, request.jobs_total), value: request.jobs_ended }),
     el('span', { class: 'counts' }, request.jobs_ended + '/' + request.jobs_total + ' done'
       + (request.jobs_failed ? ', ' + request.jobs_failed + ' not succeeded' : '') + (request.sandbox ? ' (sandbox)' : '')),
+    el('span', { class: 'cost', title: 'what the providers said it cost, in their own units' }, costText(request.costs)),
     el('time', { class: 'when', datetime: request.received_at }, new Date(request.received_at).toLocaleString()));
   let thumbs = node.querySelector('.thumbs');
   if (!thumbs) thumbs = el('div', { class: 'thumbs' });

@@ -65,7 +65,18 @@ final class JobReports {
                 (int) jobs.stream().filter(j -> j.state().ended()).count(),
                 (int) jobs.stream().filter(j -> j.state().ended() && j.state() != JobState.SUCCEEDED).count(),
                 jobs.stream().map(Job::provider).distinct().toList(), outputs, urls, outputPrompts,
-                withJobs ? JobEntries.of(journal, jobs, outputPaths, sandbox) : null);
+                withJobs ? JobEntries.of(journal, jobs, outputPaths, sandbox) : null, costs(jobs));
+    }
+
+    /** What the request's jobs cost, summed per unit (providers count in their own); null when none said. */
+    static Map<String, Double> costs(List<Job> jobs) {
+        Map<String, Double> costs = new java.util.TreeMap<>();
+        for (Job job : jobs) {
+            if (job.cost() != null) {
+                costs.merge(String.valueOf(job.costUnit()), job.cost(), Double::sum);
+            }
+        }
+        return costs.isEmpty() ? null : costs;
     }
 
     /**

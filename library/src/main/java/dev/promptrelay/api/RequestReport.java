@@ -17,5 +17,5 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 public record RequestReport(String id, String name, String state, String error, String whatToDo, boolean sandbox,
                             String receivedAt, int jobsTotal, int jobsEnded, int jobsFailed, List<String> providers,
                             List<String> outputs, List<String> outputUrls, List<String> outputPrompts,
-                            List<Map<String, Object>> jobs) {
+                            List<Map<String, Object>> jobs, Map<String, Double> costs) {
 }

@@ -40,6 +40,9 @@ public final class JobEntries {
                 entry.put("error", job.error());
                 entry.put("next_step", journal.nextStepOf(job.id()));
             }
+            if (job.cost() != null) {
+                entry.put("cost", Map.of("amount", job.cost(), "unit", String.valueOf(job.costUnit())));
+            }
             entry.put("outputs", outputs.getOrDefault(job.id(), List.of()));
             entries.add(entry);
         }

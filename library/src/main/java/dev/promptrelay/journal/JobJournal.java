@@ -545,14 +545,20 @@ public class JobJournal {
      * plans), the provider's word, and the polls it took.
      */
     public void markCompleted(Job job, Long durationMillis, String providerStatus, int polls) {
+        markCompleted(job, durationMillis, providerStatus, polls, null, null);
+    }
+
+    /** @param cost what the task cost in {@code costUnit}, where its provider said; null where it did not */
+    public void markCompleted(Job job, Long durationMillis, String providerStatus, int polls, Double cost,
+                              String costUnit) {
         OffsetDateTime now = now();
         db.write(c -> {
             Instant submitted = submittedAt(c, job.id());
             OffsetDateTime completed = durationMillis != null && submitted != null
                     ? submitted.plusMillis(durationMillis).atOffset(java.time.ZoneOffset.UTC) : now;
-            return update(c, "UPDATE job SET completed_at = ?, provider_status = ?, polls = ?, updated_at = ? "
-                             + "WHERE id = ? AND attempt = ?", completed, providerStatus, polls, now, job.id(),
-                    job.attempt());
+            return update(c, "UPDATE job SET completed_at = ?, provider_status = ?, polls = ?, cost = ?, cost_unit = ?, "
+                             + "updated_at = ? WHERE id = ? AND attempt = ?", completed, providerStatus, polls, cost,
+                    cost == null ? null : costUnit, now, job.id(), job.attempt());
         });
     }
 

@@ -35,7 +35,7 @@ public class JournalDatabase extends ServiceSupport {
     private static final ObjectMapper JSON = Json.MAPPER;
     private static final String JOB_COLUMNS = "j.id, j.prompt_file_id, f.name, j.seq, f.job_count, j.provider, "
                                               + "j.model, j.spec, j.state, j.task_id, j.created_at, j.submitted_at, j.error, j.sandbox, f.output_folder, "
-                                              + "j.attempt";
+                                              + "j.attempt, j.cost, j.cost_unit";
     static final String IN_FLIGHT = "('dispatched','submitting','running')";
     static final String ENDED = "('succeeded','failed','submit-unknown','cancelled')";
 
@@ -235,7 +235,8 @@ public class JournalDatabase extends ServiceSupport {
                     jobs.add(new Job(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getInt(5),
                             rs.getString(6), rs.getString(7), readSpec(rs.getString(8)), JobState.of(rs.getString(9)),
                             rs.getString(10), instant(rs, 11), instant(rs, 12), rs.getString(13), rs.getBoolean(14),
-                            rs.getString(15), rs.getInt(16)));
+                            rs.getString(15), rs.getInt(16), rs.getObject(17) == null ? null : rs.getDouble(17),
+                            rs.getString(18)));
                 }
             }
         }

@@ -353,6 +353,12 @@ public class OutputWriter {
             timings.put("total_seconds", Duration.between(job.createdAt(), writtenAt).toMillis() / 1000.0);
         }
         sidecar.put("timings", timings);
+        // what the job's task cost, where its provider said (the same figure in each of its outputs' sidecars)
+        Double cost = task != null && task.getCostAmount() != null ? task.getCostAmount() : job.cost();
+        String unit = task != null && task.getCostAmount() != null ? task.getCostUnit() : job.costUnit();
+        if (cost != null) {
+            sidecar.put("cost", Map.of("amount", cost, "unit", String.valueOf(unit)));
+        }
         return sidecar;
     }
 }

@@ -28,6 +28,9 @@ public class ProfileMapping implements ProviderMapping {
         }
     });
 
+    /** What submits' answers said a task costs (BFL's credits), by task, until its end takes it. */
+    private final Map<String, Double> submitCosts = new java.util.concurrent.ConcurrentHashMap<>();
+
     private final ProviderProfile profile;
     private final ProviderSettings settings;
     private final Function<String, String> settingValues;
@@ -196,6 +199,10 @@ public class ProfileMapping implements ProviderMapping {
         if (taskId != null && pollUrl != null && (pollUrl.startsWith("https://") || pollUrl.startsWith("http://"))) {
             pollUrls.put(taskId, pollUrl);
         }
+        Double cost = number(profile.costPath, root);
+        if (taskId != null && cost != null && submitCosts.size() < 100_000) {
+            submitCosts.put(taskId, cost);
+        }
         return taskId;
     }
 
@@ -276,7 +283,32 @@ public class ProfileMapping implements ProviderMapping {
                     : profile.name + " reported success but its answer has no outputs at "
                       + profile.outputs.stream().map(com.jayway.jsonpath.JsonPath::getPath).toList());
         }
-        return TaskReport.of(TaskStatus.SUCCEEDED, word, outputs, null).withDuration(duration(root));
+        Double cost = number(profile.costPath, root);
+        TaskReport report = TaskReport.of(TaskStatus.SUCCEEDED, word, outputs, null).withDuration(duration(root));
+        return cost == null ? report : report.withCost(new TaskCost(cost, profile.costUnit));
+    }
+
+    /** Where the last answer said nothing of cost: what the submit's answer said, else the profile's price. */
+    @Override
+    public TaskReport withCost(Job job, TaskReport report) {
+        if (report.status() != TaskStatus.SUCCEEDED) {
+            return report;
+        }
+        Double fromSubmit = job.taskId() == null ? null : submitCosts.remove(job.taskId());
+        if (report.cost() != null) {
+            return report;
+        }
+        if (fromSubmit != null) {
+            return report.withCost(new TaskCost(fromSubmit, profile.costUnit));
+        }
+        ProviderProfile.ModelCaps caps = profile.models.get(job.model());
+        Double perImage = caps != null && caps.costPerImage() != null ? caps.costPerImage() : profile.costPerImage;
+        return perImage == null ? report : report.withCost(new TaskCost(perImage * report.outputs().size(), profile.costUnit));
+    }
+
+    private static Double number(com.jayway.jsonpath.JsonPath path, JsonNode root) {
+        JsonNode value = ProviderProfile.read(path, root);
+        return value != null && value.isNumber() ? value.asDouble() : null;
     }
 
     private List<TaskOutput> outputs(JsonNode root) {

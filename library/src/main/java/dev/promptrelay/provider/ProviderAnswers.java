@@ -70,7 +70,8 @@ public class ProviderAnswers {
 
     /** What a 2xx answer to this poll (of the status, or of the result) says of the task. */
     public TaskReport report(Job job, ProviderCall call, String body) {
-        return providers.mapping(job.provider()).readPoll(answer(200, body), call);
+        ProviderMapping mapping = providers.mapping(job.provider());
+        return mapping.withCost(job, mapping.readPoll(answer(200, body), call));
     }
 
     /** The output with the download URL a link answer gave, or null when it gave none. */

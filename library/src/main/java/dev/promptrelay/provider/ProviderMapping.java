@@ -93,6 +93,11 @@ public interface ProviderMapping {
         return readPoll(answer);
     }
 
+    /** The report with what the job's task cost, where this provider knows it beyond the answer (a submit's answer). */
+    default TaskReport withCost(Job job, TaskReport report) {
+        return report;
+    }
+
     /** The request for the result of a task whose status said it ended well ({@link TaskReport#resultPending}). */
     default ProviderCall resultCall(Job job) {
         throw new UnsupportedOperationException(displayName() + " reports outputs with the status");

@@ -31,7 +31,8 @@ public final class ProviderProfile {
 
     private static final Set<String> TOP = Set.of("name", "docs", "base-url", "auth", "model", "models",
             "max-concurrent", "requests-per-minute", "submit", "poll", "status", "progress", "duration", "outputs",
-            "result", "error", "rate-limit", "cancel", "webhook");
+            "result", "error", "rate-limit", "cancel", "webhook", "cost");
+    private static final Set<String> COST = Set.of("path", "unit", "per-image");
     private static final Set<String> WEBHOOK = Set.of("query", "body", "task-id", "signature");
     private static final Set<String> AUTH = Set.of("key-env", "headers");
     private static final Set<String> SUBMIT = Set.of("method", "path", "url", "headers", "body", "extra-fields",
@@ -43,14 +44,14 @@ public final class ProviderProfile {
     private static final Set<String> DURATION = Set.of("path", "unit");
     private static final Set<String> OUTPUTS = Set.of("path", "media-type", "kind");
     private static final Set<String> RATE_LIMIT = Set.of("retry-after", "reset");
-    private static final Set<String> MODEL = Set.of("max-count", "max-width", "max-height", "kind");
+    private static final Set<String> MODEL = Set.of("max-count", "max-width", "max-height", "kind", "cost-per-image");
 
     /** A request the profile describes: method, address template (a path after the base URL, or a whole URL), headers. */
     record Request(String method, String address, boolean wholeUrl, Map<String, String> headers) {
     }
 
     /** What a model allows; null where the profile says nothing. */
-    record ModelCaps(Integer maxCount, Integer maxWidth, Integer maxHeight, String kind) {
+    record ModelCaps(Integer maxCount, Integer maxWidth, Integer maxHeight, String kind, Double costPerImage) {
     }
 
     final String id;
@@ -93,6 +94,11 @@ public final class ProviderProfile {
     final JsonPath webhookTaskId;
     /** The signature the provider documents: {@code standard-webhooks} (Replicate), or null. */
     final String webhookSignature;
+    /** Where an answer (the submit's or the last) says what the task cost, in {@code costUnit}; or null. */
+    final JsonPath costPath;
+    final String costUnit;
+    /** A price per output the profile sets where the provider's answers say nothing; or null. */
+    final Double costPerImage;
     /** Whether one task makes all of a job's images: its submit body names {@code {count}}. */
     final boolean countInOneTask;
     /** Whether a request names the model: a job must then have one. */
@@ -169,6 +175,15 @@ public final class ProviderProfile {
         this.retryAfterHeader = text(rateLimit, "rate-limit.retry-after", "Retry-After");
         this.resetHeader = text(rateLimit, "rate-limit.reset", "X-RateLimit-Reset");
         this.cancel = root.has("cancel") ? request(section(root, "cancel", REQUEST, ""), "cancel", "POST") : null;
+        JsonNode costNode = root.path("cost");
+        keys(costNode, "cost", COST);
+        this.costPath = path(costNode, "cost.path", false);
+        this.costPerImage = costNode.has("per-image") ? number(costNode, "cost.per-image", 0) : null;
+        this.costUnit = text(costNode, "cost.unit", null);
+        if (costNode.isObject() && (costUnit == null || costUnit.isBlank())) {
+            throw problem("cost", "the profile does not say what unit its cost is in",
+                    "add unit: credits (or USD, seconds: the unit the provider counts in) under cost");
+        }
         JsonNode webhook = root.path("webhook");
         keys(webhook, "webhook", WEBHOOK);
         boolean webhooks = webhook.isObject();
@@ -481,7 +496,7 @@ public final class ProviderProfile {
             return models;
         }
         if (node.isArray()) {
-            node.forEach(m -> models.put(m.asText(), new ModelCaps(null, null, null, null)));
+            node.forEach(m -> models.put(m.asText(), new ModelCaps(null, null, null, null, null)));
             return models;
         }
         if (!node.isObject()) {
@@ -492,13 +507,14 @@ public final class ProviderProfile {
             String key = "models." + e.getKey();
             JsonNode caps = e.getValue();
             if (caps.isNull() || caps.isMissingNode()) {
-                models.put(e.getKey(), new ModelCaps(null, null, null, null));
+                models.put(e.getKey(), new ModelCaps(null, null, null, null, null));
                 return;
             }
             keys(caps, key, MODEL);
             String modelKind = caps.has("kind") ? kind(caps.get("kind").asText(), key + ".kind") : null;
             models.put(e.getKey(), new ModelCaps(integer(caps, key + ".max-count"), integer(caps, key + ".max-width"),
-                    integer(caps, key + ".max-height"), modelKind));
+                    integer(caps, key + ".max-height"), modelKind,
+                    caps.has("cost-per-image") ? number(caps, key + ".cost-per-image", 0) : null));
         });
         return models;
     }

@@ -10,9 +10,15 @@ import java.util.List;
  * @param progress       0..1 when the provider says, otherwise null
  * @param durationMillis how long the task took by the provider's own clock, when it says
  * @param resultPending  the task ended well, and its outputs are in a result the next request fetches
+ * @param cost           what the task cost, where the answer says; else null
  */
 public record TaskReport(TaskStatus status, String providerStatus, List<TaskOutput> outputs, String message,
-        boolean notFoundYet, Double progress, Long durationMillis, boolean resultPending) {
+        boolean notFoundYet, Double progress, Long durationMillis, boolean resultPending, TaskCost cost) {
+
+    public TaskReport(TaskStatus status, String providerStatus, List<TaskOutput> outputs, String message,
+                      boolean notFoundYet, Double progress, Long durationMillis, boolean resultPending) {
+        this(status, providerStatus, outputs, message, notFoundYet, progress, durationMillis, resultPending, null);
+    }
 
     public TaskReport(TaskStatus status, String providerStatus, List<TaskOutput> outputs, String message,
                       boolean notFoundYet, Double progress, Long durationMillis) {
@@ -35,6 +41,12 @@ public record TaskReport(TaskStatus status, String providerStatus, List<TaskOutp
 
     /** The same report with the task's own duration as the provider measured it. */
     public TaskReport withDuration(Long millis) {
-        return new TaskReport(status, providerStatus, outputs, message, notFoundYet, progress, millis, resultPending);
+        return new TaskReport(status, providerStatus, outputs, message, notFoundYet, progress, millis, resultPending, cost);
+    }
+
+    /** The same report with what the task cost. */
+    public TaskReport withCost(TaskCost newCost) {
+        return new TaskReport(status, providerStatus, outputs, message, notFoundYet, progress, durationMillis,
+                resultPending, newCost);
     }
 }

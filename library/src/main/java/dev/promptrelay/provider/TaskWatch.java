@@ -35,6 +35,7 @@ public class TaskWatch {
     private long fallbackMillis;
     private Instant dueAt;
     private volatile boolean nudged;
+    private TaskCost cost;
 
     public TaskWatch(Instant submittedAt, Duration timeout, Duration grace, long firstDelayMillis, long maxDelayMillis) {
         this(submittedAt, timeout, grace, firstDelayMillis, maxDelayMillis, PollPlan.UNKNOWN);
@@ -198,8 +199,24 @@ public class TaskWatch {
         return polls;
     }
 
+    /** What the task cost, where an answer said; null where none did. */
+    public TaskCost getCost() {
+        return cost;
+    }
+
+    public Double getCostAmount() {
+        return cost == null ? null : cost.amount();
+    }
+
+    public String getCostUnit() {
+        return cost == null ? null : cost.unit();
+    }
+
     void polled(TaskReport newReport) {
         polls++;
+        if (newReport.cost() != null) {
+            cost = newReport.cost();
+        }
         String before = report.providerStatus();
         if (newReport.notFoundYet() && clock.instant().isBefore(notFoundGraceEnds)) {
             // the provider does not know a task it just accepted for a few seconds: believe it only after the grace
