@@ -27,7 +27,8 @@ final class ProviderList {
             PromptRelaySettings settings = PromptRelaySettings.of(context);
             List<ProviderProfile> profiles;
             try {
-                profiles = ProviderProfiles.load(context, Path.of(settings.text("promptrelay.providers-dir")), System::getenv);
+                String folder = settings.text("promptrelay.providers-dir");
+                profiles = ProviderProfiles.load(context, folder.isBlank() ? null : Path.of(folder), System::getenv);
             } catch (IllegalStateException e) {
                 out.println("promptrelay could not read its providers: " + e.getMessage());
                 return 1;

@@ -79,6 +79,9 @@ class OpenApiIT extends RunningApplication {
         call("DELETE", "/api/jobs/" + id, "/api/jobs/{id}", null, 200);
         call("DELETE", "/api/jobs/no-such-request", "/api/jobs/{id}", null, 404);
         call("GET", "/api/providers", "/api/providers", null, 200);
+        // webhooks are off here (promptrelay.webhook.base-url empty): no address is one promptrelay gave out
+        call("POST", "/api/webhooks/replicate/" + id + "/0123456789abcdef", "/api/webhooks/{provider}/{job}/{token}",
+                "{\"id\": \"p1\", \"status\": \"succeeded\"}", 404);
 
         // a cancelled job, retried: the 202 of a retry
         GalleryIT.sandboxFaults(folders, "{\"never_end_every\": 1}");

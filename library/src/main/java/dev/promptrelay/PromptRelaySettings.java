@@ -34,6 +34,8 @@ public final class PromptRelaySettings {
         for (String key : OFF_WHEN_EMBEDDED) {
             defaults.setProperty(key, "false");
         }
+        // nor does it read a providers/ folder of its working directory, which may hold anything of its own
+        defaults.setProperty("promptrelay.providers-dir", "");
         // a default joins only where the application's settings, wherever it keeps them (its initial properties, a
         // properties file, Spring's Environment, which Camel asks after its initial properties), say nothing
         for (String key : defaults.stringPropertyNames()) {

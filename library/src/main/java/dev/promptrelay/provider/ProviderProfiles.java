@@ -1,6 +1,5 @@
 package dev.promptrelay.provider;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -41,7 +40,7 @@ public final class ProviderProfiles {
     /**
      * Every profile, checked; the first mistake stops the start.
      *
-     * @param folder the user's providers folder; absent is fine (none of their own)
+     * @param folder the user's providers folder; absent (or null) is fine: none of their own
      */
     public static List<ProviderProfile> load(CamelContext context, Path folder, Function<String, String> environment)
             throws Exception {
@@ -55,7 +54,7 @@ public final class ProviderProfiles {
             }
         }
         Map<String, String> own = new LinkedHashMap<>();
-        if (Files.isDirectory(folder)) {
+        if (folder != null && Files.isDirectory(folder)) {
             List<Path> files = new ArrayList<>();
             try (DirectoryStream<Path> list = Files.newDirectoryStream(folder, "*.{yaml,yml}")) {
                 list.forEach(files::add);
