@@ -30,7 +30,7 @@ final class Usage {
 
             Keys, from the environment (without any, a built-in sandbox answers with placeholders):
               MODELSCOPE_API_KEY   MODELLIX_API_KEY   SCENARIO_API_KEY + SCENARIO_API_SECRET
-              REPLICATE_API_TOKEN  FAL_KEY            BFL_API_KEY
+              REPLICATE_API_TOKEN  FAL_KEY            BFL_API_KEY          OPENAI_API_KEY
 
             Settings: ./application.properties, environment variables (PROMPTRELAY_INBOX for promptrelay.inbox)
             or -Dpromptrelay.inbox=... options. Every setting is listed in docs/settings.md.

@@ -99,8 +99,8 @@ class ApiIT extends RunningApplication {
         assertThat(listed.statusCode()).as(listed.body()).isEqualTo(200);
         JsonNode providers = TestFolders.JSON.readTree(listed.body()).path("providers");
         assertThat(providers.findValuesAsText("id")).as("built in, then the shipped profiles")
-                .containsExactly("modelscope", "modellix", "scenario", "bfl", "fal", "replicate");
-        JsonNode replicate = providers.get(5);
+                .containsExactly("modelscope", "modellix", "scenario", "bfl", "fal", "openai", "replicate");
+        JsonNode replicate = providers.get(6);
         assertThat(replicate.path("answered_by").asText()).as("no key, no sandbox for a profile").isEqualTo("nobody");
         assertThat(replicate.path("key_set").asBoolean()).isFalse();
         assertThat(replicate.path("key_from").asText()).contains("REPLICATE_API_TOKEN");

@@ -195,6 +195,7 @@ class CleanStartIT {
         Map<String, String> settings = SeparateJvm.settings("promptrelay.modelscope.api-key", "",
                 "promptrelay.modellix.api-key", "", "promptrelay.scenario.api-key", "",
                 "promptrelay.replicate.api-key", "", "promptrelay.fal.api-key", "", "promptrelay.bfl.api-key", "",
+                "promptrelay.openai.api-key", "",
                 "promptrelay.modelscope.scripts-config-file", "");
         settings.putAll(SeparateJvm.settings(pairs));
         return settings;

@@ -65,7 +65,7 @@ final class TestFolders {
         // a developer's own keys and ModelScope settings file must not take the tests live
         for (String key : List.of("promptrelay.modelscope.api-key", "promptrelay.modellix.api-key",
                 "promptrelay.scenario.api-key", "promptrelay.scenario.api-secret", "promptrelay.replicate.api-key",
-                "promptrelay.fal.api-key", "promptrelay.bfl.api-key")) {
+                "promptrelay.fal.api-key", "promptrelay.bfl.api-key", "promptrelay.openai.api-key")) {
             folders.set(key, "");
         }
         folders.set("promptrelay.modelscope.scripts-config-file", folders.root.resolve("no-such-file.md").toString());

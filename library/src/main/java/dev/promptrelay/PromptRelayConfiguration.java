@@ -478,6 +478,8 @@ public class PromptRelayConfiguration implements CamelConfiguration {
 
     /** Results into the outbox (staged in the state directory while it takes none), and its health check. */
     private static void output(CamelContext context, Folders folders, ProviderCatalog providers) {
+        context.getRegistry().bind("heldAnswers", new dev.promptrelay.provider.HeldAnswers(
+                folders.stateDir().resolve("answers"), providers));
         Outbox outbox = new Outbox(folders.outbox(), folders.staged(), java.time.Clock.systemUTC());
         context.getRegistry().bind("health-outbox", new OutboxHealthCheck(outbox));
         context.getRegistry().bind("outputWriter", new OutputWriter(folders, outbox,

@@ -59,6 +59,11 @@ public class ProfileMapping implements ProviderMapping {
         this.webhooks = profile.sendsWebhooks() ? webhooks : null;
     }
 
+    /** Whether the submit's answer is the result (no task to poll: the answer is kept and read instead). */
+    public boolean isSync() {
+        return profile.sync;
+    }
+
     /** Whether this provider's tasks are told of by webhook. */
     public boolean sendsWebhooks() {
         return webhooks != null;
@@ -195,6 +200,10 @@ public class ProfileMapping implements ProviderMapping {
     public String taskIdFrom(HttpAnswer answer) {
         JsonNode root = ProviderJson.parse(answer.body());
         String taskId = ProviderProfile.readText(profile.taskId, root);
+        if (profile.sync && taskId == null) {
+            // the answer names no task: it is the result, kept by the job's id; this only tells answers apart in logs
+            taskId = "sync-" + java.util.UUID.randomUUID();
+        }
         String pollUrl = ProviderProfile.readText(profile.pollUrl, root);
         if (taskId != null && pollUrl != null && (pollUrl.startsWith("https://") || pollUrl.startsWith("http://"))) {
             pollUrls.put(taskId, pollUrl);
@@ -213,7 +222,7 @@ public class ProfileMapping implements ProviderMapping {
 
     @Override
     public ProviderCall pollCall(Job job) {
-        return poll(job, job.taskId());
+        return profile.sync ? ProviderCall.keptAnswerOf(job.id()) : poll(job, job.taskId());
     }
 
     private ProviderCall poll(Job job, String taskId) {
@@ -247,7 +256,7 @@ public class ProfileMapping implements ProviderMapping {
     @Override
     public TaskReport readPoll(HttpAnswer answer, ProviderCall call) {
         JsonNode root = ProviderJson.parse(answer.body());
-        if (call != null && call.isForResult()) {
+        if (call != null && (call.isForResult() || call.isHeld())) {
             return succeeded("result", root);
         }
         String word = ProviderProfile.readText(profile.status, root);
@@ -325,18 +334,29 @@ public class ProfileMapping implements ProviderMapping {
         }
         for (int i = 0; i < urls.size(); i++) {
             JsonNode item = urls.get(i);
-            // a URL, or an object with one (fal's {url, content_type})
+            // a URL, or an object with one (fal's {url, content_type}), or the picture itself (OpenAI's b64_json)
             String url = item.isTextual() ? item.asText() : item.isObject() ? ProviderJson.text(item, "url") : null;
-            if (url == null || !(url.startsWith("https://") || url.startsWith("http://"))) {
+            String inline = item.isObject() ? ProviderJson.text(item, "b64_json") : null;
+            if (url == null && inline != null) {
+                url = "data:" + (profile.mediaType != null ? profile.mediaType : "image/png") + ";base64," + inline;
+            }
+            if (url == null || !(url.startsWith("https://") || url.startsWith("http://") || url.startsWith("data:"))) {
                 continue;
             }
             String mediaType = item.isObject() ? ProviderJson.text(item, "content_type") : null;
+            if (mediaType == null && url.startsWith("data:")) {
+                mediaType = url.substring(5, url.indexOf(';') > 5 ? url.indexOf(';') : 5);
+            }
+            if (mediaType == null) {
+                mediaType = profile.mediaType;
+            }
             if (mediaType == null && types != null) {
                 mediaType = types.isArray() ? (i < types.size() ? types.get(i).asText(null) : null) : types.asText(null);
             }
             String kind = mediaType != null && mediaType.toLowerCase(Locale.ROOT).startsWith("video/") ? "video" : profile.kind;
             String fallback = kind.equals("video") ? "mp4" : "png";
-            String extension = ProviderJson.extensionOfMediaType(mediaType, ProviderJson.extensionOf(url, fallback));
+            String extension = ProviderJson.extensionOfMediaType(mediaType,
+                    url.startsWith("data:") ? fallback : ProviderJson.extensionOf(url, fallback));
             outputs.add(new TaskOutput(outputs.size(), url, null, kind, extension));
         }
         return outputs;

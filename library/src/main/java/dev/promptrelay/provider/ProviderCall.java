@@ -26,6 +26,20 @@ public record ProviderCall(String method, String url, Map<String, String> header
         return "result".equals(step);
     }
 
+    /** The answer a provider gave with its submit, kept in the state dir, read instead of asking (a sync provider). */
+    public static ProviderCall keptAnswerOf(String jobId) {
+        return new ProviderCall("GET", "held:" + jobId, Map.of(), null, 0, "held");
+    }
+
+    public boolean isHeld() {
+        return "held".equals(step);
+    }
+
+    /** An output the answer carried itself (base64): written from the URL, nothing is sent. */
+    public boolean isInline() {
+        return url.startsWith("data:");
+    }
+
     public static ProviderCall get(String url, Map<String, String> headers) {
         return new ProviderCall("GET", url, headers, null);
     }
@@ -53,7 +67,7 @@ public record ProviderCall(String method, String url, Map<String, String> header
 
     @Override
     public String toString() {
-        // never the headers: they hold the key
-        return method + " " + getAddress();
+        // never the headers: they hold the key; never a picture carried inline either
+        return isInline() ? "inline output (" + url.length() + " characters)" : method + " " + getAddress();
     }
 }

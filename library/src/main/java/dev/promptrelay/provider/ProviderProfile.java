@@ -29,7 +29,7 @@ public final class ProviderProfile {
             .mappingProvider(new JacksonMappingProvider(ProviderJson.JSON))
             .options(Option.SUPPRESS_EXCEPTIONS).build();
 
-    private static final Set<String> TOP = Set.of("name", "docs", "base-url", "auth", "model", "models",
+    private static final Set<String> TOP = Set.of("name", "kind", "docs", "base-url", "auth", "model", "models",
             "max-concurrent", "requests-per-minute", "submit", "poll", "status", "progress", "duration", "outputs",
             "result", "error", "rate-limit", "cancel", "webhook", "cost");
     private static final Set<String> COST = Set.of("path", "unit", "per-image");
@@ -56,6 +56,8 @@ public final class ProviderProfile {
 
     final String id;
     final String file;
+    /** The submit's answer is the result (the OpenAI images form): no task to poll. */
+    final boolean sync;
     final String name;
     final String baseUrl;
     final String keyEnv;
@@ -81,6 +83,7 @@ public final class ProviderProfile {
     final double durationToMillis;
     final List<JsonPath> outputs;
     final JsonPath mediaTypes;
+    final String mediaType;
     final String kind;
     final Request result;
     final List<JsonPath> error;
@@ -113,6 +116,12 @@ public final class ProviderProfile {
         JsonNode root = yaml.root;
         keys(root, "", TOP);
         this.name = text(root, "name", id);
+        String kindOfApi = text(root, "kind", "async");
+        if (!kindOfApi.equals("async") && !kindOfApi.equals("sync")) {
+            throw problem("kind", "kind '" + kindOfApi + "' is not known",
+                    "write async (a task to poll, the default) or sync (the submit's answer is the result)");
+        }
+        this.sync = kindOfApi.equals("sync");
         this.baseUrl = required(root, "base-url", "write the provider's API address, e.g. base-url: https://api.example.com");
         JsonNode auth = root.path("auth");
         keys(auth, "auth", AUTH);
@@ -127,14 +136,20 @@ public final class ProviderProfile {
         this.submit = request(submitNode, "submit", "POST");
         this.submitBody = submitNode.has("body") ? submitNode.get("body") : JsonNodeFactory.instance.objectNode();
         this.extraFields = text(submitNode, "submit.extra-fields", "");
-        this.taskId = path(submitNode, "submit.task-id", true);
+        this.taskId = path(submitNode, "submit.task-id", !sync);
         this.pollUrl = path(submitNode, "submit.poll-url", false);
 
-        this.poll = request(section(root, "poll", REQUEST, "say where a task's status is asked: poll: {path: /tasks/{task_id}}"),
-                "poll", "GET");
-        JsonNode statusNode = section(root, "status", STATUS, "say where the status word is: status: {path: $.status, succeeded: [done], failed: [error]}");
-        this.status = path(statusNode, "status.path", true);
-        this.words = words(statusNode);
+        if (sync && (root.has("poll") || root.has("status") || root.has("result"))) {
+            String extra = root.has("poll") ? "poll" : root.has("status") ? "status" : "result";
+            throw problem(extra, "a sync provider's submit answers with the result: it has no " + extra,
+                    "take the " + extra + " section out, or write kind: async");
+        }
+        this.poll = sync ? null : request(section(root, "poll", REQUEST,
+                "say where a task's status is asked: poll: {path: /tasks/{task_id}}"), "poll", "GET");
+        JsonNode statusNode = sync ? JsonNodeFactory.instance.objectNode()
+                : section(root, "status", STATUS, "say where the status word is: status: {path: $.status, succeeded: [done], failed: [error]}");
+        this.status = sync ? null : path(statusNode, "status.path", true);
+        this.words = sync ? Map.of() : words(statusNode);
         this.notFound = new java.util.HashSet<>();
         for (JsonNode word : statusNode.path("not-found").isArray() ? statusNode.path("not-found")
                 : JsonNodeFactory.instance.arrayNode().add(statusNode.path("not-found"))) {
@@ -165,7 +180,10 @@ public final class ProviderProfile {
             throw problem("outputs.path", "the profile does not say where the outputs are",
                     "write the JSONPath of the result URLs (or of objects with a url), e.g. path: $.output[*]");
         }
-        this.mediaTypes = path(outputsNode, "outputs.media-type", false);
+        String mediaType = text(outputsNode, "outputs.media-type", null);
+        // a JSONPath, or the one type every output has (image/png for an OpenAI-form answer's b64_json)
+        this.mediaTypes = mediaType == null || !mediaType.startsWith("$") ? null : compile(mediaType, "outputs.media-type");
+        this.mediaType = mediaType != null && !mediaType.startsWith("$") ? mediaType : null;
         this.kind = kind(text(outputsNode, "outputs.kind", "image"), "outputs.kind");
 
         this.result = root.has("result") ? request(pathOrRequest(root, "result"), "result", "GET") : null;
@@ -548,7 +566,9 @@ public final class ProviderProfile {
     private Map<String, Request> requests() {
         Map<String, Request> requests = new LinkedHashMap<>();
         requests.put("submit", submit);
-        requests.put("poll", poll);
+        if (poll != null) {
+            requests.put("poll", poll);
+        }
         if (result != null) {
             requests.put("result", result);
         }

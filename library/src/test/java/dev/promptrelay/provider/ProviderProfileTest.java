@@ -42,7 +42,7 @@ class ProviderProfileTest {
             """;
 
     @ParameterizedTest
-    @ValueSource(strings = {"replicate", "fal", "bfl"})
+    @ValueSource(strings = {"replicate", "fal", "bfl", "openai"})
     void everyShippedProfileReads(String id) throws IOException {
         try (InputStream in = getClass().getResourceAsStream("/promptrelay/providers/" + id + ".yaml")) {
             ProviderProfile profile = ProviderProfile.read(id, id + ".yaml", new String(in.readAllBytes(),
