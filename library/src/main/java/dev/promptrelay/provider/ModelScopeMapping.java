@@ -15,7 +15,9 @@ import dev.promptrelay.prompt.PromptFileException;
 
 /**
  * ModelScope API-Inference: Bearer auth, async mode header on submit, task type header on poll, task ids as text or
- * number, {@code errors.message} in either place.
+ * number, {@code errors.message} in either place. Java rather than a profile: its checks of a job before anything is
+ * paid (prompt length, seed, steps and guidance ranges, each model's largest size) and its LoRA field go beyond what a
+ * profile's caps say, and the built-in sandbox speaks its protocol.
  */
 public class ModelScopeMapping implements ProviderMapping {
 

@@ -15,7 +15,8 @@ import dev.promptrelay.prompt.PromptFileException;
 /**
  * Modellix: Bearer auth, every answer in a {@code {code, message, data}} envelope, models written
  * {@code <vendor>/<model_id>}, a submit path whose form changed over time (a setting picks it), images and videos
- * listed as resources.
+ * listed as resources. Java rather than a profile: a profile cannot say an envelope whose {@code code} overrides the
+ * HTTP status, nor a size written per vendor (1328*1328, 2048x2048, Kling's resolution class).
  */
 public class ModellixMapping implements ProviderMapping {
 

@@ -18,7 +18,8 @@ import dev.promptrelay.prompt.PromptFileException;
 /**
  * Scenario: HTTP Basic auth with a key pair, jobs under {@code /generate/custom/{modelId}}, a job id as
  * {@code jobId} or {@code id}, results as asset ids whose signed download URLs are asked for right before each
- * download.
+ * download. Java rather than a profile: a profile cannot say an asset id whose URL must be asked for (and asked
+ * again when a download is refused), nor Basic auth from a key pair.
  */
 public class ScenarioMapping implements ProviderMapping {
 
