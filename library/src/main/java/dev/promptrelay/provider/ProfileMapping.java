@@ -187,6 +187,29 @@ public class ProfileMapping implements ProviderMapping {
         return new ProviderCall(profile.submit.method(), address, headers, ProviderJson.toBytes(object));
     }
 
+    /**
+     * Whether an address an answer gives is the provider's own, so the key may go there: its host, or a host of its
+     * domain (BFL's regional api.us1.bfl.ai beside api.bfl.ai), same scheme. Elsewhere the profile's template is asked.
+     */
+    boolean providersOwn(String url) {
+        try {
+            java.net.URI target = java.net.URI.create(url);
+            java.net.URI base = java.net.URI.create(settings.baseUrl());
+            if (target.getHost() == null || base.getHost() == null || !base.getScheme().equalsIgnoreCase(target.getScheme())) {
+                return false;
+            }
+            String host = target.getHost().toLowerCase(Locale.ROOT);
+            String own = base.getHost().toLowerCase(Locale.ROOT);
+            if (host.equals(own)) {
+                return target.getPort() == base.getPort();
+            }
+            String[] labels = own.split("\\.");
+            return labels.length >= 3 && host.endsWith("." + own.substring(own.indexOf('.') + 1));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** fal answers a failed request's result with its error (422, say): that is the task's end, read as a report. */
     @Override
     public HttpAnswer interpret(HttpAnswer raw, ProviderCall call) {
@@ -205,7 +228,7 @@ public class ProfileMapping implements ProviderMapping {
             taskId = "sync-" + java.util.UUID.randomUUID();
         }
         String pollUrl = ProviderProfile.readText(profile.pollUrl, root);
-        if (taskId != null && pollUrl != null && (pollUrl.startsWith("https://") || pollUrl.startsWith("http://"))) {
+        if (taskId != null && pollUrl != null && providersOwn(pollUrl)) {
             pollUrls.put(taskId, pollUrl);
         }
         Double cost = number(profile.costPath, root);
