@@ -76,6 +76,7 @@ class OwnProviderProfileIT extends RunningApplication {
     static TestFolders folders;
     static ScriptedProvider provider;
     static int port;
+    static int managementPort;
     final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -91,6 +92,9 @@ class OwnProviderProfileIT extends RunningApplication {
         folders.set("camel.server.enabled", "true");
         folders.set("camel.server.port", String.valueOf(port));
         folders.set("promptrelay.api.token", TOKEN);
+        managementPort = TestFolders.freePort();
+        folders.set("camel.management.enabled", "true");
+        folders.set("camel.management.port", String.valueOf(managementPort));
 
         provider.script("acme-two")
                 .on("POST", SUBMIT, json(202, "{\"job\": {\"id\": \"a-two\", \"state\": \"waiting\"}, "
@@ -173,6 +177,10 @@ class OwnProviderProfileIT extends RunningApplication {
         assertThat(request).isNotNull();
         assertThat(request.path("costs").path("USD").asDouble()).as("the profile's price, for two images")
                 .isCloseTo(0.08, org.assertj.core.data.Offset.offset(1e-9));
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
+                + "/observe/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).as("what the provider's jobs cost, in its unit: three images at 0.04").containsPattern(
+                "promptrelay_cost_total\\{[^}]*provider=\"acme\",unit=\"USD\"} 0\\.12");
         JsonNode listed = null;
         for (JsonNode p : body(send("GET", "/api/providers")).path("providers")) {
             if (p.path("id").asText().equals("acme")) {

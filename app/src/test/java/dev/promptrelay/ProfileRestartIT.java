@@ -62,12 +62,14 @@ class ProfileRestartIT extends RunningApplication {
 
     @Test
     @Order(2)
-    void resumesAtTheProfilesAddressWithoutSubmittingAgain() {
+    void resumesAtTheProfilesAddressWithoutSubmittingAgain() throws Exception {
         folders.awaitDone("bfl-restart.json");
         assertThat(folders.archive.resolve("bfl-restart.json")).exists();
         assertThat(provider.count("bfl-restart", "POST", "/v1/flux-pro-1.1")).as("resumed, not paid for again").isEqualTo(1);
         assertThat(provider.count("bfl-restart", "GET", "/v1/get_result")).isGreaterThanOrEqualTo(1);
         assertThat(folders.outbox.resolve("bfl-restart").resolve("001-1.png")).exists();
+        assertThat(folders.json(folders.outbox.resolve("bfl-restart").resolve("001-1.png.json")).path("cost").path("amount")
+                .asDouble()).as("the credits the submit's answer named, kept across the restart").isEqualTo(4.0);
         assertThat(provider.unscripted()).isEmpty();
     }
 }

@@ -493,6 +493,12 @@ public class JobJournal {
         });
     }
 
+    /** What the submit's answer said the task costs (BFL's credits): kept, so a restart before its end loses nothing. */
+    public void recordSubmitCost(Job job, double amount, String unit) {
+        db.write(c -> update(c, "UPDATE job SET cost = ?, cost_unit = ? WHERE id = ? AND attempt = ?", amount, unit,
+                job.id(), job.attempt()));
+    }
+
     /** Why the task a submit's answer names is not polled here (see {@link #markSubmitted}). */
     public String notPolledBecause(Job job, String taskId) {
         if (job(job.id()).state() == JobState.CANCELLED) {
@@ -556,9 +562,10 @@ public class JobJournal {
             Instant submitted = submittedAt(c, job.id());
             OffsetDateTime completed = durationMillis != null && submitted != null
                     ? submitted.plusMillis(durationMillis).atOffset(java.time.ZoneOffset.UTC) : now;
-            return update(c, "UPDATE job SET completed_at = ?, provider_status = ?, polls = ?, cost = ?, cost_unit = ?, "
-                             + "updated_at = ? WHERE id = ? AND attempt = ?", completed, providerStatus, polls, cost,
-                    cost == null ? null : costUnit, now, job.id(), job.attempt());
+            // a cost the submit's answer named (journaled then) stays where the end's answer names none
+            return update(c, "UPDATE job SET completed_at = ?, provider_status = ?, polls = ?, cost = COALESCE(?, cost), "
+                             + "cost_unit = COALESCE(?, cost_unit), updated_at = ? WHERE id = ? AND attempt = ?", completed,
+                    providerStatus, polls, cost, cost == null ? null : costUnit, now, job.id(), job.attempt());
         });
     }
 

@@ -338,6 +338,12 @@ public class ProfileMapping implements ProviderMapping {
         return perImage == null ? report : report.withCost(new TaskCost(perImage * report.outputs().size(), profile.costUnit));
     }
 
+    @Override
+    public TaskCost submitCost(HttpAnswer answer) {
+        Double cost = number(profile.costPath, ProviderJson.parse(answer.body()));
+        return cost == null ? null : new TaskCost(cost, profile.costUnit);
+    }
+
     private static Double number(com.jayway.jsonpath.JsonPath path, JsonNode root) {
         JsonNode value = ProviderProfile.read(path, root);
         return value != null && value.isNumber() ? value.asDouble() : null;

@@ -63,6 +63,11 @@ public class ProviderAnswers {
         return taskId;
     }
 
+    /** What the job's accepted submit says its task costs, in the provider's unit; null where it says nothing. */
+    public TaskCost submitCost(Job job, String body) {
+        return providers.mapping(job.provider()).submitCost(answer(200, body));
+    }
+
     /** What a poll's 2xx answer says of the task. */
     public TaskReport report(Job job, String body) {
         return report(job, null, body);

@@ -93,6 +93,11 @@ public interface ProviderMapping {
         return readPoll(answer);
     }
 
+    /** What the submit's answer says the task costs (BFL's credits), or null: journaled with the task id. */
+    default TaskCost submitCost(HttpAnswer answer) {
+        return null;
+    }
+
     /** The report with what the job's task cost, where this provider knows it beyond the answer (a submit's answer). */
     default TaskReport withCost(Job job, TaskReport report) {
         return report;
