@@ -28,9 +28,6 @@ public class ProfileMapping implements ProviderMapping {
         }
     });
 
-    /** What submits' answers said a task costs (BFL's credits), by task, until its end takes it. */
-    private final Map<String, Double> submitCosts = new java.util.concurrent.ConcurrentHashMap<>();
-
     private final ProviderProfile profile;
     private final ProviderSettings settings;
     private final Function<String, String> settingValues;
@@ -231,10 +228,6 @@ public class ProfileMapping implements ProviderMapping {
         if (taskId != null && pollUrl != null && providersOwn(pollUrl)) {
             pollUrls.put(taskId, pollUrl);
         }
-        Double cost = number(profile.costPath, root);
-        if (taskId != null && cost != null && submitCosts.size() < 100_000) {
-            submitCosts.put(taskId, cost);
-        }
         return taskId;
     }
 
@@ -320,18 +313,17 @@ public class ProfileMapping implements ProviderMapping {
         return cost == null ? report : report.withCost(new TaskCost(cost, profile.costUnit));
     }
 
-    /** Where the last answer said nothing of cost: what the submit's answer said, else the profile's price. */
+    /**
+     * Where the last answer said nothing of cost: what the submit's answer said (journaled with the task, so the job
+     * the poll took over carries it, after a restart too), else the profile's price.
+     */
     @Override
     public TaskReport withCost(Job job, TaskReport report) {
-        if (report.status() != TaskStatus.SUCCEEDED) {
+        if (report.status() != TaskStatus.SUCCEEDED || report.cost() != null) {
             return report;
         }
-        Double fromSubmit = job.taskId() == null ? null : submitCosts.remove(job.taskId());
-        if (report.cost() != null) {
-            return report;
-        }
-        if (fromSubmit != null) {
-            return report.withCost(new TaskCost(fromSubmit, profile.costUnit));
+        if (job.cost() != null) {
+            return report.withCost(new TaskCost(job.cost(), job.costUnit()));
         }
         ProviderProfile.ModelCaps caps = profile.models.get(job.model());
         Double perImage = caps != null && caps.costPerImage() != null ? caps.costPerImage() : profile.costPerImage;
