@@ -604,8 +604,12 @@ public class JobJournal {
      * What a cancel did: jobs that will never be submitted, tasks no longer polled, and submits that were on their way
      * (the provider may take them; their task ids are written to the jobs when the answers come).
      */
-    public record Cancellation(int notSubmitted, List<String> stillRunningTasks, int submitsOnTheirWay,
-                               List<Job> runningJobs) {
+    public record Cancellation(int notSubmitted, List<Job> runningJobs, int submitsOnTheirWay) {
+
+        /** The task ids of the jobs that were running. */
+        public List<String> stillRunningTasks() {
+            return runningJobs.stream().map(Job::taskId).toList();
+        }
     }
 
     /**
@@ -620,7 +624,6 @@ public class JobJournal {
             OffsetDateTime now = now();
             int notSubmitted = 0;
             int onTheirWay = 0;
-            List<String> running = new ArrayList<>();
             List<Job> runningJobs = new ArrayList<>();
             for (Job job : open) {
                 boolean wasRunning = job.state() == JobState.RUNNING;
@@ -637,7 +640,6 @@ public class JobJournal {
                         + " runs it after all", now, now, job.id());
                 cancelled.add(job.id());
                 if (wasRunning) {
-                    running.add(job.taskId());
                     runningJobs.add(job);
                     cancelledTasks.add(job.taskId());
                 } else if (onItsWay) {
@@ -646,7 +648,7 @@ public class JobJournal {
                     notSubmitted++;
                 }
             }
-            return new Cancellation(notSubmitted, running, onTheirWay, runningJobs);
+            return new Cancellation(notSubmitted, runningJobs, onTheirWay);
         });
     }
 
