@@ -25,12 +25,10 @@ public class ProviderAnswers {
         this.advice = advice;
     }
 
-    /** The HTTP status the provider meant: Modellix, for one, reports a refusal inside a 200 answer. */
-    public int status(String provider, Integer httpStatus, String body) {
-        return status(provider, null, httpStatus, body);
-    }
-
-    /** The same, for the request it answers (a provider's refusal of a task's result means the task failed). */
+    /**
+     * The HTTP status the provider meant, for the request it answers: Modellix, for one, reports a refusal inside a 200
+     * answer, and fal's refusal of a task's result means the task failed.
+     */
     public int status(String provider, ProviderCall call, Integer httpStatus, String body) {
         return providers.mapping(provider).interpret(answer(httpStatus, body), call).status();
     }
@@ -66,11 +64,6 @@ public class ProviderAnswers {
     /** What the job's accepted submit says its task costs, in the provider's unit; null where it says nothing. */
     public TaskCost submitCost(Job job, String body) {
         return providers.mapping(job.provider()).submitCost(answer(200, body));
-    }
-
-    /** What a poll's 2xx answer says of the task. */
-    public TaskReport report(Job job, String body) {
-        return report(job, null, body);
     }
 
     /** What a 2xx answer to this poll (of the status, or of the result) says of the task. */
