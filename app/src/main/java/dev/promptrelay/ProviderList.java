@@ -1,7 +1,6 @@
 package dev.promptrelay;
 
 import java.io.PrintStream;
-import java.nio.file.Path;
 import java.util.List;
 
 import dev.promptrelay.provider.ProviderProfile;
@@ -27,8 +26,7 @@ final class ProviderList {
             PromptRelaySettings settings = PromptRelaySettings.of(context);
             List<ProviderProfile> profiles;
             try {
-                String folder = settings.text("promptrelay.providers-dir");
-                profiles = ProviderProfiles.load(context, folder.isBlank() ? null : Path.of(folder), System::getenv);
+                profiles = ProviderProfiles.load(context, settings.text("promptrelay.providers-dir"), System::getenv);
             } catch (IllegalStateException e) {
                 out.println("promptrelay could not read its providers: " + e.getMessage());
                 return 1;

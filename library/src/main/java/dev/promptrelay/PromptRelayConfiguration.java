@@ -97,9 +97,8 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         Map<String, String> given = givenSettings(context);
         PromptRelaySettings settings = PromptRelaySettings.of(context);
         // the profiles come first: each names settings of its own (promptrelay.<id>.api-key, ...)
-        String providersDir = settings.text("promptrelay.providers-dir");
-        List<ProviderProfile> profiles = ProviderProfiles.load(context,
-                providersDir.isBlank() ? null : Path.of(providersDir), System::getenv);
+        List<ProviderProfile> profiles = ProviderProfiles.load(context, settings.text("promptrelay.providers-dir"),
+                System::getenv);
         checkSettingNames(given, profiles);
         profiles.forEach(p -> profileDefaults(settings, p));
         context.getRegistry().bind(SETTINGS, settings);

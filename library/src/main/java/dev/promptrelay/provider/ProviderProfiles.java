@@ -40,10 +40,12 @@ public final class ProviderProfiles {
     /**
      * Every profile, checked; the first mistake stops the start.
      *
-     * @param folder the user's providers folder; absent (or null) is fine: none of their own
+     * @param folderSetting {@code promptrelay.providers-dir}: the user's providers folder; blank, or a folder that is not
+     *                      there, means none of their own
      */
-    public static List<ProviderProfile> load(CamelContext context, Path folder, Function<String, String> environment)
+    public static List<ProviderProfile> load(CamelContext context, String folderSetting, Function<String, String> environment)
             throws Exception {
+        Path folder = folderSetting == null || folderSetting.isBlank() ? null : Path.of(folderSetting);
         Map<String, ProviderProfile> byId = new TreeMap<>();
         for (Resource resource : PluginHelper.getPackageScanResourceResolver(context).findResources(SHIPPED)) {
             String name = resource.getLocation().replaceFirst("^.*/", "");
