@@ -146,7 +146,21 @@ final class TestFolders {
         return Files.createTempDirectory(runs, name + "-");
     }
 
+    /**
+     * A port free now, below the range the system hands out for port 0 and outgoing connections (32768 and up on
+     * Linux): a stand-in another test JVM binds to port 0 meanwhile, or a client's connection, can never take it
+     * between this choice and the application's bind.
+     */
     static int freePort() throws IOException {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int tries = 0; tries < 200; tries++) {
+            int port = random.nextInt(15000, 32000);
+            try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // in use: another
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
