@@ -21,7 +21,13 @@ import dev.promptrelay.observe.ProviderHealthCheck;
 import dev.promptrelay.journal.DispatchWakeUp;
 import dev.promptrelay.journal.JobJournal;
 import dev.promptrelay.journal.JournalDatabase;
+import dev.promptrelay.journal.OutletJournal;
 import dev.promptrelay.journal.OutputJournal;
+import dev.promptrelay.endpoint.Endpoints;
+import dev.promptrelay.endpoint.Intake;
+import dev.promptrelay.endpoint.IntakeMessages;
+import dev.promptrelay.endpoint.Outlet;
+import dev.promptrelay.endpoint.OutletDeliveries;
 import dev.promptrelay.journal.PromptFileJournal;
 import dev.promptrelay.journal.ScheduleFires;
 import dev.promptrelay.journal.TaskHistory;
@@ -123,7 +129,29 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         providerCalls(context, settings, providers, mappings, inputImages, journalDb);
         output(context, folders, providers);
         context.addComponent(PROVIDER_HTTP, providerHttp(settings));
+        List<Intake> intakes = Endpoints.intakes(context, settings);
+        List<Outlet> outlets = Endpoints.outlets(context, settings,
+                intakes.stream().map(Intake::name).collect(java.util.stream.Collectors.toSet()),
+                providers.ids());
+        endpoints(context, settings, folders, promptFiles, reader, journalDb, intakes, outlets);
         loadRoutes(context, settings.text("promptrelay.routes"));
+        // an intake's and an outlet's route each, from the templates in endpoint-intake.camel.yaml and outlets.camel.yaml
+        for (Intake intake : intakes) {
+            org.apache.camel.builder.TemplatedRouteBuilder.builder(context, "intake-from-endpoint")
+                    .routeId("intake-" + intake.name()).parameter("intake", intake.name())
+                    .parameter("uri", intake.consumerUri()).add();
+            LOG.info("intake {}: prompt files from {} ({})", intake.name(), intake.shown(), intake.failedUri().isBlank()
+                    ? "rejected ones to " + folders.failed() : "rejected ones to " + org.apache.camel.util.URISupport
+                    .sanitizeUri(intake.failedUri()));
+        }
+        for (Outlet outlet : outlets) {
+            org.apache.camel.builder.TemplatedRouteBuilder.builder(context, "outlet-to-endpoint")
+                    .routeId("outlet-" + outlet.name()).parameter("outlet", outlet.name())
+                    .parameter("uri", outlet.producerUri()).add();
+            LOG.info("outlet {}: results{}{} to {}", outlet.name(), outlet.filter().intakes().isEmpty() ? ""
+                    : " of " + String.join(", ", outlet.filter().intakes()), outlet.filter().providers().isEmpty() ? ""
+                    : " by " + String.join(", ", outlet.filter().providers()), outlet.shown());
+        }
         // the built-in providers' call routes are in provider-call.camel.yaml; a profile's provider gets its own here
         for (ProviderProfile profile : profiles) {
             org.apache.camel.builder.TemplatedRouteBuilder.builder(context, "provider-call")
@@ -476,6 +504,24 @@ public class PromptRelayConfiguration implements CamelConfiguration {
     }
 
     /** Results into the outbox (staged in the state directory while it takes none), and its health check. */
+    /** Intakes and outlets on any Camel endpoint: their beans, and the journal's part in each. */
+    private static void endpoints(CamelContext context, PromptRelaySettings settings, Folders folders,
+                                  PromptFiles promptFiles, PromptFileReader reader, JournalDatabase journalDb,
+                                  List<Intake> intakes, List<Outlet> outlets) {
+        PromptFileJournal promptFileJournal = lookup(context, "promptFileJournal", PromptFileJournal.class);
+        OutletJournal outletJournal = new OutletJournal(journalDb, outlets.stream().map(Outlet::filter).toList(),
+                folders.node());
+        if (outletJournal.any()) {
+            promptFileJournal.outlets(outletJournal);
+            lookup(context, "outputJournal", OutputJournal.class).outlets(outletJournal);
+        }
+        context.getRegistry().bind("intakeMessages", new IntakeMessages(intakes, promptFiles, reader, promptFileJournal,
+                settings.number("promptrelay.max-prompt-file-bytes")));
+        context.getRegistry().bind("outletDeliveries", new OutletDeliveries(outletJournal, promptFileJournal, folders,
+                outlets));
+        context.getRegistry().bind("health-outlets", new dev.promptrelay.observe.OutletsHealthCheck(outletJournal));
+    }
+
     private static void output(CamelContext context, Folders folders, ProviderCatalog providers) {
         context.getRegistry().bind("heldAnswers", new dev.promptrelay.provider.HeldAnswers(
                 folders.stateDir().resolve("answers"), providers));

@@ -23,6 +23,11 @@ public final class SettingNames {
             "promptrelay\\.schedules\\.[A-Za-z0-9_-]+\\.(cron|prompt|prompt-file|misfire|name)");
     private static final Pattern SCHEDULE_VARIABLE = Pattern.compile(
             "PROMPTRELAY_SCHEDULES_[A-Z0-9_]+_(CRON|PROMPT|PROMPT_FILE|MISFIRE|NAME)");
+    /** An intake's and an outlet's settings: names the user makes up too. */
+    private static final Pattern ENDPOINT = Pattern.compile(
+            "promptrelay\\.(intake\\.[A-Za-z0-9_-]+\\.(uri|failed-uri|format)|outlet\\.[A-Za-z0-9_-]+\\.(uri|intake|provider|summaries))");
+    private static final Pattern ENDPOINT_VARIABLE = Pattern.compile(
+            "PROMPTRELAY_(INTAKE_[A-Z0-9_]+_(URI|FAILED_URI|FORMAT)|OUTLET_[A-Z0-9_]+_(URI|INTAKE|PROVIDER|SUMMARIES))");
     private static final String ENV_PREFIX = "PROMPTRELAY_";
 
     private final Set<String> known;
@@ -70,7 +75,8 @@ public final class SettingNames {
     /** The same for environment variables: PROMPTRELAY_INBOX names promptrelay.inbox; others are not promptrelay's. */
     public void checkEnvironment(Map<String, String> environment) {
         new TreeSet<>(environment.keySet()).stream().filter(v -> v.startsWith(ENV_PREFIX))
-                .filter(v -> known.stream().noneMatch(k -> variable(k).equals(v)) && !SCHEDULE_VARIABLE.matcher(v).matches())
+                .filter(v -> known.stream().noneMatch(k -> variable(k).equals(v)) && !SCHEDULE_VARIABLE.matcher(v).matches()
+                             && !ENDPOINT_VARIABLE.matcher(v).matches())
                 .findFirst().ifPresent(unknown -> {
                     throw new IllegalStateException("the environment variable " + unknown + " names no promptrelay "
                                                     + "setting" + closest(unknown.toLowerCase(Locale.ROOT).replace('_', '.'))
@@ -80,7 +86,7 @@ public final class SettingNames {
     }
 
     boolean reads(String key) {
-        return known.contains(key) || SCHEDULE.matcher(key).matches();
+        return known.contains(key) || SCHEDULE.matcher(key).matches() || ENDPOINT.matcher(key).matches();
     }
 
     /** The setting whose name is nearest (fewest letters changed), when it is near enough to be meant. */

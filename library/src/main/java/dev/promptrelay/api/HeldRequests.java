@@ -32,7 +32,8 @@ final class HeldRequests {
         Path held = promptFiles.hold(name, json);
         try {
             List<JobSpec> jobs = reader.parse(json, json.length, name);
-            return promptFiles.accept(held, name, AtomicFiles.sha256Of(new ByteArrayInputStream(json)), jobs);
+            return promptFiles.accept(held, name, AtomicFiles.sha256Of(new ByteArrayInputStream(json)), jobs,
+                    new dev.promptrelay.journal.PromptFileJournal.Source(prefix, null));
         } catch (RuntimeException bad) {
             promptFiles.discard(held);
             throw bad;

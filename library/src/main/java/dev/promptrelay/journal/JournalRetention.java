@@ -74,6 +74,7 @@ public class JournalRetention {
         }
         String in = "(" + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")";
         for (String sql : List.of(
+                "DELETE FROM outlet_delivery WHERE prompt_file_id IN " + in,
                 "DELETE FROM job_output WHERE job_id IN (SELECT id FROM job WHERE prompt_file_id IN " + in + ")",
                 "DELETE FROM job WHERE prompt_file_id IN " + in,
                 "DELETE FROM prompt_file WHERE id IN " + in)) {

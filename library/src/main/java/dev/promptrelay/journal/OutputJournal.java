@@ -16,9 +16,15 @@ import static dev.promptrelay.journal.JournalDatabase.update;
 public class OutputJournal {
 
     private final JournalDatabase db;
+    private volatile OutletJournal outlets;
 
     public OutputJournal(JournalDatabase db) {
         this.db = db;
+    }
+
+    /** Outlets that receive outputs; set once at start. */
+    public void outlets(OutletJournal outlets) {
+        this.outlets = outlets;
     }
 
     /**
@@ -71,8 +77,16 @@ public class OutputJournal {
 
     /** The output is in the outbox under its journaled name, with its sidecar. */
     public void recordOutput(String jobId, int index, long bytes, String sha256) {
-        db.write(c -> update(c, "UPDATE job_output SET state = 'written', bytes = ?, sha256 = ?, written_at = ? "
-                             + "WHERE job_id = ? AND output_index = ?", bytes, sha256, now(), jobId, index));
+        db.write(c -> {
+            int written = update(c, "UPDATE job_output SET state = 'written', bytes = ?, sha256 = ?, written_at = ? "
+                                    + "WHERE job_id = ? AND output_index = ? AND state <> 'written'", bytes, sha256, now(),
+                    jobId, index);
+            // the outlets hear of it in the same step, once, however often a restart finishes it again
+            if (written > 0 && outlets != null) {
+                outlets.enqueueOutput(c, jobId, index);
+            }
+            return null;
+        });
     }
 
 }

@@ -42,6 +42,7 @@ public class PromptFileJournal {
 
     private final JournalDatabase db;
     private final JobJournal nodes;
+    private volatile OutletJournal outlets;
 
     public PromptFileJournal(JournalDatabase db) {
         this(db, null);
@@ -60,12 +61,24 @@ public class PromptFileJournal {
      * @param sha256 of the content its jobs were read from
      */
     public PromptFileRecord acceptPromptFile(String name, String held, String sha256, List<JobSpec> jobs) {
-        return acceptPromptFile(name, held, sha256, jobs, null);
+        return acceptPromptFile(name, held, sha256, jobs, null, Source.INBOX);
     }
 
-    /** @param outputFolder the outbox folder its outputs and summary share with others (a schedule's), or null */
+    /**
+     * Where a request came from: {@code inbox}, {@code api}, {@code embedded}, {@code schedule} or an intake's name,
+     * and for an intake the message's identity there (null for the others).
+     */
+    public record Source(String intake, String key) {
+        public static final Source INBOX = new Source("inbox", null);
+    }
+
+    /**
+     * @param outputFolder the outbox folder its outputs and summary share with others (a schedule's), or null
+     * @param source       where it came from; a message an intake took in before is never journaled twice (the
+     *                     unique index refuses it, see {@link #takenIn})
+     */
     public PromptFileRecord acceptPromptFile(String name, String held, String sha256, List<JobSpec> jobs,
-                                             String outputFolder) {
+                                             String outputFolder, Source source) {
         String fileId = TimeOrderedIds.next();
         OffsetDateTime now = now();
         db.write(c -> {
@@ -77,7 +90,8 @@ public class PromptFileJournal {
                                                 + "of it was submitted; drop it into the inbox again");
             }
             try (PreparedStatement p = c.prepareStatement("INSERT INTO prompt_file (id, name, held_path, sha256, state, "
-                                                          + "job_count, received_at, output_folder) VALUES (?, ?, ?, ?, 'open', ?, ?, ?)")) {
+                                                          + "job_count, received_at, output_folder, intake, intake_key) "
+                                                          + "VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?)")) {
                 p.setString(1, fileId);
                 p.setString(2, name);
                 p.setString(3, held);
@@ -85,6 +99,8 @@ public class PromptFileJournal {
                 p.setInt(5, jobs.size());
                 p.setObject(6, now);
                 p.setString(7, outputFolder);
+                p.setString(8, source.intake());
+                p.setString(9, source.key());
                 p.executeUpdate();
             }
             try (PreparedStatement p = c.prepareStatement("INSERT INTO job (id, prompt_file_id, seq, provider, model, spec, "
@@ -130,8 +146,53 @@ public class PromptFileJournal {
 
     /** @param outcome where the file went, relative to the archive or failed/; null when it was gone already */
     public void markPromptFileEnded(String promptFileId, String state, String outcome) {
-        db.write(c -> update(c, "UPDATE prompt_file SET state = ?, ended_at = ?, outcome_path = ? WHERE id = ?",
-                state, now(), outcome, promptFileId));
+        markPromptFileEnded(promptFileId, state, outcome, null);
+    }
+
+    /**
+     * @param summary its summary file, relative to the outbox: the outlets that take this file's summary get it,
+     *                journaled in the same step, so an end never passes them by
+     */
+    public void markPromptFileEnded(String promptFileId, String state, String outcome, String summary) {
+        db.write(c -> {
+            update(c, "UPDATE prompt_file SET state = ?, ended_at = ?, outcome_path = ? WHERE id = ?", state, now(),
+                    outcome, promptFileId);
+            if (outlets != null && summary != null) {
+                outlets.enqueueSummary(c, promptFileId, summary);
+            }
+            return null;
+        });
+    }
+
+    /** The request a message of this intake became, when it was taken in before (a redelivery); otherwise null. */
+    public PromptFileRecord takenIn(Source source) {
+        return db.read(c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT " + JournalDatabase.PROMPT_FILE_COLUMNS
+                                                          + " FROM prompt_file WHERE intake = ? AND intake_key = ?")) {
+                p.setString(1, source.intake());
+                p.setString(2, source.key());
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? JournalDatabase.promptFileRow(rs) : null;
+                }
+            }
+        });
+    }
+
+    /** Where the request came from: inbox, api, embedded, schedule or an intake's name (null for older ones). */
+    public String intakeOf(String promptFileId) {
+        return db.read(c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT intake FROM prompt_file WHERE id = ?")) {
+                p.setString(1, promptFileId);
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            }
+        });
+    }
+
+    /** Outlets that receive summaries; set once at start. */
+    public void outlets(OutletJournal outlets) {
+        this.outlets = outlets;
     }
 
     /** A request that failed validation: listed like the others, with why, and no job. */

@@ -46,6 +46,8 @@ public class PromptFiles {
 
     public static final String NAME = "promptFileName";
     public static final String HELD = "promptFileHeld";
+    /** How the holding folder of a file an intake took from its endpoint starts. */
+    private static final String FROM_ENDPOINT = "endpoint-";
 
     private static final Logger LOG = LoggerFactory.getLogger(PromptFiles.class);
     private static final java.util.regex.Pattern LEGACY_INCOMING =
@@ -155,9 +157,24 @@ public class PromptFiles {
         return target;
     }
 
+    /**
+     * Holds a message or remote file an intake took from its endpoint. Until it is journaled its endpoint keeps it too
+     * (not yet acknowledged), so one a stop leaves here is removed at the next start rather than sent to the inbox:
+     * the endpoint delivers it again.
+     */
+    public Path holdFromEndpoint(String name, byte[] content) throws IOException {
+        Path target = newHoldingFolder(FROM_ENDPOINT).resolve(name);
+        AtomicFiles.write(target, content);
+        return target;
+    }
+
     /** A folder of its own for a file this process takes in; recovery at start leaves such folders alone. */
     private Path newHoldingFolder() {
-        String id = UUID.randomUUID().toString();
+        return newHoldingFolder("");
+    }
+
+    private Path newHoldingFolder(String prefix) {
+        String id = prefix + UUID.randomUUID();
         if (!recovered) {
             heldHere.add(id);
         }
@@ -183,15 +200,22 @@ public class PromptFiles {
      * restart.
      */
     public PromptFileRecord accept(Path heldFile, String name, String sha256, List<JobSpec> jobs) throws IOException {
-        return accept(heldFile, name, sha256, jobs, null);
+        return accept(heldFile, name, sha256, jobs, null, PromptFileJournal.Source.INBOX);
     }
 
-    private PromptFileRecord accept(Path heldFile, String name, String sha256, List<JobSpec> jobs, String outputFolder)
-            throws IOException {
+    /** As {@link #accept(Path, String, String, List)}, for a request that came from elsewhere than the inbox. */
+    public PromptFileRecord accept(Path heldFile, String name, String sha256, List<JobSpec> jobs,
+                                   PromptFileJournal.Source source) throws IOException {
+        return accept(heldFile, name, sha256, jobs, null, source);
+    }
+
+    private PromptFileRecord accept(Path heldFile, String name, String sha256, List<JobSpec> jobs, String outputFolder,
+                                    PromptFileJournal.Source source) throws IOException {
         List<JobSpec> kept = images.keep(jobs, name);
         // a schedule's fires repeat on purpose; a file dropped (or posted) again is run again, and paid again
         PromptFileRecord earlier = outputFolder == null ? journal.earlierWithContent(sha256) : null;
-        PromptFileRecord record = journal.acceptPromptFile(name, folders.heldName(heldFile), sha256, kept, outputFolder);
+        PromptFileRecord record = journal.acceptPromptFile(name, folders.heldName(heldFile), sha256, kept, outputFolder,
+                source);
         if (earlier != null) {
             LOG.warn("{} has the same content as {}, taken in at {} (request {}): its {} job(s) run again and are paid "
                      + "again. If that was not meant, cancel it with DELETE /api/jobs/{}", quoted(name),
@@ -218,7 +242,7 @@ public class PromptFiles {
         try {
             List<JobSpec> jobs = reader.parse(content, content.length, name);
             return accept(heldFile, name, AtomicFiles.sha256Of(new java.io.ByteArrayInputStream(content)), jobs,
-                    outputFolder);
+                    outputFolder, new PromptFileJournal.Source("schedule", null));
         } catch (PromptFileException bad) {
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("file", name);
@@ -230,7 +254,7 @@ public class PromptFiles {
             report.put("rejected_at", Instant.now().toString());
             Path target = moveToFailed(heldFile, name, folders.failed().resolve(outputFolder), report);
             removeEmptyFolderOf(heldFile);
-            listRejected(name, report, target);
+            listRejected(name, report, target + ".error.json");
             LOG.warn("{} rejected, nothing submitted: {} at {} ({}); see {}", quoted(name), bad.getMessage(),
                     bad.location(), bad.fix(), quoted(target + ".error.json"));
             return null;
@@ -250,6 +274,26 @@ public class PromptFiles {
             }
             return null;
         }
+        Map<String, Object> report = rejectionReport(name, cause, "drop the file into the inbox again");
+        Path target = moveToFailed(heldFile, name, report);
+        removeEmptyFolderOf(heldFile);
+        listRejected(name, report, target + ".error.json");
+        return target;
+    }
+
+    /** A held file that could not become jobs, with its report: to failed/, listed as rejected. */
+    public Path rejectHeld(Path heldFile, String name, Map<String, Object> report) throws IOException {
+        Path target = moveToFailed(heldFile, name, report);
+        removeEmptyFolderOf(heldFile);
+        listRejected(name, report, target + ".error.json");
+        return target;
+    }
+
+    /**
+     * What failed/ says of a file that could not become jobs (and logs it): the error with its line and field and what
+     * to do, or for an unexpected failure, where to look and {@code sendAgain}.
+     */
+    public Map<String, Object> rejectionReport(String name, Exception cause, String sendAgain) {
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("file", name);
         if (cause instanceof PromptFileException bad) {
@@ -261,22 +305,19 @@ public class PromptFiles {
                                                                          + bad.location(), bad.fix());
         } else {
             report.put("error", "the file could not be processed: " + (cause == null ? "unknown cause" : cause.getMessage()));
-            report.put("what_to_do", "check the log around this time, then drop the file into the inbox again");
+            report.put("what_to_do", "check the log around this time, then " + sendAgain);
             LOG.error("{} could not be processed, nothing submitted", quoted(name), cause);
         }
         report.put("jobs_submitted", 0);
         report.put("rejected_at", Instant.now().toString());
-        Path target = moveToFailed(heldFile, name, report);
-        removeEmptyFolderOf(heldFile);
-        listRejected(name, report, target);
-        return target;
+        return report;
     }
 
     /**
-     * A rejected file is listed in the API and the gallery as a rejected request is, after it is safe in failed/: a
-     * journal that cannot record it now costs the listing, never the file.
+     * A rejected file is listed in the API and the gallery as a rejected request is, after it is safe where its error
+     * report says: a journal that cannot record it now costs the listing, never the file.
      */
-    private void listRejected(String name, Map<String, Object> report, Path failedFile) {
+    public void listRejected(String name, Map<String, Object> report, String errorReport) {
         String error = String.valueOf(report.get("error"));
         Object line = report.get("line");
         Object field = report.get("field");
@@ -288,7 +329,7 @@ public class PromptFiles {
             journal.recordRejectedRequest(name, error, (String) report.get("what_to_do"));
         } catch (RuntimeException e) {
             LOG.warn("{} is not listed in the API and gallery: the journal could not record its rejection ({}); its "
-                     + "error file {} says it all", quoted(name), e.getMessage(), quoted(failedFile + ".error.json"));
+                     + "error report {} says it all", quoted(name), e.getMessage(), quoted(errorReport));
         }
     }
 
@@ -304,7 +345,7 @@ public class PromptFiles {
         report.put("jobs_submitted", 0);
         report.put("rejected_at", Instant.now().toString());
         Path target = moveToFailed(entry, FileNames.safe(name, "unnamed"), report);
-        listRejected(name, report, target);
+        listRejected(name, report, target + ".error.json");
         LOG.warn("{} in the inbox was not read: {}; moved to {} ({})", quoted(name), problem, quoted(target.toString()),
                 fix);
         return target;
@@ -394,8 +435,10 @@ public class PromptFiles {
             reported.remove("close:" + promptFileId);
             stuck.remove(promptFileId);
             removeEmptyFolderOf(heldFile);
+            Path summary = summaryPaths.get(promptFileId);
             journal.markPromptFileEnded(promptFileId, state, destination == null ? null
-                    : (state.equals("archived") ? folders.archive() : folders.failed()).relativize(destination).toString());
+                    : (state.equals("archived") ? folders.archive() : folders.failed()).relativize(destination).toString(),
+                    summary == null || !Files.isRegularFile(summary) ? null : folders.outputName(summary));
             summaryPaths.remove(promptFileId);
             lastProgressLine.remove(promptFileId);
             return destination;
@@ -536,6 +579,13 @@ public class PromptFiles {
                 return returned;
             }
             try {
+                if (folder.getFileName().toString().startsWith(FROM_ENDPOINT)) {
+                    // its endpoint never heard it was taken and delivers it again: a copy in the inbox would run twice
+                    Files.delete(file);
+                    LOG.info("{} came from an intake and was not journaled before the stop: its endpoint delivers it "
+                             + "again", quoted(file.getFileName().toString()));
+                    continue;
+                }
                 returned.add(backToInbox(file, file.getFileName().toString()));
             } catch (java.nio.file.NoSuchFileException gone) {
                 // its node is back and moved it on itself
