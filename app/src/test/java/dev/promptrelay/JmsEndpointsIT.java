@@ -126,6 +126,7 @@ class JmsEndpointsIT {
             killAt(dir, settings, "acknowledge-intake-message");
             try (SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx256m"), settings)) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(dir.resolve("archive").resolve("fox.json"))
+                                                                   && app.logText().contains("was taken in before")
                                                                    || !app.isAlive());
                 assertThat(dir.resolve("archive").resolve("fox.json")).as(app.logTail(40)).exists();
                 assertThat(TestFolders.create("unused").files(dir.resolve("archive"), "fox*")).as("taken in once").hasSize(1);

@@ -25,9 +25,9 @@ public final class SettingNames {
             "PROMPTRELAY_SCHEDULES_[A-Z0-9_]+_(CRON|PROMPT|PROMPT_FILE|MISFIRE|NAME)");
     /** An intake's and an outlet's settings: names the user makes up too. */
     private static final Pattern ENDPOINT = Pattern.compile(
-            "promptrelay\\.(intake\\.[A-Za-z0-9_-]+\\.(uri|failed-uri|format)|outlet\\.[A-Za-z0-9_-]+\\.(uri|intake|provider|summaries))");
+            "promptrelay\\.(intake\\.[A-Za-z0-9_-]+\\.(uri|failed-uri|format)|outlet\\.[A-Za-z0-9_-]+\\.(uri|intake|provider|summaries|sidecars))");
     private static final Pattern ENDPOINT_VARIABLE = Pattern.compile(
-            "PROMPTRELAY_(INTAKE_[A-Z0-9_]+_(URI|FAILED_URI|FORMAT)|OUTLET_[A-Z0-9_]+_(URI|INTAKE|PROVIDER|SUMMARIES))");
+            "PROMPTRELAY_(INTAKE_[A-Z0-9_]+_(URI|FAILED_URI|FORMAT)|OUTLET_[A-Z0-9_]+_(URI|INTAKE|PROVIDER|SUMMARIES|SIDECARS))");
     private static final String ENV_PREFIX = "PROMPTRELAY_";
 
     private final Set<String> known;

@@ -82,8 +82,12 @@ public final class Endpoints {
             if (!summaries.equalsIgnoreCase("true") && !summaries.equalsIgnoreCase("false")) {
                 throw new IllegalStateException(key + ".summaries is '" + summaries + "': it must be true or false");
             }
+            String sidecars = settings.text(key + ".sidecars", String.valueOf(Outlet.keepsFiles(uri)));
+            if (!sidecars.equalsIgnoreCase("true") && !sidecars.equalsIgnoreCase("false")) {
+                throw new IllegalStateException(key + ".sidecars is '" + sidecars + "': it must be true or false");
+            }
             outlets.add(new Outlet(name, uri, new OutletJournal.Outlet(name, intakes, outletProviders,
-                    Boolean.parseBoolean(summaries))));
+                    Boolean.parseBoolean(summaries)), Boolean.parseBoolean(sidecars)));
         }
         return outlets;
     }

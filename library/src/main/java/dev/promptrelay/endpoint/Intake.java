@@ -19,8 +19,8 @@ public record Intake(String name, String uri, String failedUri, String format) {
      * The endpoint as consumed: the user's URI with what makes "journaled before acknowledged" hold added where the
      * URI says nothing of it. A JMS message is taken in a local transaction, committed only once its jobs are
      * journaled; a Kafka record's offset is committed by the route after the journal, its consumer group kept across
-     * restarts, and a failed record is tried again rather than skipped. Files (file, ftp, sftp) are moved or deleted
-     * by Camel only once the route is done, as always.
+     * restarts, and a failed record is tried again rather than skipped. A remote file (ftp, sftp) is taken once its
+     * upload holds still, and moved or deleted by Camel only once the route is done, as always.
      */
     public String consumerUri() {
         Map<String, String> added = new LinkedHashMap<>();
@@ -46,6 +46,12 @@ public record Intake(String name, String uri, String failedUri, String format) {
                 }
                 if (!has("breakOnFirstError")) {
                     added.put("breakOnFirstError", "true");
+                }
+            }
+            case "ftp", "ftps", "sftp" -> {
+                if (!has("readLock")) {
+                    // a file still being uploaded is left until its size and time hold still
+                    added.put("readLock", "changed");
                 }
             }
             default -> {

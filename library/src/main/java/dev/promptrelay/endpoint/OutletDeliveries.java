@@ -38,6 +38,8 @@ public class OutletDeliveries {
     /** The exchange property that names the outlet a delivery goes to. */
     public static final String OUTLET = "promptrelayOutlet";
     public static final String DELIVERY = "promptrelayDelivery";
+    /** The exchange property with an output's sidecar, for an outlet that keeps it as a file of its own. */
+    public static final String SIDECAR = "promptrelaySidecar";
     private static final int BATCH = 50;
     /** Long enough to send a batch of big videos; a node that stops mid-batch leaves them to another after this. */
     private static final Duration LEASE = Duration.ofMinutes(5);
@@ -74,6 +76,7 @@ public class OutletDeliveries {
     public void load(Exchange exchange) throws IOException {
         Delivery delivery = exchange.getMessage().getBody(Delivery.class);
         exchange.removeProperty(DELIVERY);
+        exchange.removeProperty(SIDECAR);
         if (refusedThisTurn.contains(delivery.outlet())) {
             // its outlet refused one before it in this batch; the refusal put it back for the next try
             return;
@@ -113,6 +116,9 @@ public class OutletDeliveries {
         Path sidecar = AtomicFiles.sidecarOf(file);
         if (Files.isRegularFile(sidecar)) {
             String json = Files.readString(sidecar);
+            if (outlets.get(delivery.outlet()).sidecars()) {
+                exchange.setProperty(SIDECAR, json);
+            }
             message.setHeader("PromptrelaySidecar", json);
             JsonNode fields = Json.MAPPER.readTree(json);
             for (Iterator<Map.Entry<String, JsonNode>> it = fields.fields(); it.hasNext(); ) {
