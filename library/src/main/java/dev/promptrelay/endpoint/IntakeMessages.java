@@ -218,7 +218,8 @@ public class IntakeMessages {
     }
 
     /**
-     * The prompt file's name: the sender's {@code PromptrelayFileName}, a remote file's own name, or the intake's name
+     * The prompt file's name: the sender's {@code PromptrelayFileName}, a remote file's or object's own name, or the
+     * intake's name
      * and a short form of the message's identity; with the intake's format as its extension when it sets one.
      */
     static String nameOf(Intake intake, Message message, String key) {
@@ -228,6 +229,9 @@ public class IntakeMessages {
         }
         if (given == null || given.isBlank()) {
             given = message.getHeader(Exchange.FILE_NAME, String.class);
+        }
+        if (given == null || given.isBlank()) {
+            given = message.getHeader("CamelAwsS3Key", String.class);
         }
         String name;
         if (given != null && !given.isBlank()) {

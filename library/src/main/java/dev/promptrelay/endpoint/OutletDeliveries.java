@@ -97,6 +97,8 @@ public class OutletDeliveries {
         exchange.setProperty(DELIVERY, delivery);
         exchange.setProperty(OUTLET, delivery.outlet());
         message.setHeader(Exchange.FILE_NAME, delivery.path());
+        // the object key an S3 outlet writes under: the same layout as the outbox
+        message.setHeader("CamelAwsS3Key", delivery.path());
         message.setHeader("PromptrelayDeliveryId", delivery.id());
         message.setHeader("PromptrelayRequest", delivery.promptFileId());
         message.setHeader("PromptrelayPath", delivery.path());

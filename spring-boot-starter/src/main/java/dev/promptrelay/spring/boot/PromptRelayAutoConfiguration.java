@@ -51,6 +51,7 @@ public class PromptRelayAutoConfiguration {
                                             + "direct:promptrelay-generate or the Kamelet promptrelay-generate-action");
         }
         checkSettingNames(environment);
+        declareEndpoints(environment, camelContext);
         MeterRegistry registry = meterRegistry.getIfAvailable();
         // the micrometer component would take a registry of its own when the application has several (Boot's
         // composite among them): promptrelay's meters go to the one the application injects
@@ -78,6 +79,25 @@ public class PromptRelayAutoConfiguration {
             }
         }
         SettingNames.promptrelays().check(given);
+    }
+
+    /**
+     * promptrelay finds its intakes and outlets by the names of their settings, which Camel cannot list from Spring's
+     * Environment: each promptrelay.intake.* and promptrelay.outlet.* setting is handed to Camel by name.
+     */
+    private static void declareEndpoints(Environment environment, CamelContext camelContext) {
+        if (environment instanceof ConfigurableEnvironment configurable) {
+            for (PropertySource<?> source : configurable.getPropertySources()) {
+                if (source instanceof EnumerablePropertySource<?> names) {
+                    for (String name : names.getPropertyNames()) {
+                        if ((name.startsWith("promptrelay.intake.") || name.startsWith("promptrelay.outlet."))
+                            && environment.getProperty(name) != null) {
+                            camelContext.getPropertiesComponent().addInitialProperty(name, environment.getProperty(name));
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @Bean
