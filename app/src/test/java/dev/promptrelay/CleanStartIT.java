@@ -121,6 +121,29 @@ class CleanStartIT {
     }
 
     @Test
+    void aMistakeInAnIntakeOrOutletEndsTheStartSayingWhatToWrite() throws Exception {
+        Path dir = TestFolders.runDir("endpoint-mistakes");
+        try (SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx256m"), keyless("promptrelay.intake.bucket.uri",
+                "aws2-s3://prompts?accessKey=AKIAEXAMPLE&secretKey=RAW(top-secret-key)"))) {
+            assertThat(app.exitCode(Duration.ofSeconds(60))).isNotZero();
+            assertThat(app.logText()).contains("promptrelay.intake.bucket.uri is 'aws2-s3://prompts")
+                    .contains("Camel has no component 'aws2-s3' here").contains("org.apache.camel:camel-aws2-s3")
+                    .doesNotContain("top-secret-key").doesNotContain("\tat ");
+        }
+        try (SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx256m"), keyless("promptrelay.intake.api.uri",
+                "seda:prompts"))) {
+            assertThat(app.exitCode(Duration.ofSeconds(60))).isNotZero();
+            assertThat(app.logText()).contains("promptrelay.intake.api.uri: 'api' is the name of promptrelay's own "
+                                               + "source of requests; give this intake another name");
+        }
+        try (SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx256m"), keyless("promptrelay.outlet.results.uri",
+                "seda:results", "promptrelay.outlet.results.intake", "orders"))) {
+            assertThat(app.exitCode(Duration.ofSeconds(60))).isNotZero();
+            assertThat(app.logText()).contains("promptrelay.outlet.results.intake names 'orders', which is no intake");
+        }
+    }
+
+    @Test
     void aMistakeInAProviderProfileEndsTheStartNamingFileLineAndWhatToWrite() throws Exception {
         Path dir = TestFolders.runDir("bad-profile");
         Files.createDirectories(dir.resolve("providers"));

@@ -133,6 +133,15 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         List<Outlet> outlets = Endpoints.outlets(context, settings,
                 intakes.stream().map(Intake::name).collect(java.util.stream.Collectors.toSet()),
                 providers.ids());
+        for (Intake intake : intakes) {
+            requireComponent(context, "promptrelay.intake." + intake.name() + ".uri", intake.uri());
+            if (!intake.failedUri().isBlank()) {
+                requireComponent(context, "promptrelay.intake." + intake.name() + ".failed-uri", intake.failedUri());
+            }
+        }
+        for (Outlet outlet : outlets) {
+            requireComponent(context, "promptrelay.outlet." + outlet.name() + ".uri", outlet.uri());
+        }
         endpoints(context, settings, folders, promptFiles, reader, journalDb, intakes, outlets);
         loadRoutes(context, settings.text("promptrelay.routes"));
         // an intake's and an outlet's route each, from the templates in endpoint-intake.camel.yaml and outlets.camel.yaml
@@ -504,6 +513,19 @@ public class PromptRelayConfiguration implements CamelConfiguration {
     }
 
     /** Results into the outbox (staged in the state directory while it takes none), and its health check. */
+    /** An intake or outlet whose component is not on the class path stops the start, saying which jar to add. */
+    private static void requireComponent(CamelContext context, String setting, String uri) {
+        int colon = uri.indexOf(':');
+        String scheme = colon < 0 ? uri : uri.substring(0, colon);
+        if (colon <= 0 || context.getComponent(scheme) == null) {
+            throw new IllegalStateException(setting + " is '" + org.apache.camel.util.URISupport.sanitizeUri(uri)
+                                            + "', but Camel has no component '" + scheme + "' here: the runnable jar "
+                                            + "has file, ftp, ftps, sftp, jms, kafka (and Camel's own direct, seda, "
+                                            + "timer...); for another, put its jar (org.apache.camel:camel-" + scheme
+                                            + ") on the class path, see docs/endpoint-s3.md");
+        }
+    }
+
     /** Intakes and outlets on any Camel endpoint: their beans, and the journal's part in each. */
     private static void endpoints(CamelContext context, PromptRelaySettings settings, Folders folders,
                                   PromptFiles promptFiles, PromptFileReader reader, JournalDatabase journalDb,

@@ -41,4 +41,20 @@ class SettingNamesTest {
         assertThatThrownBy(() -> names.checkEnvironment(Map.of("PROMPTRELAY_INBX", "x")))
                 .hasMessageContaining("did you mean PROMPTRELAY_INBOX (promptrelay.inbox)?");
     }
+
+    @Test
+    void intakeAndOutletSettingsPassAndTheirMisspellingsDoNot() {
+        assertThatCode(() -> names.check(Map.of("promptrelay.intake.orders.uri", "x",
+                "promptrelay.intake.orders.failed-uri", "x", "promptrelay.intake.partner-sftp.format", "x",
+                "promptrelay.outlet.results.uri", "x", "promptrelay.outlet.results.intake", "x",
+                "promptrelay.outlet.results.provider", "x", "promptrelay.outlet.results.summaries", "x",
+                "promptrelay.outlet.results.sidecars", "x"))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> names.check(Map.of("promptrelay.intake.orders.url", "x")))
+                .hasMessageContaining("promptrelay.intake.orders.url");
+        assertThatThrownBy(() -> names.check(Map.of("promptrelay.outlets.results.uri", "x")))
+                .hasMessageContaining("promptrelay.outlets.results.uri");
+        assertThatCode(() -> names.checkEnvironment(Map.of("PROMPTRELAY_INTAKE_ORDERS_URI", "x",
+                "PROMPTRELAY_INTAKE_ORDERS_FAILED_URI", "x", "PROMPTRELAY_OUTLET_RESULTS_PROVIDER", "x")))
+                .doesNotThrowAnyException();
+    }
 }
