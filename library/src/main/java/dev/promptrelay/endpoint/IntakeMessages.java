@@ -42,6 +42,8 @@ public class IntakeMessages {
     /** A header a sender may set: the message's own id, so that sending it twice runs it once. */
     public static final String MESSAGE_ID_HEADER = "PromptrelayMessageId";
     private static final String KAFKA_MANUAL_COMMIT = "CamelKafkaManualCommit";
+    /** The exchange property with a message's content while it is read, for its rejection. */
+    private static final String CONTENT = "promptrelayIntakeContent";
     private static final Logger LOG = LoggerFactory.getLogger(IntakeMessages.class);
 
     private final Map<String, Intake> intakes;
@@ -61,7 +63,7 @@ public class IntakeMessages {
 
     /**
      * Journals the message as a prompt file and its jobs, or finds it journaled before. An invalid one throws
-     * {@link PromptFileException} with nothing journaled; its held copy stays for {@link #reject}.
+     * {@link PromptFileException} with nothing journaled and nothing held; {@link #reject} takes it from there.
      */
     public void journal(Exchange exchange) throws IOException {
         Intake intake = intakeOf(exchange);
@@ -81,8 +83,8 @@ public class IntakeMessages {
             exchange.setProperty("promptrelayRequest", earlier.id());
             return;
         }
-        Path held = promptFiles.holdFromEndpoint(name, content);
-        message.setHeader(PromptFiles.HELD, held);
+        // read before anything is held: a rejected message leaves nothing behind should its report not get through
+        exchange.setProperty(CONTENT, content);
         if (length != null && length > maxBytes) {
             throw new PromptFileException(name, null, null, "the file is " + length + " bytes, over the "
                                                             + maxBytes + " bytes a prompt file may have "
@@ -90,6 +92,8 @@ public class IntakeMessages {
                     "split it into smaller files");
         }
         List<JobSpec> jobs = reader.parse(content, content.length, name);
+        exchange.removeProperty(CONTENT);
+        Path held = promptFiles.holdFromEndpoint(name, content);
         PromptFileRecord record;
         try {
             record = promptFiles.accept(held, name, AtomicFiles.sha256Of(new ByteArrayInputStream(content)), jobs,
@@ -123,7 +127,7 @@ public class IntakeMessages {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         Message message = exchange.getMessage();
         String name = message.getHeader(PromptFiles.NAME, String.class);
-        Path held = message.getHeader(PromptFiles.HELD, Path.class);
+        byte[] content = exchange.getProperty(CONTENT, byte[].class);
         Map<String, Object> report = promptFiles.rejectionReport(name, cause, "send it to " + intake.shown() + " again");
         report.put("intake", intake.name());
         Object fix = report.get("what_to_do");
@@ -132,13 +136,13 @@ public class IntakeMessages {
                     .replace("drop it into the inbox again", "send it again"));
         }
         if (intake.failedUri().isBlank()) {
-            promptFiles.rejectHeld(held, name, report);
+            promptFiles.rejectHeld(promptFiles.holdFromEndpoint(name, content), name, report);
             exchange.removeProperty(FAILED_URI);
             return;
         }
         exchange.setProperty(FAILED_URI, intake.failedUri());
         exchange.setProperty("promptrelayReport", report);
-        message.setBody(java.nio.file.Files.readAllBytes(held));
+        message.setBody(content);
         message.setHeader(Exchange.FILE_NAME, name);
         message.setHeader(FILE_NAME_HEADER, name);
         message.setHeader("PromptrelayFailed", "prompt-file");
@@ -166,13 +170,12 @@ public class IntakeMessages {
         message.setHeader("PromptrelayFailed", "error-report");
     }
 
-    /** Both are at the failed-uri: the held copy goes, the rejection is listed in the API and gallery. */
-    public void rejected(Exchange exchange) throws IOException {
+    /** Both are at the failed-uri: the rejection is listed in the API and gallery. */
+    public void rejected(Exchange exchange) {
         @SuppressWarnings("unchecked")
         Map<String, Object> report = exchange.getProperty("promptrelayReport", Map.class);
         Message message = exchange.getMessage();
         String name = message.getHeader(PromptFiles.NAME, String.class);
-        promptFiles.discard(message.getHeader(PromptFiles.HELD, Path.class));
         promptFiles.listRejected(name, report, exchange.getProperty(FAILED_URI, String.class) + " (" + name
                                                + ".error.json)");
     }

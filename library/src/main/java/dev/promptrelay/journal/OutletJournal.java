@@ -132,10 +132,16 @@ public class OutletJournal {
         return db.write(c -> {
             OffsetDateTime now = now();
             // the outer conditions are checked again on each row as it is locked: two nodes never claim one row
+            // only outlets still declared: those of one since removed from the settings wait for it to come back
+            String declared = String.join(", ", java.util.Collections.nCopies(outlets.size(), "?"));
+            List<Object> args = new ArrayList<>(List.of(claim, now.plus(lease), now, now));
+            outlets.forEach(o -> args.add(o.name()));
+            args.add(limit);
+            args.add(now);
             update(c, "UPDATE outlet_delivery SET claimed_by = ?, claimed_until = ? WHERE id IN (SELECT id FROM "
                       + "outlet_delivery WHERE state = 'pending' AND due_at <= ? AND (claimed_until IS NULL OR "
-                      + "claimed_until < ?) ORDER BY id LIMIT ?) AND state = 'pending' AND (claimed_until IS NULL OR "
-                      + "claimed_until < ?)", claim, now.plus(lease), now, now, limit, now);
+                      + "claimed_until < ?) AND outlet IN (" + declared + ") ORDER BY id LIMIT ?) AND state = 'pending' "
+                      + "AND (claimed_until IS NULL OR claimed_until < ?)", args.toArray());
             List<Delivery> claimed = new ArrayList<>();
             try (PreparedStatement p = c.prepareStatement("SELECT id, outlet, kind, prompt_file_id, job_id, path, attempts "
                                                           + "FROM outlet_delivery WHERE claimed_by = ? ORDER BY id")) {
