@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +12,7 @@ import dev.promptrelay.sandbox.SandboxBehaviour;
 import dev.promptrelay.sandbox.SandboxServer;
 import org.junit.jupiter.api.Test;
 
+import static dev.promptrelay.EndpointRuns.PNG;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -24,7 +24,6 @@ import static org.awaitility.Awaitility.await;
  */
 class JmsEndpointsIT {
 
-    private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G'};
 
     @Test
     void promptsFromAQueueBecomeResultsOnAQueueAndBadOnesGoToTheFailedQueue() throws Exception {
@@ -83,35 +82,24 @@ class JmsEndpointsIT {
     void resultsWaitForAnOutletWhoseBrokerIsDownAndArriveWhenItIsBack() throws Exception {
         Path dir = TestFolders.runDir("jms-outlet-down");
         int laterPort = TestFolders.freePort();
-        try (SandboxServer provider = new SandboxServer(new SandboxBehaviour(200, SandboxBehaviour.DEFAULT_REFUSE_MARKER)).start(0)) {
-            Map<String, String> settings = SeparateJvm.settings("promptrelay.modelscope.base-url", provider.baseUrl(),
-                    "promptrelay.modelscope.api-key", TestKeys.MODELSCOPE, "promptrelay.modellix.api-key", "",
-                    "promptrelay.scenario.api-key", "", "promptrelay.modelscope.scripts-config-file", "",
-                    // the outlet's own broker, named on its endpoint (a user's second broker is set up this way)
-                    "camel.beans.resultsBroker",
-                    "#class:org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(\"tcp://127.0.0.1:" + laterPort + "\")",
-                    "promptrelay.outlet.results.uri", "jms:queue:results?connectionFactory=#resultsBroker");
-            Files.createDirectories(dir.resolve("inbox"));
-            try (SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx256m"), settings)) {
-                Files.writeString(dir.resolve("cat.tmp"), "a cat on a wall\n");
-                Files.move(dir.resolve("cat.tmp"), dir.resolve("inbox").resolve("cat.txt"));
-                await().atMost(Duration.ofSeconds(60)).until(() -> app.logText().contains("outlet results")
-                                                                   && app.logText().contains("refused") || !app.isAlive());
-                assertThat(dir.resolve("archive").resolve("cat.txt")).as(app.logTail(30)).exists();
-                try (JmsBroker broker = JmsBroker.start(dir.resolve("broker"), laterPort)) {
-                    List<JmsBroker.Received> results = new ArrayList<>();
-                    await().atMost(Duration.ofSeconds(60)).until(() -> {
-                        results.addAll(broker.drain("results"));
-                        return results.size() >= 2 || !app.isAlive();
-                    });
-                    assertThat(results).as(app.logTail(30)).hasSize(2);
-                    assertThat(results.get(0).body()).startsWith(PNG);
-                    assertThat(results.get(0).properties()).containsEntry("PromptrelayIntake", "inbox");
-                    assertThat(results.get(1).properties()).containsEntry("PromptrelayMessage", "summary");
-                    assertThat(provider.count("submits")).as("nothing generated again for the outlet").isEqualTo(1);
-                    assertThat(app.logText()).contains("takes deliveries again");
-                }
-            }
+        try (SandboxServer provider = new SandboxServer(new SandboxBehaviour(200, SandboxBehaviour.DEFAULT_REFUSE_MARKER)).start(0);
+             // the outlet's own broker, named on its endpoint (a user's second broker is set up this way)
+             SeparateJvm app = EndpointRuns.dropWhileTheOutletIsDown(dir, EndpointRuns.settings(provider,
+                     "camel.beans.resultsBroker", "#class:org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory("
+                                                  + "\"tcp://127.0.0.1:" + laterPort + "\")",
+                     "promptrelay.outlet.results.uri", "jms:queue:results?connectionFactory=#resultsBroker"));
+             JmsBroker broker = JmsBroker.start(dir.resolve("broker"), laterPort)) {
+            List<JmsBroker.Received> results = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                results.addAll(broker.drain("results"));
+                return results.size() >= 2 || !app.isAlive();
+            });
+            assertThat(results).as(app.logTail(30)).hasSize(2);
+            assertThat(results.get(0).body()).startsWith(PNG);
+            assertThat(results.get(0).properties()).containsEntry("PromptrelayIntake", "inbox");
+            assertThat(results.get(1).properties()).containsEntry("PromptrelayMessage", "summary");
+            assertThat(provider.count("submits")).as("nothing generated again for the outlet").isEqualTo(1);
+            assertThat(app.logText()).contains("takes deliveries again");
         }
     }
 
@@ -120,45 +108,19 @@ class JmsEndpointsIT {
         Path dir = TestFolders.runDir("jms-kill");
         try (SandboxServer provider = new SandboxServer(new SandboxBehaviour(200, SandboxBehaviour.DEFAULT_REFUSE_MARKER)).start(0);
              JmsBroker broker = JmsBroker.start(dir.resolve("broker"), TestFolders.freePort())) {
-            Map<String, String> settings = settings(provider, broker, "promptrelay.intake.orders.uri", "jms:queue:prompts");
             broker.send("prompts", "{\"prompt\": \"a red fox\"}", "PromptrelayFileName", "fox.json");
-            killAt(dir, settings, "journal-intake-message");
-            killAt(dir, settings, "acknowledge-intake-message");
-            try (SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx256m"), settings)) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(dir.resolve("archive").resolve("fox.json"))
-                                                                   && app.logText().contains("was taken in before")
-                                                                   || !app.isAlive());
-                assertThat(dir.resolve("archive").resolve("fox.json")).as(app.logTail(40)).exists();
-                assertThat(TestFolders.create("unused").files(dir.resolve("archive"), "fox*")).as("taken in once").hasSize(1);
-                assertThat(TestFolders.create("unused").files(dir.resolve("outbox").resolve("fox"), "*.png")).hasSize(1);
-                assertThat(provider.count("submits")).as("paid once").isEqualTo(1);
-                assertThat(app.logText()).contains("was taken in before");
-                assertThat(broker.drain("prompts")).as("acknowledged in the end").isEmpty();
-                assertThat(TestFolders.create("unused").files(dir.resolve("inbox"), "*")).as("no copy in the inbox").isEmpty();
-            }
+            EndpointRuns.killedAtBothStepsTakesItInOnce(dir, settings(provider, broker,
+                    "promptrelay.intake.orders.uri", "jms:queue:prompts"), provider, "fox.json", () -> true);
+            assertThat(broker.drain("prompts")).as("acknowledged in the end").isEmpty();
         }
-    }
-
-    /** Starts the application paused at the step, and kills it there with kill -9. */
-    static void killAt(Path dir, Map<String, String> settings, String step) throws Exception {
-        Path marker = dir.resolve("paused-at-" + step);
-        try (SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx256m", "-Dpause.at=" + step), settings)) {
-            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(marker) || !app.isAlive());
-            assertThat(marker).as(app.logTail(40)).exists();
-            app.kill();
-        }
-        Files.delete(marker);
     }
 
     static Map<String, String> settings(SandboxServer provider, JmsBroker broker, String... pairs) {
-        Map<String, String> settings = new LinkedHashMap<>(SeparateJvm.settings(
-                "promptrelay.modelscope.base-url", provider.baseUrl(), "promptrelay.modelscope.api-key", TestKeys.MODELSCOPE,
-                "promptrelay.modellix.api-key", "", "promptrelay.scenario.api-key", "",
-                "promptrelay.modelscope.scripts-config-file", "", "promptrelay.inbox.enabled", "false",
-                // as docs/jms.md sets up a broker: a connection factory bean, given to Camel's jms component
+        Map<String, String> settings = EndpointRuns.settings(provider,
+                // as docs/endpoint-jms.md sets up a broker: a connection factory bean, given to Camel's jms component
                 "camel.beans.artemis", "#class:org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory(\""
                                        + broker.url() + "\")",
-                "camel.component.jms.connection-factory", "#bean:artemis"));
+                "camel.component.jms.connection-factory", "#bean:artemis");
         settings.putAll(SeparateJvm.settings(pairs));
         return settings;
     }

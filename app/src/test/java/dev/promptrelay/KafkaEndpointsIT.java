@@ -4,7 +4,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,7 +12,7 @@ import dev.promptrelay.sandbox.SandboxBehaviour;
 import dev.promptrelay.sandbox.SandboxServer;
 import org.junit.jupiter.api.Test;
 
-import static dev.promptrelay.JmsEndpointsIT.killAt;
+import static dev.promptrelay.EndpointRuns.PNG;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -24,7 +23,6 @@ import static org.awaitility.Awaitility.await;
  */
 class KafkaEndpointsIT {
 
-    private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G'};
 
     @Test
     void promptsFromATopicBecomeResultsOnATopicAndBadOnesGoToTheFailedTopic() throws Exception {
@@ -33,7 +31,7 @@ class KafkaEndpointsIT {
              KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), TestFolders.freePort())) {
             kafka.send("prompts", "a lighthouse at dusk\na lighthouse at dawn", "PromptrelayFileName", "lighthouse.txt");
             kafka.send("prompts", "{\"prompt\": \"a cat\",\n \"size\": \"huge\"}", "PromptrelayFileName", "cat.json");
-            try (SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx256m"), settings(provider,
+            try (SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx256m"), EndpointRuns.settings(provider,
                     "promptrelay.intake.orders.uri", "kafka:prompts?brokers=" + kafka.bootstrap(),
                     "promptrelay.intake.orders.failed-uri", "kafka:prompts-failed?brokers=" + kafka.bootstrap(),
                     "promptrelay.outlet.results.uri", "kafka:results?brokers=" + kafka.bootstrap()))) {
@@ -73,30 +71,21 @@ class KafkaEndpointsIT {
     void resultsWaitForAnOutletWhoseBrokerIsDownAndArriveWhenItIsBack() throws Exception {
         Path dir = TestFolders.runDir("kafka-outlet-down");
         int laterPort = TestFolders.freePort();
-        try (SandboxServer provider = new SandboxServer(new SandboxBehaviour(200, SandboxBehaviour.DEFAULT_REFUSE_MARKER)).start(0)) {
-            Map<String, String> settings = settings(provider, "promptrelay.inbox.enabled", "true",
-                    // a send waits two seconds for the broker, not Kafka's default minute
-                    "promptrelay.outlet.results.uri", "kafka:results?brokers=127.0.0.1:" + laterPort + "&maxBlockMs=2000");
-            Files.createDirectories(dir.resolve("inbox"));
-            try (SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx256m"), settings)) {
-                Files.writeString(dir.resolve("cat.tmp"), "a cat on a wall\n");
-                Files.move(dir.resolve("cat.tmp"), dir.resolve("inbox").resolve("cat.txt"));
-                await().atMost(Duration.ofSeconds(60)).until(() -> app.logText().contains("outlet results")
-                                                                   && app.logText().contains("refused") || !app.isAlive());
-                assertThat(dir.resolve("archive").resolve("cat.txt")).as(app.logTail(30)).exists();
-                try (KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), laterPort)) {
-                    List<KafkaBroker.Received> results = new ArrayList<>();
-                    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                        results.clear();
-                        results.addAll(kafka.readAll("results"));
-                        return results.size() >= 2 || !app.isAlive();
-                    });
-                    assertThat(results).as(app.logTail(30)).hasSize(2);
-                    assertThat(results.get(0).value()).startsWith(PNG);
-                    assertThat(results.get(1).headers()).containsEntry("PromptrelayMessage", "summary");
-                    assertThat(provider.count("submits")).as("nothing generated again for the outlet").isEqualTo(1);
-                }
-            }
+        try (SandboxServer provider = new SandboxServer(new SandboxBehaviour(200, SandboxBehaviour.DEFAULT_REFUSE_MARKER)).start(0);
+             // a send waits two seconds for the broker, not Kafka's default minute
+             SeparateJvm app = EndpointRuns.dropWhileTheOutletIsDown(dir, EndpointRuns.settings(provider,
+                     "promptrelay.outlet.results.uri", "kafka:results?brokers=127.0.0.1:" + laterPort + "&maxBlockMs=2000"));
+             KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), laterPort)) {
+            List<KafkaBroker.Received> results = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                results.clear();
+                results.addAll(kafka.readAll("results"));
+                return results.size() >= 2 || !app.isAlive();
+            });
+            assertThat(results).as(app.logTail(30)).hasSize(2);
+            assertThat(results.get(0).value()).startsWith(PNG);
+            assertThat(results.get(1).headers()).containsEntry("PromptrelayMessage", "summary");
+            assertThat(provider.count("submits")).as("nothing generated again for the outlet").isEqualTo(1);
         }
     }
 
@@ -105,24 +94,12 @@ class KafkaEndpointsIT {
         Path dir = TestFolders.runDir("kafka-kill");
         try (SandboxServer provider = new SandboxServer(new SandboxBehaviour(200, SandboxBehaviour.DEFAULT_REFUSE_MARKER)).start(0);
              KafkaBroker kafka = KafkaBroker.start(dir.resolve("kafka"), TestFolders.freePort())) {
-            // Kafka's own settings where a user keeps them: the component's, not the endpoint's
-            // a killed consumer holds its partition until its session times out: ten seconds here, not Kafka's 45
-            Map<String, String> settings = settings(provider, "camel.component.kafka.brokers", kafka.bootstrap(),
+            // Kafka's own settings where a user keeps them: the component's, not the endpoint's; a killed consumer
+            // holds its partition until its session times out: ten seconds here, not Kafka's 45
+            Map<String, String> settings = EndpointRuns.settings(provider, "camel.component.kafka.brokers", kafka.bootstrap(),
                     "promptrelay.intake.orders.uri", "kafka:prompts?sessionTimeoutMs=10000");
             kafka.send("prompts", "{\"prompt\": \"a red fox\"}", "PromptrelayFileName", "fox.json");
-            killAt(dir, settings, "journal-intake-message");
-            killAt(dir, settings, "acknowledge-intake-message");
-            try (SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx256m"), settings)) {
-                // the journaled job resumes at once; the record comes again once Kafka gives this consumer its partition
-                await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(dir.resolve("archive").resolve("fox.json"))
-                                                                   && app.logText().contains("was taken in before")
-                                                                   || !app.isAlive());
-                assertThat(dir.resolve("archive").resolve("fox.json")).as(app.logTail(40)).exists();
-                assertThat(TestFolders.create("unused").files(dir.resolve("archive"), "fox*")).as("taken in once").hasSize(1);
-                assertThat(TestFolders.create("unused").files(dir.resolve("outbox").resolve("fox"), "*.png")).hasSize(1);
-                assertThat(provider.count("submits")).as("paid once").isEqualTo(1);
-                assertThat(app.logText()).contains("was taken in before");
-            }
+            EndpointRuns.killedAtBothStepsTakesItInOnce(dir, settings, provider, "fox.json", () -> true);
             // the offset was committed in the end: a fourth start takes nothing in again
             int logBefore = Files.readString(dir.resolve("app.log")).length();
             try (SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx256m"), settings)) {
@@ -134,14 +111,5 @@ class KafkaEndpointsIT {
                 assertThat(provider.count("submits")).isEqualTo(2);
             }
         }
-    }
-
-    static Map<String, String> settings(SandboxServer provider, String... pairs) {
-        Map<String, String> settings = new LinkedHashMap<>(SeparateJvm.settings(
-                "promptrelay.modelscope.base-url", provider.baseUrl(), "promptrelay.modelscope.api-key", TestKeys.MODELSCOPE,
-                "promptrelay.modellix.api-key", "", "promptrelay.scenario.api-key", "",
-                "promptrelay.modelscope.scripts-config-file", "", "promptrelay.inbox.enabled", "false"));
-        settings.putAll(SeparateJvm.settings(pairs));
-        return settings;
     }
 }

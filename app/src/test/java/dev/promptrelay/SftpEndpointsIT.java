@@ -3,7 +3,6 @@ package dev.promptrelay;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -12,7 +11,7 @@ import dev.promptrelay.sandbox.SandboxBehaviour;
 import dev.promptrelay.sandbox.SandboxServer;
 import org.junit.jupiter.api.Test;
 
-import static dev.promptrelay.JmsEndpointsIT.killAt;
+import static dev.promptrelay.EndpointRuns.PNG;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -23,7 +22,6 @@ import static org.awaitility.Awaitility.await;
  */
 class SftpEndpointsIT {
 
-    private static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G'};
 
     @Test
     void remotePromptFilesBecomeRemoteResultsAndBadOnesGoToTheRemoteFailedFolder() throws Exception {
@@ -33,7 +31,7 @@ class SftpEndpointsIT {
             Path prompts = Files.createDirectories(sftp.root.resolve("prompts"));
             Files.writeString(prompts.resolve("harbour.txt"), "a harbour at night\n");
             Files.writeString(prompts.resolve("bad.yaml"), "prompt: a cat\nseed: [1, 2]\n");
-            try (SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx256m"), settings(provider,
+            try (SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx256m"), EndpointRuns.settings(provider,
                     "promptrelay.intake.partner.uri", sftp.uri("prompts", "move=done&delay=200"),
                     "promptrelay.intake.partner.failed-uri", sftp.uri("failed", ""),
                     "promptrelay.outlet.partner-results.uri", sftp.uri("results", "")))) {
@@ -65,28 +63,19 @@ class SftpEndpointsIT {
     void resultsWaitForAnOutletServerThatIsDownAndArriveWhenItIsBack() throws Exception {
         Path dir = TestFolders.runDir("sftp-outlet-down");
         int laterPort = TestFolders.freePort();
-        try (SandboxServer provider = new SandboxServer(new SandboxBehaviour(200, SandboxBehaviour.DEFAULT_REFUSE_MARKER)).start(0)) {
-            Map<String, String> settings = settings(provider, "promptrelay.inbox.enabled", "true",
-                    "promptrelay.outlet.results.uri", "sftp://" + SftpServer.USER + "@127.0.0.1:" + laterPort
-                                                      + "/results?password=RAW(" + SftpServer.PASSWORD + ")"
-                                                      + "&strictHostKeyChecking=no&useUserKnownHostsFile=false");
-            Files.createDirectories(dir.resolve("inbox"));
-            try (SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx256m"), settings)) {
-                Files.writeString(dir.resolve("cat.tmp"), "a cat on a wall\n");
-                Files.move(dir.resolve("cat.tmp"), dir.resolve("inbox").resolve("cat.txt"));
-                await().atMost(Duration.ofSeconds(60)).until(() -> app.logText().contains("outlet results")
-                                                                   && app.logText().contains("refused") || !app.isAlive());
-                assertThat(dir.resolve("archive").resolve("cat.txt")).as(app.logTail(30)).exists();
-                try (SftpServer later = SftpServer.start(dir.resolve("partner"), laterPort)) {
-                    Path results = later.root.resolve("results").resolve("cat");
-                    // the summary comes last, beside the outputs' folder as in the outbox
-                    await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(results.resolveSibling("cat.summary.json"))
-                                                                       || !app.isAlive());
-                    assertThat(TestFolders.create("unused").files(results, "*.png")).as(app.logTail(30)).hasSize(1);
-                    assertThat(TestFolders.create("unused").files(results, "*.png.json")).hasSize(1);
-                    assertThat(provider.count("submits")).as("nothing generated again for the outlet").isEqualTo(1);
-                }
-            }
+        try (SandboxServer provider = new SandboxServer(new SandboxBehaviour(200, SandboxBehaviour.DEFAULT_REFUSE_MARKER)).start(0);
+             SeparateJvm app = EndpointRuns.dropWhileTheOutletIsDown(dir, EndpointRuns.settings(provider,
+                     "promptrelay.outlet.results.uri", "sftp://" + SftpServer.USER + "@127.0.0.1:" + laterPort
+                                                       + "/results?password=RAW(" + SftpServer.PASSWORD + ")"
+                                                       + "&strictHostKeyChecking=no&useUserKnownHostsFile=false"));
+             SftpServer later = SftpServer.start(dir.resolve("partner"), laterPort)) {
+            Path results = later.root.resolve("results").resolve("cat");
+            // the summary comes last, beside the outputs' folder as in the outbox
+            await().atMost(Duration.ofSeconds(90)).until(() -> Files.exists(results.resolveSibling("cat.summary.json"))
+                                                               || !app.isAlive());
+            assertThat(TestFolders.create("unused").files(results, "*.png")).as(app.logTail(30)).hasSize(1);
+            assertThat(TestFolders.create("unused").files(results, "*.png.json")).hasSize(1);
+            assertThat(provider.count("submits")).as("nothing generated again for the outlet").isEqualTo(1);
         }
     }
 
@@ -97,31 +86,10 @@ class SftpEndpointsIT {
              SftpServer sftp = SftpServer.start(dir.resolve("partner"), TestFolders.freePort())) {
             Path prompts = Files.createDirectories(sftp.root.resolve("prompts"));
             Files.writeString(prompts.resolve("fox.txt"), "a red fox\n");
-            Map<String, String> settings = settings(provider, "promptrelay.intake.partner.uri",
-                    sftp.uri("prompts", "delete=true&delay=200"));
-            killAt(dir, settings, "journal-intake-message");
-            killAt(dir, settings, "acknowledge-intake-message");
-            assertThat(prompts.resolve("fox.txt")).as("still at the server").exists();
-            try (SeparateJvm app = SeparateJvm.start(dir, List.of("-Xmx256m"), settings)) {
-                await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(dir.resolve("archive").resolve("fox.txt"))
-                                                                   && !Files.exists(prompts.resolve("fox.txt"))
-                                                                   || !app.isAlive());
-                assertThat(dir.resolve("archive").resolve("fox.txt")).as(app.logTail(40)).exists();
-                assertThat(prompts.resolve("fox.txt")).as("deleted at the server once journaled").doesNotExist();
-                assertThat(TestFolders.create("unused").files(dir.resolve("archive"), "fox*")).as("taken in once").hasSize(1);
-                assertThat(TestFolders.create("unused").files(dir.resolve("outbox").resolve("fox"), "*.png")).hasSize(1);
-                assertThat(provider.count("submits")).as("paid once").isEqualTo(1);
-                assertThat(app.logText()).contains("was taken in before");
-            }
+            EndpointRuns.killedAtBothStepsTakesItInOnce(dir, EndpointRuns.settings(provider,
+                    "promptrelay.intake.partner.uri", sftp.uri("prompts", "delete=true&delay=200")), provider, "fox.txt",
+                    // deleted at the server once journaled
+                    () -> !Files.exists(prompts.resolve("fox.txt")));
         }
-    }
-
-    static Map<String, String> settings(SandboxServer provider, String... pairs) {
-        Map<String, String> settings = new LinkedHashMap<>(SeparateJvm.settings(
-                "promptrelay.modelscope.base-url", provider.baseUrl(), "promptrelay.modelscope.api-key", TestKeys.MODELSCOPE,
-                "promptrelay.modellix.api-key", "", "promptrelay.scenario.api-key", "",
-                "promptrelay.modelscope.scripts-config-file", "", "promptrelay.inbox.enabled", "false"));
-        settings.putAll(SeparateJvm.settings(pairs));
-        return settings;
     }
 }
