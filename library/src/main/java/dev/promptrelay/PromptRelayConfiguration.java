@@ -154,7 +154,8 @@ public class PromptRelayConfiguration implements CamelConfiguration {
                     .sanitizeUri(intake.failedUri()));
         }
         for (Outlet outlet : outlets) {
-            org.apache.camel.builder.TemplatedRouteBuilder.builder(context, "outlet-to-endpoint")
+            org.apache.camel.builder.TemplatedRouteBuilder.builder(context, outlet.sidecars() ? "outlet-to-file-endpoint"
+                            : "outlet-to-endpoint")
                     .routeId("outlet-" + outlet.name()).parameter("outlet", outlet.name())
                     .parameter("uri", outlet.producerUri()).add();
             LOG.info("outlet {}: results{}{} to {}", outlet.name(), outlet.filter().intakes().isEmpty() ? ""
