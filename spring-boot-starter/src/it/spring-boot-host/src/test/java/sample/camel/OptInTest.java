@@ -31,6 +31,24 @@ class OptInTest {
     }
 
     @Test
+    void anIntakeAndAnOutletDeclaredInTheApplicationsSettings() throws Exception {
+        Path run = Files.createDirectories(Path.of("target", "opt-in-endpoints").toAbsolutePath());
+        Path in = Files.createDirectories(run.resolve("partner-in"));
+        Path out = run.resolve("partner-out");
+        try (ConfigurableApplicationContext app = Runs.start(run,
+                "--promptrelay.intake.partner.uri=file:" + in + "?delay=200&move=.done",
+                "--promptrelay.outlet.partner-copy.uri=file:" + out)) {
+            Path draft = Files.writeString(run.resolve("lighthouse.txt.draft"), "a lighthouse at dusk\n");
+            Files.move(draft, in.resolve("lighthouse.txt"), StandardCopyOption.ATOMIC_MOVE);
+            // the outlet's copy of the output, its sidecar beside it, and the summary last
+            await().atMost(Duration.ofMinutes(1)).until(() -> Files.exists(out.resolve("lighthouse.summary.json")));
+            assertThat(Runs.pngs(out)).isEqualTo(1);
+            assertThat(out.resolve("lighthouse").resolve("001-1.png.json")).exists();
+            assertThat(in.resolve(".done").resolve("lighthouse.txt")).as("moved at the source once journaled").exists();
+        }
+    }
+
+    @Test
     void theHttpApiIsRefusedWithWhatToUseInstead() {
         Path run = Path.of("target", "opt-in-api").toAbsolutePath();
         assertThatThrownBy(() -> Runs.start(run, "--promptrelay.api.enabled=true").close())
