@@ -109,6 +109,15 @@ class KafkaEndpointsIT {
                 assertThat(app.logText().substring(logBefore)).as(app.logTail(30)).doesNotContain("was taken in before")
                         .contains("\"second.txt\" from intake orders");
                 assertThat(provider.count("submits")).isEqualTo(2);
+                // without a failed-uri a bad record goes to failed/ as a dropped file would, its report beside it
+                kafka.send("prompts", "{\"prompt\": \"a cat\", \"count\": 0}", "PromptrelayFileName", "zero.json");
+                Path report = dir.resolve("failed").resolve("zero.json.error.json");
+                await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(report) || !app.isAlive());
+                assertThat(dir.resolve("failed").resolve("zero.json")).as(app.logTail(20))
+                        .hasContent("{\"prompt\": \"a cat\", \"count\": 0}");
+                assertThat(TestFolders.JSON.readTree(report.toFile()).path("field").asText()).isEqualTo("count");
+                assertThat(TestFolders.JSON.readTree(report.toFile()).path("intake").asText()).isEqualTo("orders");
+                assertThat(provider.count("submits")).isEqualTo(2);
             }
         }
     }

@@ -538,8 +538,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
             promptFileJournal.outlets(outletJournal);
             lookup(context, "outputJournal", OutputJournal.class).outlets(outletJournal);
         }
-        context.getRegistry().bind("intakeMessages", new IntakeMessages(intakes, promptFiles, reader, promptFileJournal,
-                settings.number("promptrelay.max-prompt-file-bytes")));
+        context.getRegistry().bind("intakeMessages", new IntakeMessages(intakes, promptFiles, reader, promptFileJournal));
         context.getRegistry().bind("outletDeliveries", new OutletDeliveries(outletJournal, promptFileJournal, folders,
                 outlets));
         context.getRegistry().bind("health-outlets", new dev.promptrelay.observe.OutletsHealthCheck(outletJournal));

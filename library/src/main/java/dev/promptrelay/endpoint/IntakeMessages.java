@@ -50,15 +50,13 @@ public class IntakeMessages {
     private final PromptFiles promptFiles;
     private final PromptFileReader reader;
     private final PromptFileJournal journal;
-    private final long maxBytes;
 
     public IntakeMessages(List<Intake> intakes, PromptFiles promptFiles, PromptFileReader reader,
-                          PromptFileJournal journal, long maxBytes) {
+                          PromptFileJournal journal) {
         this.intakes = intakes.stream().collect(java.util.stream.Collectors.toMap(Intake::name, i -> i));
         this.promptFiles = promptFiles;
         this.reader = reader;
         this.journal = journal;
-        this.maxBytes = maxBytes;
     }
 
     /**
@@ -68,8 +66,8 @@ public class IntakeMessages {
     public void journal(Exchange exchange) throws IOException {
         Intake intake = intakeOf(exchange);
         Message message = exchange.getMessage();
-        Long length = message.getHeader(Exchange.FILE_LENGTH, Long.class);
-        byte[] content = length != null && length > maxBytes ? new byte[0] : message.getBody(byte[].class);
+        // read whole even when too big: a rejected message is acknowledged, so failed/ must keep all of it
+        byte[] content = message.getBody(byte[].class);
         if (content == null) {
             content = new byte[0];
         }
@@ -85,14 +83,7 @@ public class IntakeMessages {
         }
         // read before anything is held: a rejected message leaves nothing behind should its report not get through
         exchange.setProperty(CONTENT, content);
-        if (length != null && length > maxBytes) {
-            throw new PromptFileException(name, null, null, "the file is " + length + " bytes, over the "
-                                                            + maxBytes + " bytes a prompt file may have "
-                                                            + "(promptrelay.max-prompt-file-bytes)",
-                    "split it into smaller files");
-        }
         List<JobSpec> jobs = reader.parse(content, content.length, name);
-        exchange.removeProperty(CONTENT);
         Path held = promptFiles.holdFromEndpoint(name, content);
         PromptFileRecord record;
         try {
@@ -103,6 +94,7 @@ public class IntakeMessages {
             promptFiles.discard(held);
             throw failed;
         }
+        exchange.removeProperty(CONTENT);
         exchange.setProperty("promptrelayRequest", record.id());
         LOG.info("{} from intake {}: request {}", quoted(name), intake.name(), record.id());
     }
