@@ -28,17 +28,22 @@ class PollPlanTest {
     }
 
     @Test
-    void nothingKnownUntilAFewTasksHaveBeenSeen() {
-        assertThat(PollPlan.from(List.of(2000L, 2100L), 100, 10_000).known()).isFalse();
+    void nothingKnownUntilATaskHasBeenSeen() {
+        assertThat(PollPlan.from(List.of(), 100, 10_000).known()).isFalse();
         TaskWatch watch = watch(Duration.ZERO, PollPlan.UNKNOWN);
         assertThat(watch.getNextDelayMillis()).isEqualTo(1000);
-        TaskWatchTestAccess.polled(watch, "{\"task_status\": \"RUNNING\"}");
-        assertThat(watch.getNextDelayMillis()).as("backing off").isBetween(1350L, 1650L);
+        // a model's very first tasks: each poll a fifth later than the last, so the first end is seen soon
+        TaskWatch running = watch(Duration.ofSeconds(1), PollPlan.UNKNOWN);
+        TaskWatchTestAccess.polled(running, "{\"task_status\": \"RUNNING\"}");
+        assertThat(running.getNextDelayMillis()).as("a fifth of its age").isBetween(180L, 220L);
+        TaskWatch older = watch(Duration.ofSeconds(30), PollPlan.UNKNOWN);
+        TaskWatchTestAccess.polled(older, "{\"task_status\": \"RUNNING\"}");
+        assertThat(older.getNextDelayMillis()).isBetween(5400L, 6600L);
     }
 
     @Test
     void equalDurationsGiveOnePollJustAfterTheEnd() {
-        PollPlan plan = PollPlan.from(List.of(4000L, 4000L, 4000L, 4000L), 25, 10_000);
+        PollPlan plan = PollPlan.from(java.util.Collections.nCopies(8, 4000L), 25, 10_000);
         assertThat(plan.minStepMillis()).as("1 % of the typical duration").isEqualTo(40);
         assertThat(plan.firstPollMillis()).as("half a step after").isEqualTo(4020);
         assertThat(plan.nextPollMillis(4020)).as("slower than every task seen").isEqualTo(-1);
@@ -138,5 +143,24 @@ class PollPlanTest {
                 "{\"job\": {\"status\": \"in-progress\", \"progress\": 0.5}}")));
         // 4 s for half the work: 4 s more, polled a little early (at 90 %)
         assertThat(watch.getNextDelayMillis()).isEqualTo(3600);
+    }
+
+    @Test
+    void aModelsFirstEndsGiveAPlanAroundThemCorrectedByTheTasksStillRunning() {
+        PollPlan one = PollPlan.from(List.of(2000L), List.of(), 25, 10_000);
+        assertThat(one.known()).isTrue();
+        assertThat(one.settled()).as("taken again at each poll while few ends are known").isFalse();
+        assertThat(one.firstPollMillis()).as("before the one end seen").isBetween(1000L, 2000L);
+        List<Long> polls = new java.util.ArrayList<>(List.of(one.firstPollMillis()));
+        for (long next = one.nextPollMillis(polls.get(0)); next > 0; next = one.nextPollMillis(next)) {
+            polls.add(next);
+        }
+        assertThat(polls.size()).as("polls around it: " + polls).isBetween(4, 20);
+        assertThat(polls.stream().filter(p -> p > 1600 && p < 2500).count()).as("most of them near it: " + polls)
+                .isGreaterThanOrEqualTo(3);
+        // the quickest of four: three others still run at 2.4 s, so the model's tasks take longer than 2 s
+        PollPlan corrected = PollPlan.from(List.of(2000L), List.of(2400L, 2400L, 2400L), 25, 10_000);
+        assertThat(corrected.firstPollMillis()).isGreaterThan(one.firstPollMillis());
+        assertThat(PollPlan.from(java.util.Collections.nCopies(8, 2000L), 25, 10_000).settled()).isTrue();
     }
 }

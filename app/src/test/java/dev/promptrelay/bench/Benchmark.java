@@ -151,6 +151,13 @@ public final class Benchmark {
                 new Scenario("independent stand-in, C=4, L=2 s, N=40", Kind.STAND_IN, 4, 2000, 0, 40, 256),
                 new Scenario("independent stand-in, C=4, L=2 s log-normal (sigma 0.3), N=40", Kind.STAND_IN, 4, 2000,
                         0.3, 40, 256),
+                // a model promptrelay has never run: a fresh state directory, no warm-up, the first 40 tasks (issue 31)
+                new Scenario("cold start, C=4, L=2 s log-normal (sigma 0.3), N=40", Kind.THROUGHPUT, 4, 2000, 0.3, 40,
+                        256, 1, 0),
+                new Scenario("cold start, C=4, L=2 s log-normal (sigma 0.5), N=40", Kind.THROUGHPUT, 4, 2000, 0.5, 40,
+                        256, 1, 0),
+                new Scenario("cold start, independent stand-in, C=4, L=2 s log-normal (sigma 0.3), N=40", Kind.STAND_IN,
+                        4, 2000, 0.3, 40, 256, 1, 0),
                 new Scenario("zero latency, C=64, N=1000", 64, 0, 0, 1000),
                 // the same once the JIT is done: a service runs for weeks, and C2 compiles for a minute after a start
                 new Scenario("zero latency, warmed up (5,000 jobs before), C=64, N=2000", Kind.THROUGHPUT, 64, 0, 0, 2000,
@@ -233,6 +240,10 @@ public final class Benchmark {
                 }
                 if (standIn != null) {
                     return againstStandIn(scenario, dir, standIn, app, management);
+                }
+                if (scenario.warmupJobs() == 0) {
+                    // a cold start is measured from a running application, as a user drops the first file into it
+                    awaitStarted(app, management);
                 }
                 // a few tasks first: the app plans its polls from the durations it has seen
                 for (int left = scenario.warmupJobs(), n = 1; left > 0; left -= 1000, n++) {
@@ -353,7 +364,11 @@ public final class Benchmark {
     /** N jobs against the stand-in, after a warm-up; its own counts give polls and detection. */
     private static Result againstStandIn(Scenario scenario, Path dir, StandInProvider standIn, Process app,
                                          int management) throws Exception {
-        runBatch(dir, "warmup", scenario.warmupJobs(), app, null);
+        if (scenario.warmupJobs() > 0) {
+            runBatch(dir, "warmup", scenario.warmupJobs(), app, null);
+        } else {
+            awaitStarted(app, management);
+        }
         int firstTask = standIn.nextTaskId();
         int refusedBefore = standIn.refused();
         long cpuBefore = cpuMillis(app);

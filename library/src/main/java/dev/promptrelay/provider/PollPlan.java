@@ -10,36 +10,141 @@ import java.util.List;
  * out by dynamic programming. Polls come close together where tasks usually end and far apart where they rarely do, and each
  * sits just after a duration seen, never closer than a small share of the typical duration to the one before. A task
  * slower than every one seen is left to {@link TaskWatch} (polled again after a tenth of its age, then backing off).
- * With too few durations known, nothing is planned.
+ * With fewer than {@link #FEW_SAMPLES} ends seen (a model's first tasks), the durations planned over are those of a
+ * log-normal fitted to the ends and to the tasks still running; with none, nothing is planned.
  */
 public final class PollPlan {
 
-    /** Durations needed before they are trusted. */
-    static final int MIN_SAMPLES = 3;
     /** The polls a task may cost on average, over the durations seen (the tail past them costs a few more). */
     static final double POLLS_PER_TASK = 5.0;
     /** The closest two polls come, as a share of the typical duration. */
     static final double MIN_STEP_SHARE = 0.01;
 
-    public static final PollPlan UNKNOWN = new PollPlan(new long[0], -1);
+    public static final PollPlan UNKNOWN = new PollPlan(new long[0], -1, false);
 
     /** The planned polls, in milliseconds after the submit, ascending. */
     private final long[] polls;
     private final long minStepMillis;
+    private final boolean settled;
 
-    private PollPlan(long[] polls, long minStepMillis) {
+    private PollPlan(long[] polls, long minStepMillis, boolean settled) {
         this.polls = polls;
         this.minStepMillis = minStepMillis;
+        this.settled = settled;
     }
 
+    /** Drawn from enough ends to hold for a task's life; otherwise a task takes the newest plan at each poll. */
+    public boolean settled() {
+        return settled;
+    }
+
+    /** Below this many ends seen, a plan is drawn from a log-normal fitted to them and to the tasks still running. */
+    static final int FEW_SAMPLES = 8;
+    /**
+     * How widely a model's task durations spread before any are seen (sigma of their logarithm): image models run
+     * about 0.2 to 0.5; the fit leans on it less as ends come in.
+     */
+    static final double PRIOR_SIGMA = 0.35;
+
     public static PollPlan from(List<Long> durations, long minStepMillis, long maxStepMillis) {
-        if (durations.size() < MIN_SAMPLES) {
+        return from(durations, List.of(), minStepMillis, maxStepMillis);
+    }
+
+    /**
+     * @param runningAges how long the tasks of the model still running have been running: each took at least that
+     *                    long, which corrects a first few ends that are only the quickest of their round
+     */
+    public static PollPlan from(List<Long> durations, List<Long> runningAges, long minStepMillis, long maxStepMillis) {
+        if (durations.isEmpty()) {
             return UNKNOWN;
+        }
+        if (durations.size() < FEW_SAMPLES) {
+            long[] fitted = fitted(durations, runningAges);
+            long typical = fitted[fitted.length / 2];
+            long step = Math.max(minStepMillis, Math.min(maxStepMillis, Math.round(typical * MIN_STEP_SHARE)));
+            return new PollPlan(schedule(fitted, step), step, false);
         }
         long[] sorted = durations.stream().mapToLong(Long::longValue).map(d -> Math.max(0, d)).sorted().toArray();
         long typical = sorted[sorted.length / 2];
         long step = Math.max(minStepMillis, Math.min(maxStepMillis, Math.round(typical * MIN_STEP_SHARE)));
-        return new PollPlan(schedule(smoothed(sorted), step), step);
+        return new PollPlan(schedule(smoothed(sorted), step), step, true);
+    }
+
+    /**
+     * Fifty durations of equal weight from a log-normal fitted to few ends and to the tasks still running (right
+     * censored), its sigma drawn toward {@link #PRIOR_SIGMA} as much as the ends are few.
+     */
+    static long[] fitted(List<Long> ended, List<Long> running) {
+        double[] logs = ended.stream().mapToDouble(d -> Math.log(Math.max(1, d))).toArray();
+        double mean = java.util.Arrays.stream(logs).average().orElse(0);
+        double observed = logs.length < 2 ? PRIOR_SIGMA
+                : Math.sqrt(java.util.Arrays.stream(logs).map(l -> (l - mean) * (l - mean)).sum() / (logs.length - 1));
+        // a prior worth four ends
+        double sigma = Math.sqrt((4 * PRIOR_SIGMA * PRIOR_SIGMA + (logs.length - 1) * observed * observed)
+                                 / (4 + logs.length - 1));
+        double[] censored = running.stream().filter(a -> a > 0).mapToDouble(a -> Math.log(a)).toArray();
+        // the median's logarithm that makes the ends and the still-running ages likeliest (golden-section search)
+        double lo = mean - 3 * sigma;
+        double hi = Math.max(mean, java.util.Arrays.stream(censored).max().orElse(mean)) + 3 * sigma;
+        double g = (Math.sqrt(5) - 1) / 2;
+        for (int i = 0; i < 60; i++) {
+            double a = hi - g * (hi - lo);
+            double b = lo + g * (hi - lo);
+            if (logLikelihood(a, sigma, logs, censored) > logLikelihood(b, sigma, logs, censored)) {
+                hi = b;
+            } else {
+                lo = a;
+            }
+        }
+        double mu = (lo + hi) / 2;
+        long[] fitted = new long[50];
+        for (int i = 0; i < fitted.length; i++) {
+            fitted[i] = Math.round(Math.exp(mu + sigma * normalQuantile((i + 0.5) / fitted.length)));
+        }
+        return fitted;
+    }
+
+    private static double logLikelihood(double mu, double sigma, double[] ended, double[] censored) {
+        double sum = 0;
+        for (double l : ended) {
+            double z = (l - mu) / sigma;
+            sum -= z * z / 2;
+        }
+        for (double l : censored) {
+            sum += Math.log(Math.max(1e-300, 1 - normalCdf((l - mu) / sigma)));
+        }
+        return sum;
+    }
+
+    /** The standard normal distribution function (Abramowitz and Stegun 26.2.17, error below 1e-7). */
+    static double normalCdf(double z) {
+        double t = 1 / (1 + 0.2316419 * Math.abs(z));
+        double d = 0.3989422804014327 * Math.exp(-z * z / 2);
+        double p = d * t * (0.319381530 + t * (-0.356563782 + t * (1.781477937 + t * (-1.821255978 + t * 1.330274429))));
+        return z >= 0 ? 1 - p : p;
+    }
+
+    /** Its inverse (Acklam's rational approximation, relative error below 1.2e-9). */
+    static double normalQuantile(double p) {
+        double[] a = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02,
+                -3.066479806614716e+01, 2.506628277459239e+00};
+        double[] b = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01,
+                -1.328068155288572e+01};
+        double[] c = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00,
+                4.374664141464968e+00, 2.938163982698783e+00};
+        double[] d = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00};
+        if (p < 0.02425) {
+            double q = Math.sqrt(-2 * Math.log(p));
+            return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+                   / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+        }
+        if (p > 1 - 0.02425) {
+            return -normalQuantile(1 - p);
+        }
+        double q = p - 0.5;
+        double r = q * q;
+        return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+               / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
     }
 
     /** Nine points of equal weight of the standard normal distribution, at the middle of each ninth. */

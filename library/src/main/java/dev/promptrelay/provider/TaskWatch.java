@@ -16,7 +16,12 @@ public class TaskWatch {
     private final Instant notFoundGraceEnds;
     private final long maxDelayMillis;
     private final Instant submittedAt;
-    private final PollPlan plan;
+    private PollPlan plan;
+    /** A model's very first tasks are polled at times each this much later than the last (1, 1.2, 1.44... s). */
+    static final double FIRST_TASKS_GROWTH = 1.2;
+    private static final long MIN_FIRST_TASKS_STEP_MILLIS = 100;
+    /** Where a newer plan comes from while this one is not settled (a model's first tasks). */
+    private java.util.function.Supplier<PollPlan> newerPlan;
     private final Clock clock;
     private long nextDelayMillis;
     private TaskReport report = TaskReport.of(TaskStatus.SUBMITTED, "", List.of(), null);
@@ -178,6 +183,16 @@ public class TaskWatch {
         return plan;
     }
 
+    /** While its plan is not settled, the task takes the newest plan of its model at each poll. */
+    void planFrom(java.util.function.Supplier<PollPlan> plans) {
+        this.newerPlan = plans;
+    }
+
+    /** How long the task has been running, as far as this process knows. */
+    long ageMillis() {
+        return elapsedMillis();
+    }
+
     TaskReport report() {
         return report;
     }
@@ -246,6 +261,9 @@ public class TaskWatch {
     }
 
     private void planNextPoll() {
+        if (!plan.settled() && newerPlan != null) {
+            plan = newerPlan.get();
+        }
         long elapsed = elapsedMillis();
         Double progress = report.progress();
         if (progress != null && progress > 0.05 && progress < 1 && elapsed > 0) {
@@ -264,6 +282,13 @@ public class TaskWatch {
             heldOff = false;
             pastEveryTaskSeen = true;
             nextDelayMillis = Math.max(plan.minStepMillis(), elapsed / 10);
+        } else if (!plan.known()) {
+            // nothing known of the model yet: each poll a fifth later than the last, so its first end is seen soon
+            // and plans the others
+            heldOff = false;
+            double jitter = 0.9 + ThreadLocalRandom.current().nextDouble() * 0.2;
+            nextDelayMillis = Math.min(maxDelayMillis, Math.max(MIN_FIRST_TASKS_STEP_MILLIS,
+                    Math.round(elapsed * (FIRST_TASKS_GROWTH - 1) * jitter)));
         } else {
             backOff();
         }

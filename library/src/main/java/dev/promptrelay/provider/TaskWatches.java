@@ -20,11 +20,14 @@ public class TaskWatches {
     /** How long a plan serves before it is drawn again from the journal (with the ends other nodes saw too). */
     private static final long PLAN_MILLIS = 1000;
 
-    /** A plan and when it was drawn; dropped when a task of its model ends here while too few are known. */
+    /** A plan and when it was drawn; dropped when a task of its model ends here while it is not settled. */
     private record Drawn(PollPlan plan, long at) {
     }
 
     private final java.util.Map<String, Drawn> plans = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The tasks of each model polled here, by job: their ages are lower bounds a model's first plans are fitted to. */
+    private final java.util.Map<String, java.util.Map<String, TaskWatch>> running =
+            new java.util.concurrent.ConcurrentHashMap<>();
     /** The watches of tasks whose provider sends webhooks, by job: a webhook nudges its task's watch. */
     private final java.util.Map<String, TaskWatch> awaitingWebhooks = new java.util.concurrent.ConcurrentHashMap<>();
     private java.util.function.Predicate<String> sendsWebhooks = provider -> false;
@@ -61,6 +64,9 @@ public class TaskWatches {
         PollPlan plan = plan(job.provider(), job.model());
         TaskWatch watch = new TaskWatch(job.submittedAt(), job.spec().wantsVideo() ? videoPollTimeout : pollTimeout,
                 notFoundGrace, firstPollDelayMillis, maxPollDelayMillis, plan);
+        running.computeIfAbsent(planKey(job.provider(), job.model()), k -> new java.util.concurrent.ConcurrentHashMap<>())
+                .put(job.id(), watch);
+        watch.planFrom(() -> plan(job.provider(), job.model()));
         // the provider's clock for the task started somewhere between the submit and its answer
         watch.submitAnswered(submitAnsweredAt == null ? null : submitAnsweredAt.toInstant());
         if (sendsWebhooks.test(job.provider())) {
@@ -107,6 +113,10 @@ public class TaskWatches {
     /** The job's polling is over (ended, cancelled, stopped): a webhook for it nudges nothing. */
     public void done(Job job) {
         awaitingWebhooks.remove(job.id());
+        java.util.Map<String, TaskWatch> model = running.get(planKey(job.provider(), job.model()));
+        if (model != null) {
+            model.remove(job.id());
+        }
     }
 
     /**
@@ -126,10 +136,21 @@ public class TaskWatches {
                 recent = drawn == null ? List.of() : null;
             }
             drawn = recent == null ? new Drawn(drawn.plan(), now)
-                    : new Drawn(PollPlan.from(recent, MIN_POLL_STEP_MILLIS, maxPollDelayMillis), now);
+                    : new Drawn(PollPlan.from(recent, recent.size() < PollPlan.FEW_SAMPLES
+                            ? runningAges(key) : List.of(), MIN_POLL_STEP_MILLIS, maxPollDelayMillis), now);
             plans.put(key, drawn);
         }
         return drawn.plan();
+    }
+
+    /** How long the model's tasks polled here have been running (none older than the poll timeout: left over). */
+    private List<Long> runningAges(String key) {
+        java.util.Map<String, TaskWatch> model = running.get(key);
+        if (model == null) {
+            return List.of();
+        }
+        model.values().removeIf(w -> w.isEnded() || w.ageMillis() > pollTimeout.toMillis());
+        return model.values().stream().map(TaskWatch::ageMillis).toList();
     }
 
     private static String planKey(String provider, String model) {
@@ -137,7 +158,7 @@ public class TaskWatches {
     }
 
     public void reported(TaskWatch watch, Job job, TaskReport report) {
-        if (report.status().ended() && !watch.plan().known()) {
+        if (report.status().ended() && !watch.plan().settled()) {
             plans.remove(planKey(job.provider(), job.model()));
         }
         if (report.status() == TaskStatus.UNKNOWN && watch.report().status() != TaskStatus.UNKNOWN) {
