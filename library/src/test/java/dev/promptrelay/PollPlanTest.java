@@ -163,4 +163,22 @@ class PollPlanTest {
         assertThat(corrected.firstPollMillis()).isGreaterThan(one.firstPollMillis());
         assertThat(PollPlan.from(java.util.Collections.nCopies(8, 2000L), 25, 10_000).settled()).isTrue();
     }
+
+    @Test
+    void aProviderThatBecameSlowerIsPlannedFromItsNewestEndsAlone() {
+        java.util.Random random = new java.util.Random(7);
+        List<Long> steady = new java.util.ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            steady.add(Math.round(2000 * Math.exp(0.5 * random.nextGaussian())));
+        }
+        assertThat(PollPlan.currentRegime(steady)).as("a wide spread alone is no change").hasSize(50);
+        List<Long> doubled = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            doubled.add(Math.round(4000 * Math.exp(0.3 * random.nextGaussian())));
+        }
+        doubled.addAll(steady.subList(0, 40));
+        assertThat(PollPlan.currentRegime(doubled)).as("the ten newest, twice as slow").hasSize(10);
+        PollPlan plan = PollPlan.from(PollPlan.currentRegime(doubled), 25, 10_000);
+        assertThat(plan.firstPollMillis()).as("no poll wasted where tasks no longer end").isGreaterThan(2500);
+    }
 }

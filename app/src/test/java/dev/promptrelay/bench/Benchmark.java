@@ -158,6 +158,9 @@ public final class Benchmark {
                         256, 1, 0),
                 new Scenario("cold start, independent stand-in, C=4, L=2 s log-normal (sigma 0.3), N=40", Kind.STAND_IN,
                         4, 2000, 0.3, 40, 256, 1, 0),
+                // the provider becomes twice as slow after the 20th task of 60, with a warm history of the old pace
+                new Scenario("drift, independent stand-in, C=4, L=2 s log-normal (sigma 0.3), twice as slow from task 21, N=60",
+                        Kind.STAND_IN, 4, 2000, 0.3, 60, 256, 1, dev.promptrelay.provider.TaskDurations.SAMPLES),
                 new Scenario("zero latency, C=64, N=1000", 64, 0, 0, 1000),
                 // the same once the JIT is done: a service runs for weeks, and C2 compiles for a minute after a start
                 new Scenario("zero latency, warmed up (5,000 jobs before), C=64, N=2000", Kind.THROUGHPUT, 64, 0, 0, 2000,
@@ -370,11 +373,24 @@ public final class Benchmark {
             awaitStarted(app, management);
         }
         int firstTask = standIn.nextTaskId();
+        boolean drift = scenario.label().startsWith("drift");
+        if (drift) {
+            standIn.slowerFrom(firstTask + 20, 2.0);
+        }
         int refusedBefore = standIn.refused();
         long cpuBefore = cpuMillis(app);
         double[] window = new double[2];
         double wall = runBatch(dir, "measured", scenario.jobs(), app, window);
         double[] polls = standIn.pollsAndDetection(firstTask);
+        if (drift) {
+            double[] before = standIn.pollsAndDetection(firstTask, firstTask + 20);
+            double[] first = standIn.pollsAndDetection(firstTask + 20, firstTask + 30);
+            double[] second = standIn.pollsAndDetection(firstTask + 30, firstTask + 40);
+            double[] after = standIn.pollsAndDetection(firstTask + 40, firstTask + 60);
+            System.out.printf("  %s: mean detection %.0f ms in the 20 tasks before the change, %.0f ms in tasks 1-10 after "
+                              + "it, %.0f ms in 11-20, %.0f ms in 21-40 (polls a task: %.2f, %.2f, %.2f, %.2f)%n",
+                    scenario.label(), before[1], first[1], second[1], after[1], before[0], first[0], second[0], after[0]);
+        }
         if (standIn.refused() > refusedBefore) {
             System.out.println("the stand-in refused " + (standIn.refused() - refusedBefore) + " submit(s) with 429");
         }

@@ -43,6 +43,9 @@ public final class StandInProvider implements AutoCloseable {
 
     private final long latencyMillis;
     private final double sigma;
+    /** From this task on, durations are this many times longer: the provider became slower (drift). */
+    private volatile int slowerFromTask = Integer.MAX_VALUE;
+    private volatile double slowerBy = 1;
     private final java.util.Random random = new java.util.Random(7);
     private final int concurrency;
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
@@ -80,9 +83,13 @@ public final class StandInProvider implements AutoCloseable {
                         respond(exchange, 429, "application/json", "{\"errors\": {\"message\": \"busy\"}}");
                         return;
                     }
-                    String id = String.valueOf(ids.getAndIncrement());
+                    int number = ids.getAndIncrement();
+                    String id = String.valueOf(number);
                     long duration = sigma <= 0 ? latencyMillis
                             : Math.round(latencyMillis * Math.exp(sigma * random.nextGaussian() - sigma * sigma / 2));
+                    if (number >= slowerFromTask) {
+                        duration = Math.round(duration * slowerBy);
+                    }
                     tasks.put(id, new Task(now, duration, new AtomicInteger(), new AtomicLong(-1)));
                     submitsByPrompt.computeIfAbsent(dev.promptrelay.Json.MAPPER.readTree(body).path("prompt").asText(),
                             prompt -> new AtomicInteger()).incrementAndGet();
@@ -121,13 +128,25 @@ public final class StandInProvider implements AutoCloseable {
         }
     }
 
+    /** Every task from this one on takes {@code factor} times as long as it would have. */
+    void slowerFrom(int taskId, double factor) {
+        slowerBy = factor;
+        slowerFromTask = taskId;
+    }
+
     /** Polls per task and detection delays of the tasks submitted since {@code fromTaskId}. */
     synchronized double[] pollsAndDetection(int fromTaskId) {
+        return pollsAndDetection(fromTaskId, Integer.MAX_VALUE);
+    }
+
+    /** The same for the tasks from {@code fromTaskId} up to, not including, {@code toTaskId}. */
+    synchronized double[] pollsAndDetection(int fromTaskId, int toTaskId) {
         List<Long> delays = new ArrayList<>();
         long polls = 0;
         int counted = 0;
         for (Map.Entry<String, Task> entry : tasks.entrySet()) {
-            if (Integer.parseInt(entry.getKey()) < fromTaskId || entry.getValue().detectedAt().get() < 0) {
+            int number = Integer.parseInt(entry.getKey());
+            if (number < fromTaskId || number >= toTaskId || entry.getValue().detectedAt().get() < 0) {
                 continue;
             }
             Task task = entry.getValue();

@@ -70,6 +70,32 @@ public final class PollPlan {
         return new PollPlan(schedule(smoothed(sorted), step), step, true);
     }
 
+    /** The newest ends that say whether a model's tasks have become slower or faster than the rest of its history. */
+    static final int REGIME_SAMPLES = 10;
+    /** How far apart (as a ratio of medians) the newest ends and the rest must be to be taken for a change. */
+    static final double REGIME_CHANGE = 1.8;
+
+    /**
+     * The durations a plan is drawn from, newest first: all of them, or only the newest {@link #REGIME_SAMPLES} when
+     * their median is {@link #REGIME_CHANGE} times slower or faster than the rest's (the provider changed; the older
+     * ones would place the polls where its tasks no longer end). A spread as wide as 0.5 crosses that line by chance
+     * in under one draw in a hundred.
+     */
+    public static List<Long> currentRegime(List<Long> newestFirst) {
+        if (newestFirst.size() < 2 * REGIME_SAMPLES) {
+            return newestFirst;
+        }
+        List<Long> newest = newestFirst.subList(0, REGIME_SAMPLES);
+        double ratio = median(newest) / Math.max(1, median(newestFirst.subList(REGIME_SAMPLES, newestFirst.size())));
+        return ratio > REGIME_CHANGE || ratio < 1 / REGIME_CHANGE ? newest : newestFirst;
+    }
+
+    private static double median(List<Long> durations) {
+        long[] sorted = durations.stream().mapToLong(Long::longValue).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    }
+
     /**
      * Fifty durations of equal weight from a log-normal fitted to few ends and to the tasks still running (right
      * censored), its sigma drawn toward {@link #PRIOR_SIGMA} as much as the ends are few.

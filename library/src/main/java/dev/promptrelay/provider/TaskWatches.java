@@ -130,7 +130,7 @@ public class TaskWatches {
         if (drawn == null || now - drawn.at() > PLAN_MILLIS) {
             List<Long> recent;
             try {
-                recent = durations.recent(provider, model);
+                recent = PollPlan.currentRegime(durations.recent(provider, model));
             } catch (dev.promptrelay.journal.JournalUnavailable e) {
                 // the journal is away: polling goes on with the plan it had (or none), since tasks end meanwhile
                 recent = drawn == null ? List.of() : null;
