@@ -539,8 +539,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
             lookup(context, "outputJournal", OutputJournal.class).outlets(outletJournal);
         }
         context.getRegistry().bind("intakeMessages", new IntakeMessages(intakes, promptFiles, reader, promptFileJournal));
-        context.getRegistry().bind("outletDeliveries", new OutletDeliveries(outletJournal, promptFileJournal, folders,
-                outlets));
+        context.getRegistry().bind("outletDeliveries", new OutletDeliveries(outletJournal, folders, outlets));
         context.getRegistry().bind("health-outlets", new dev.promptrelay.observe.OutletsHealthCheck(outletJournal));
     }
 

@@ -18,7 +18,6 @@ import dev.promptrelay.Folders;
 import dev.promptrelay.Json;
 import dev.promptrelay.journal.OutletJournal;
 import dev.promptrelay.journal.OutletJournal.Delivery;
-import dev.promptrelay.journal.PromptFileJournal;
 import dev.promptrelay.output.AtomicFiles;
 import dev.promptrelay.output.FileNames;
 import org.apache.camel.Exchange;
@@ -48,7 +47,6 @@ public class OutletDeliveries {
     private static final Logger LOG = LoggerFactory.getLogger(OutletDeliveries.class);
 
     private final OutletJournal journal;
-    private final PromptFileJournal promptFiles;
     private final Folders folders;
     private final Map<String, Outlet> outlets;
     /** Outlets that refused their last delivery, so an outage is logged once when it starts and once when it ends. */
@@ -56,9 +54,8 @@ public class OutletDeliveries {
     /** Outlets that refused a delivery of the batch being sent: the rest of theirs waits, in order, for their turn. */
     private final Set<String> refusedThisTurn = ConcurrentHashMap.newKeySet();
 
-    public OutletDeliveries(OutletJournal journal, PromptFileJournal promptFiles, Folders folders, List<Outlet> outlets) {
+    public OutletDeliveries(OutletJournal journal, Folders folders, List<Outlet> outlets) {
         this.journal = journal;
-        this.promptFiles = promptFiles;
         this.folders = folders;
         this.outlets = outlets.stream().collect(java.util.stream.Collectors.toMap(Outlet::name, o -> o));
     }
@@ -103,9 +100,8 @@ public class OutletDeliveries {
         message.setHeader("PromptrelayRequest", delivery.promptFileId());
         message.setHeader("PromptrelayPath", delivery.path());
         message.setHeader("PromptrelayMessage", delivery.isSummary() ? "summary" : "output");
-        String intake = promptFiles.intakeOf(delivery.promptFileId());
-        if (intake != null) {
-            message.setHeader("PromptrelayIntake", intake);
+        if (delivery.intake() != null) {
+            message.setHeader("PromptrelayIntake", delivery.intake());
         }
         if (delivery.isSummary()) {
             message.setBody(new String(content, StandardCharsets.UTF_8));

@@ -272,6 +272,16 @@ public class JournalDatabase extends ServiceSupport {
         }
     }
 
+    /** The first column of the first row as text, or null when there is no row. */
+    static String text(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement(sql)) {
+            bind(p, args);
+            try (ResultSet rs = p.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     static int update(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement p = c.prepareStatement(sql)) {
             bind(p, args);

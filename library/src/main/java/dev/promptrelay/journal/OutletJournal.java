@@ -15,6 +15,7 @@ import java.util.Set;
 
 import static dev.promptrelay.journal.JournalDatabase.instant;
 import static dev.promptrelay.journal.JournalDatabase.now;
+import static dev.promptrelay.journal.JournalDatabase.text;
 import static dev.promptrelay.journal.JournalDatabase.update;
 
 /**
@@ -33,9 +34,12 @@ public class OutletJournal {
         }
     }
 
-    /** One thing to send: an output (its job) or a summary, by its path relative to the outbox. */
+    /**
+     * One thing to send: an output (its job) or a summary, by its path relative to the outbox, with where its request
+     * came from (null for requests older than intakes).
+     */
     public record Delivery(String id, String outlet, String kind, String promptFileId, String jobId, String path,
-            int attempts) {
+            int attempts, String intake) {
 
         public boolean isSummary() {
             return "summary".equals(kind);
@@ -88,13 +92,7 @@ public class OutletJournal {
         if (outlets.isEmpty()) {
             return;
         }
-        String intake;
-        try (PreparedStatement p = c.prepareStatement("SELECT intake FROM prompt_file WHERE id = ?")) {
-            p.setString(1, promptFileId);
-            try (ResultSet rs = p.executeQuery()) {
-                intake = rs.next() ? rs.getString(1) : null;
-            }
-        }
+        String intake = text(c, "SELECT intake FROM prompt_file WHERE id = ?", promptFileId);
         Set<String> providers = new java.util.HashSet<>();
         try (PreparedStatement p = c.prepareStatement("SELECT DISTINCT provider FROM job WHERE prompt_file_id = ?")) {
             p.setString(1, promptFileId);
@@ -143,13 +141,15 @@ public class OutletJournal {
                       + "claimed_until < ?) AND outlet IN (" + declared + ") ORDER BY id LIMIT ?) AND state = 'pending' "
                       + "AND (claimed_until IS NULL OR claimed_until < ?)", args.toArray());
             List<Delivery> claimed = new ArrayList<>();
-            try (PreparedStatement p = c.prepareStatement("SELECT id, outlet, kind, prompt_file_id, job_id, path, attempts "
-                                                          + "FROM outlet_delivery WHERE claimed_by = ? ORDER BY id")) {
+            try (PreparedStatement p = c.prepareStatement("SELECT d.id, d.outlet, d.kind, d.prompt_file_id, d.job_id, "
+                                                          + "d.path, d.attempts, f.intake FROM outlet_delivery d LEFT JOIN "
+                                                          + "prompt_file f ON f.id = d.prompt_file_id WHERE d.claimed_by = ? "
+                                                          + "ORDER BY d.id")) {
                 p.setString(1, claim);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
                         claimed.add(new Delivery(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), rs.getString(6), rs.getInt(7)));
+                                rs.getString(5), rs.getString(6), rs.getInt(7), rs.getString(8)));
                     }
                 }
             }
@@ -207,14 +207,8 @@ public class OutletJournal {
                     }
                 }
                 if (waiting > 0) {
-                    try (PreparedStatement p = c.prepareStatement("SELECT last_error FROM outlet_delivery WHERE outlet = ? "
-                                                                  + "AND state = 'pending' AND last_error IS NOT NULL "
-                                                                  + "ORDER BY due_at DESC LIMIT 1")) {
-                        p.setString(1, outlet.name());
-                        try (ResultSet rs = p.executeQuery()) {
-                            lastError = rs.next() ? rs.getString(1) : null;
-                        }
-                    }
+                    lastError = text(c, "SELECT last_error FROM outlet_delivery WHERE outlet = ? AND state = 'pending' "
+                                        + "AND last_error IS NOT NULL ORDER BY due_at DESC LIMIT 1", outlet.name());
                 }
                 backlog.put(outlet.name(), new Backlog(waiting, oldest, lastError, missing));
             }

@@ -21,6 +21,7 @@ import static dev.promptrelay.journal.JournalDatabase.jobs;
 import static dev.promptrelay.journal.JournalDatabase.now;
 import static dev.promptrelay.journal.JournalDatabase.promptFile;
 import static dev.promptrelay.journal.JournalDatabase.specJson;
+import static dev.promptrelay.journal.JournalDatabase.text;
 import static dev.promptrelay.journal.JournalDatabase.update;
 
 /**
@@ -178,18 +179,6 @@ public class PromptFileJournal {
         });
     }
 
-    /** Where the request came from: inbox, api, embedded, schedule or an intake's name (null for older ones). */
-    public String intakeOf(String promptFileId) {
-        return db.read(c -> {
-            try (PreparedStatement p = c.prepareStatement("SELECT intake FROM prompt_file WHERE id = ?")) {
-                p.setString(1, promptFileId);
-                try (ResultSet rs = p.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
-                }
-            }
-        });
-    }
-
     /** Outlets that receive summaries; set once at start. */
     public void outlets(OutletJournal outlets) {
         this.outlets = outlets;
@@ -225,14 +214,7 @@ public class PromptFileJournal {
 
     /** Where a closed prompt file went, relative to the archive or failed/ (null while it is held). */
     public String outcomeOf(String promptFileId) {
-        return db.read(c -> {
-            try (PreparedStatement p = c.prepareStatement("SELECT outcome_path FROM prompt_file WHERE id = ?")) {
-                bind(p, promptFileId);
-                try (ResultSet rs = p.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
-                }
-            }
-        });
+        return db.read(c -> text(c, "SELECT outcome_path FROM prompt_file WHERE id = ?", promptFileId));
     }
 
     /** Prompt files whose jobs have all ended but that were not moved out yet. */
@@ -497,14 +479,7 @@ public class PromptFileJournal {
     }
 
     public String nextStepOf(String jobId) {
-        return db.read(c -> {
-            try (PreparedStatement p = c.prepareStatement("SELECT next_step FROM job WHERE id = ?")) {
-                p.setString(1, jobId);
-                try (ResultSet rs = p.executeQuery()) {
-                    return rs.next() ? rs.getString(1) : null;
-                }
-            }
-        });
+        return db.read(c -> text(c, "SELECT next_step FROM job WHERE id = ?", jobId));
     }
 
     /** The output paths of every job of a prompt file as journaled (relative to the outbox), by job id, in one query. */

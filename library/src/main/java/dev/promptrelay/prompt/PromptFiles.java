@@ -274,11 +274,7 @@ public class PromptFiles {
             }
             return null;
         }
-        Map<String, Object> report = rejectionReport(name, cause, "drop the file into the inbox again");
-        Path target = moveToFailed(heldFile, name, report);
-        removeEmptyFolderOf(heldFile);
-        listRejected(name, report, target + ".error.json");
-        return target;
+        return rejectHeld(heldFile, name, rejectionReport(name, cause, "drop the file into the inbox again"));
     }
 
     /** A held file that could not become jobs, with its report: to failed/, listed as rejected. */
