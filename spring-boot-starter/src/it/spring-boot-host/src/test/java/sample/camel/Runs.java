@@ -26,12 +26,19 @@ final class Runs {
         return new SpringApplicationBuilder(MyCamelApplication.class).web(WebApplicationType.NONE).run(all);
     }
 
+    /** The PNGs in the outbox; -1 when a file being written moved under the walk (ask again). */
     static long pngs(Path outbox) throws IOException {
         if (!Files.isDirectory(outbox)) {
             return 0;
         }
         try (Stream<Path> files = Files.walk(outbox)) {
             return files.filter(f -> f.toString().endsWith(".png")).count();
+        } catch (java.io.UncheckedIOException e) {
+            if (e.getCause() instanceof java.nio.file.NoSuchFileException) {
+                // a temporary file renamed into its output while the walk passed it: counted at the next look
+                return -1;
+            }
+            throw e;
         }
     }
 }
