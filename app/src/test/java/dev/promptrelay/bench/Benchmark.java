@@ -544,8 +544,11 @@ public final class Benchmark {
         command.addAll(List.of("-cp", absoluteClassPath()));
         settings.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add(Application.class.getName());
-        return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("app.log").toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("app.log").toFile());
+        // the benchmark's own variable is no setting of the application's, which refuses unknown PROMPTRELAY_ names
+        builder.environment().remove("PROMPTRELAY_BENCH_JVM_OPTS");
+        return builder.start();
     }
 
     /** The application runs in its own folder: a relative class path (-cp target/promptrelay.jar) must not break. */
