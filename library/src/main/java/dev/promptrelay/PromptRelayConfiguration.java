@@ -467,7 +467,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         context.getRegistry().bind("providerCalls", new ProviderCalls(providers, inputImages, requestsPerMinute,
                 journal::liveNodes));
         TaskWatches watches = new TaskWatches(
-                (provider, model) -> taskHistory.recentTaskMillis(provider, model, TaskDurations.SAMPLES),
+                (provider, model) -> taskHistory.recentEnds(provider, model, TaskDurations.SAMPLES),
                 pollTimeout, videoPollTimeout,
                 Duration.ofSeconds(settings.number("promptrelay.poll.not-found-grace-seconds")),
                 settings.number("promptrelay.poll.first-delay-millis"), settings.number("promptrelay.poll.max-delay-millis"));

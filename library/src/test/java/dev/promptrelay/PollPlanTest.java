@@ -9,6 +9,7 @@ import dev.promptrelay.provider.HttpAnswer;
 import dev.promptrelay.provider.PollPlan;
 import dev.promptrelay.provider.ProviderSettings;
 import dev.promptrelay.provider.ScenarioMapping;
+import dev.promptrelay.provider.TaskEnd;
 import dev.promptrelay.provider.TaskWatch;
 import dev.promptrelay.provider.TaskWatchTestAccess;
 import org.junit.jupiter.api.Test;
@@ -167,18 +168,90 @@ class PollPlanTest {
     @Test
     void aProviderThatBecameSlowerIsPlannedFromItsNewestEndsAlone() {
         java.util.Random random = new java.util.Random(7);
-        List<Long> steady = new java.util.ArrayList<>();
+        Instant at = clock.instant();
+        List<TaskEnd> steady = new java.util.ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            steady.add(Math.round(2000 * Math.exp(0.5 * random.nextGaussian())));
+            steady.add(new TaskEnd(Math.round(2000 * Math.exp(0.5 * random.nextGaussian())), at.minusSeconds(100 + i)));
         }
-        assertThat(PollPlan.currentRegime(steady)).as("a wide spread alone is no change").hasSize(50);
-        List<Long> doubled = new java.util.ArrayList<>();
+        PollPlan.Pace same = PollPlan.currentPace(steady, null);
+        assertThat(same.durations()).as("a wide spread alone is no change").hasSize(50);
+        assertThat(same.changedAt()).isNull();
+        List<TaskEnd> doubled = new java.util.ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            doubled.add(Math.round(4000 * Math.exp(0.3 * random.nextGaussian())));
+            doubled.add(new TaskEnd(Math.round(4000 * Math.exp(0.3 * random.nextGaussian())), at.minusSeconds(i)));
         }
         doubled.addAll(steady.subList(0, 40));
-        assertThat(PollPlan.currentRegime(doubled)).as("the ten newest, twice as slow").hasSize(10);
-        PollPlan plan = PollPlan.from(PollPlan.currentRegime(doubled), 25, 10_000);
+        PollPlan.Pace changed = PollPlan.currentPace(doubled, null);
+        assertThat(changed.durations()).as("the ten newest, twice as slow").hasSize(10);
+        assertThat(changed.changedAt()).isEqualTo(at.minusSeconds(9));
+        assertThat(changed.change()).isGreaterThan(1.8);
+        // found while two of the ten newest ends are still of the old pace: the change is placed after them
+        List<TaskEnd> midway = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            midway.add(new TaskEnd(4000 + 100 * i, at.minusSeconds(i)));
+        }
+        midway.addAll(List.of(new TaskEnd(2100, at.minusSeconds(10)), new TaskEnd(1900, at.minusSeconds(11))));
+        midway.addAll(steady.subList(0, 40));
+        PollPlan.Pace early = PollPlan.currentPace(midway, null);
+        assertThat(early.durations()).as("the eight newest").hasSize(8);
+        assertThat(early.changedAt()).isEqualTo(at.minusSeconds(7));
+        PollPlan plan = PollPlan.from(changed.durations(), 25, 10_000);
         assertThat(plan.firstPollMillis()).as("no poll wasted where tasks no longer end").isGreaterThan(2500);
+        // twenty newer ends later the old pace still fills most of the window, but no longer counts
+        List<TaskEnd> later = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            later.add(new TaskEnd(Math.round(4000 * Math.exp(0.3 * random.nextGaussian())), at.plusSeconds(20 - i)));
+        }
+        later.addAll(doubled.subList(0, 30));
+        PollPlan.Pace kept = PollPlan.currentPace(later, changed.changedAt());
+        assertThat(kept.durations()).as("the thirty ends since the change").hasSize(30);
+        assertThat(kept.change()).as("found once").isNaN();
+        assertThat(PollPlan.currentPace(later, null).durations()).as("without the change kept, the window mixes both")
+                .hasSize(50);
+    }
+
+    @Test
+    void afterTheProviderBecameTwiceAsSlowItsTasksAreFoundAsSoonAsBeforeWithinTwentyTasks() {
+        // a warm history of 50 ends at 2 s (sigma 0.3), then tasks one after another, twice as slow from the 21st
+        double[] delayShare = new double[100];
+        double[] polls = new double[100];
+        int seeds = 10;
+        for (int seed = 0; seed < seeds; seed++) {
+            java.util.Random random = new java.util.Random(seed);
+            Instant at = clock.instant();
+            java.util.LinkedList<TaskEnd> newestFirst = new java.util.LinkedList<>();
+            for (int i = 0; i < 50; i++) {
+                newestFirst.addFirst(new TaskEnd(draw(random, 0.3), at = at.plusSeconds(3)));
+            }
+            Instant changedAt = null;
+            for (int task = 0; task < 100; task++) {
+                PollPlan.Pace pace = PollPlan.currentPace(newestFirst.subList(0, 50), changedAt);
+                changedAt = pace.changedAt();
+                PollPlan plan = PollPlan.from(pace.durations(), 25, 10_000);
+                long duration = draw(random, 0.3) * (task < 20 ? 1 : 2);
+                TaskWatch watch = watch(Duration.ZERO, plan);
+                long polledAt = 0;
+                while (true) {
+                    long step = watch.getNextDelayMillis();
+                    polledAt += step;
+                    polls[task]++;
+                    if (polledAt >= duration) {
+                        break;
+                    }
+                    clock.advance(Duration.ofMillis(step));
+                    TaskWatchTestAccess.polled(watch, "{\"task_status\": \"RUNNING\"}");
+                }
+                delayShare[task] += (polledAt - duration) / (double) duration;
+                newestFirst.addFirst(new TaskEnd(duration, at = at.plusSeconds(5)));
+                clock.advance(Duration.ofSeconds(60));
+            }
+        }
+        double before = java.util.Arrays.stream(delayShare, 0, 20).sum() / (20.0 * seeds);
+        double settled = java.util.Arrays.stream(delayShare, 40, 60).sum() / (20.0 * seeds);
+        double pollsSettled = java.util.Arrays.stream(polls, 40, 60).sum() / (20.0 * seeds);
+        // tasks 21 to 40 after the change: their ends are seen as soon (for their length) and as cheaply as before
+        assertThat(settled).as("share of its duration a task's end waits for a poll, tasks 21-40 after the change, "
+                                + "against " + before + " before it").isLessThan(before * 1.25);
+        assertThat(pollsSettled).as("polls per task, tasks 21-40 after the change").isLessThanOrEqualTo(5.0);
     }
 }

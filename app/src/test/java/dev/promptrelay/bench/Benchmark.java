@@ -387,9 +387,17 @@ public final class Benchmark {
             double[] first = standIn.pollsAndDetection(firstTask + 20, firstTask + 30);
             double[] second = standIn.pollsAndDetection(firstTask + 30, firstTask + 40);
             double[] after = standIn.pollsAndDetection(firstTask + 40, firstTask + 60);
+            // what a fixed 5-poll schedule that knew each pace exactly would reach on the same durations
+            List<Long> drawnInOrder = standIn.drawnSince(firstTask);
+            double bestBefore = BestSchedule.forLogNormal(scenario.latencyMillis(), scenario.sigma())
+                    .meanDelayMillis(drawnInOrder.subList(0, 20));
+            double bestAfter = BestSchedule.forLogNormal(2 * scenario.latencyMillis(), scenario.sigma())
+                    .meanDelayMillis(drawnInOrder.subList(40, 60));
             System.out.printf("  %s: mean detection %.0f ms in the 20 tasks before the change, %.0f ms in tasks 1-10 after "
-                              + "it, %.0f ms in 11-20, %.0f ms in 21-40 (polls a task: %.2f, %.2f, %.2f, %.2f)%n",
-                    scenario.label(), before[1], first[1], second[1], after[1], before[0], first[0], second[0], after[0]);
+                              + "it, %.0f ms in 11-20, %.0f ms in 21-40 (polls a task: %.2f, %.2f, %.2f, %.2f); the best "
+                              + "5-poll schedule for each pace: %.0f ms before, %.0f ms in 21-40%n",
+                    scenario.label(), before[1], first[1], second[1], after[1], before[0], first[0], second[0], after[0],
+                    bestBefore, bestAfter);
         }
         if (standIn.refused() > refusedBefore) {
             System.out.println("the stand-in refused " + (standIn.refused() - refusedBefore) + " submit(s) with 429");

@@ -5,6 +5,8 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.promptrelay.provider.TaskEnd;
+
 import static dev.promptrelay.journal.JournalDatabase.bind;
 import static dev.promptrelay.journal.JournalDatabase.instant;
 
@@ -20,9 +22,9 @@ public class TaskHistory {
     }
 
     /** How long the latest tasks of this provider and model took, submit to detected end, newest first. */
-    public List<Long> recentTaskMillis(String provider, String model, int limit) {
+    public List<TaskEnd> recentEnds(String provider, String model, int limit) {
         return db.read(c -> {
-            List<Long> millis = new ArrayList<>();
+            List<TaskEnd> ends = new ArrayList<>();
             // ordered as the index job_completed is, so only the newest rows are read, not every task of the model
             try (PreparedStatement p = c.prepareStatement("SELECT submitted_at, completed_at FROM job WHERE provider = ? "
                                                           + "AND model = ? AND completed_at IS NOT NULL AND submitted_at IS NOT NULL "
@@ -30,11 +32,12 @@ public class TaskHistory {
                 bind(p, provider, model);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
-                        millis.add(java.time.Duration.between(instant(rs, 1), instant(rs, 2)).toMillis());
+                        java.time.Instant endedAt = instant(rs, 2);
+                        ends.add(new TaskEnd(java.time.Duration.between(instant(rs, 1), endedAt).toMillis(), endedAt));
                     }
                 }
             }
-            return millis;
+            return ends;
         });
     }
 }

@@ -76,18 +76,49 @@ public final class PollPlan {
     static final double REGIME_CHANGE = 1.8;
 
     /**
-     * The durations a plan is drawn from, newest first: all of them, or only the newest {@link #REGIME_SAMPLES} when
-     * their median is {@link #REGIME_CHANGE} times slower or faster than the rest's (the provider changed; the older
-     * ones would place the polls where its tasks no longer end). A spread as wide as 0.5 crosses that line by chance
-     * in under one draw in a hundred.
+     * The durations a plan is drawn from, and since when the model's tasks have kept their present pace.
+     *
+     * @param changedAt the end from which on the durations count (null: all in the window)
+     * @param change    the ratio of the newest ends' median to the older ones' when a change was found at this draw,
+     *                  else NaN
      */
-    public static List<Long> currentRegime(List<Long> newestFirst) {
-        if (newestFirst.size() < 2 * REGIME_SAMPLES) {
-            return newestFirst;
+    public record Pace(List<Long> durations, java.time.Instant changedAt, double change) {
+    }
+
+    /**
+     * The pace to plan on, from the newest ends (newest first) and the change found before (null: none). When the
+     * newest {@link #REGIME_SAMPLES} ends are {@link #REGIME_CHANGE} times slower or faster than the others since the
+     * last change (a spread as wide as 0.5 crosses that line by chance in under one draw in a hundred), the provider
+     * has changed: only the ends from the oldest of those nearer the new pace than the old on count, until every end in the window is newer, since the older ones
+     * would place the polls where its tasks no longer end.
+     */
+    public static Pace currentPace(List<TaskEnd> newestFirst, java.time.Instant changedAt) {
+        List<TaskEnd> since = changedAt == null ? newestFirst
+                : newestFirst.stream().filter(e -> !e.endedAt().isBefore(changedAt)).toList();
+        java.time.Instant from = since.size() == newestFirst.size() ? null : changedAt;
+        double change = Double.NaN;
+        if (since.size() >= 2 * REGIME_SAMPLES) {
+            List<Long> millis = millis(since);
+            double ratio = median(millis.subList(0, REGIME_SAMPLES))
+                           / Math.max(1, median(millis.subList(REGIME_SAMPLES, millis.size())));
+            if (ratio > REGIME_CHANGE || ratio < 1 / REGIME_CHANGE) {
+                // the change lies at the oldest of the newest ends nearer the new pace than the old (on a log scale)
+                double line = Math.sqrt(median(millis.subList(0, REGIME_SAMPLES))
+                                        * median(millis.subList(REGIME_SAMPLES, millis.size())));
+                int newest = REGIME_SAMPLES - 1;
+                while (newest > 0 && (ratio > 1) != (millis.get(newest) > line)) {
+                    newest--;
+                }
+                since = since.subList(0, newest + 1);
+                from = since.get(newest).endedAt();
+                change = ratio;
+            }
         }
-        List<Long> newest = newestFirst.subList(0, REGIME_SAMPLES);
-        double ratio = median(newest) / Math.max(1, median(newestFirst.subList(REGIME_SAMPLES, newestFirst.size())));
-        return ratio > REGIME_CHANGE || ratio < 1 / REGIME_CHANGE ? newest : newestFirst;
+        return new Pace(millis(since), from, change);
+    }
+
+    private static List<Long> millis(List<TaskEnd> ends) {
+        return ends.stream().map(TaskEnd::millis).toList();
     }
 
     private static double median(List<Long> durations) {

@@ -11,5 +11,6 @@ public interface TaskDurations {
     /** The number of recent tasks a plan is drawn from. */
     int SAMPLES = 50;
 
-    List<Long> recent(String provider, String model);
+    /** The newest ends of this provider and model, newest first. */
+    List<TaskEnd> recent(String provider, String model);
 }

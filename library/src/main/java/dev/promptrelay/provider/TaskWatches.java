@@ -25,6 +25,8 @@ public class TaskWatches {
     }
 
     private final java.util.Map<String, Drawn> plans = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Since when each model's tasks have kept their present pace, where they changed within the window. */
+    private final java.util.Map<String, Instant> paceChanges = new java.util.concurrent.ConcurrentHashMap<>();
     /** The tasks of each model polled here, by job: their ages are lower bounds a model's first plans are fitted to. */
     private final java.util.Map<String, java.util.Map<String, TaskWatch>> running =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -130,7 +132,7 @@ public class TaskWatches {
         if (drawn == null || now - drawn.at() > PLAN_MILLIS) {
             List<Long> recent;
             try {
-                recent = PollPlan.currentRegime(durations.recent(provider, model));
+                recent = pace(provider, model, key).durations();
             } catch (dev.promptrelay.journal.JournalUnavailable e) {
                 // the journal is away: polling goes on with the plan it had (or none), since tasks end meanwhile
                 recent = drawn == null ? List.of() : null;
@@ -141,6 +143,21 @@ public class TaskWatches {
             plans.put(key, drawn);
         }
         return drawn.plan();
+    }
+
+    private PollPlan.Pace pace(String provider, String model, String key) {
+        PollPlan.Pace pace = PollPlan.currentPace(durations.recent(provider, model), paceChanges.get(key));
+        if (pace.changedAt() == null) {
+            paceChanges.remove(key);
+        } else {
+            paceChanges.put(key, pace.changedAt());
+        }
+        if (!Double.isNaN(pace.change())) {
+            LOG.info("{} {}: its newest tasks take {} times as long as the ones before; polls are planned from the "
+                     + "newest ends alone until the older ones have left the {} a plan is drawn from", provider, model,
+                    String.format(java.util.Locale.ROOT, "%.1f", pace.change()), TaskDurations.SAMPLES);
+        }
+        return pace;
     }
 
     /** How long the model's tasks polled here have been running (none older than the poll timeout: left over). */
