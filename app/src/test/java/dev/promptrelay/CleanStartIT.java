@@ -111,6 +111,12 @@ class CleanStartIT {
                     .contains("did you mean promptrelay.sandbox.task-millis?");
         }
         assertThat(file.resolve(".promptrelay").resolve("journal.mv.db")).as("nothing started").doesNotExist();
+        try (SeparateJvm app = SeparateJvm.start(TestFolders.runDir("typical-seconds"), List.of("-Xmx256m"),
+                keyless("promptrelay.modelscope.typical-task-seconds", "20s"))) {
+            assertThat(app.exitCode(Duration.ofSeconds(60))).isNotZero();
+            assertThat(app.logText()).contains("promptrelay.modelscope.typical-task-seconds = 20s: '20s' is not a number "
+                                               + "of seconds or model=seconds").doesNotContain("\tat ");
+        }
         try (SeparateJvm app = SeparateJvm.start(dir, Application.class.getName(), List.of(), Map.of(),
                 List.of("-Dcamel.server.port=8400"))) {
             assertThat(app.exitCode(Duration.ofSeconds(30))).isEqualTo(2);

@@ -55,6 +55,7 @@ import dev.promptrelay.provider.ProviderMapping;
 import dev.promptrelay.provider.ProviderPacing;
 import dev.promptrelay.provider.ProviderSettings;
 import dev.promptrelay.provider.TaskDurations;
+import dev.promptrelay.provider.TypicalTaskDurations;
 import dev.promptrelay.provider.Downloads;
 import dev.promptrelay.provider.TaskWatches;
 import dev.promptrelay.sandbox.SandboxBehaviour;
@@ -264,6 +265,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         settings.defaultTo(prefix + "max-concurrent", String.valueOf(profile.maxConcurrent() == null ? 2 : profile.maxConcurrent()));
         settings.defaultTo(prefix + "requests-per-minute",
                 String.valueOf(profile.requestsPerMinute() == null ? 0 : profile.requestsPerMinute()));
+        settings.defaultTo(prefix + TypicalTaskDurations.SETTING, "");
     }
 
     /** The sandbox, started, when it is to answer for the keyless providers; null when they stay unusable. */
@@ -466,8 +468,14 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         JobJournal journal = lookup(context, "journal", JobJournal.class);
         context.getRegistry().bind("providerCalls", new ProviderCalls(providers, inputImages, requestsPerMinute,
                 journal::liveNodes));
+        Map<String, String> typical = new LinkedHashMap<>();
+        for (ProviderMapping m : mappings) {
+            typical.put(m.id(), settings.text("promptrelay." + m.id() + "." + TypicalTaskDurations.SETTING));
+        }
         TaskWatches watches = new TaskWatches(
                 (provider, model) -> taskHistory.recentEnds(provider, model, TaskDurations.SAMPLES),
+                new TypicalTaskDurations(typical, provider -> taskHistory.recentByModel(provider,
+                        TypicalTaskDurations.OTHER_MODELS_SAMPLES)),
                 pollTimeout, videoPollTimeout,
                 Duration.ofSeconds(settings.number("promptrelay.poll.not-found-grace-seconds")),
                 settings.number("promptrelay.poll.first-delay-millis"), settings.number("promptrelay.poll.max-delay-millis"));

@@ -57,7 +57,7 @@ public final class SettingNames {
 
     /** The settings a provider profile's provider reads, as a built-in provider does. */
     public static final List<String> PROFILE_SETTINGS = List.of("base-url", "api-key", "model", "max-concurrent",
-            "requests-per-minute", "webhook-secret");
+            "requests-per-minute", "webhook-secret", "typical-task-seconds");
 
     /**
      * @param given setting names the application gives (other prefixes are ignored), each with where it was given

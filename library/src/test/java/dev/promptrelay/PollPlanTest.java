@@ -254,4 +254,28 @@ class PollPlanTest {
                                 + "against " + before + " before it").isLessThan(before * 1.25);
         assertThat(pollsSettled).as("polls per task, tasks 21-40 after the change").isLessThanOrEqualTo(5.0);
     }
+
+    @Test
+    void aModelNeverRunIsFirstPolledAroundItsTypicalDurationAndLaterThanItWhileItsTasksRunLonger() {
+        PollPlan.Prior twenty = new PollPlan.Prior(20_000, 0.5, "a test");
+        PollPlan plan = PollPlan.from(List.of(), List.of(), twenty, 25, 10_000);
+        assertThat(plan.known()).isTrue();
+        assertThat(plan.settled()).isFalse();
+        List<Long> polls = new java.util.ArrayList<>(List.of(plan.firstPollMillis()));
+        for (long next = plan.nextPollMillis(polls.get(0)); next > 0; next = plan.nextPollMillis(next)) {
+            polls.add(next);
+        }
+        // from 1 s, polls a fifth apart would take 17 to reach 20 s
+        assertThat(polls.get(0)).as("no poll long before such a task can end: " + polls).isGreaterThan(5000);
+        assertThat(polls.stream().filter(p -> p <= 40_000).count()).as("polls up to twice the typical duration: " + polls)
+                .isBetween(3L, 12L);
+        // four tasks still running at 45 s: the model is slower than said, and the plan moves out
+        PollPlan slower = PollPlan.from(List.of(), List.of(45_000L, 45_000L, 45_000L, 45_000L), twenty, 25, 10_000);
+        assertThat(slower.nextPollMillis(45_000)).as("polls planned past 45 s").isGreaterThan(45_000);
+        // its own ends weigh more than the figure as they come in
+        PollPlan quick = PollPlan.from(List.of(2000L, 2100L, 1900L), List.of(), twenty, 25, 10_000);
+        assertThat(quick.firstPollMillis()).as("around its three ends of 2 s").isBetween(1000L, 3000L);
+        assertThat(PollPlan.from(List.of(), List.of(), null, 25, 10_000).known()).as("nothing said, nothing seen")
+                .isFalse();
+    }
 }

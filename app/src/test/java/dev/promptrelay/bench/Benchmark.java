@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import dev.promptrelay.Application;
+import dev.promptrelay.provider.TaskDurations;
 import dev.promptrelay.sandbox.SandboxBehaviour;
 import dev.promptrelay.sandbox.SandboxFaults;
 import dev.promptrelay.sandbox.SandboxServer;
@@ -158,6 +159,12 @@ public final class Benchmark {
                         256, 1, 0),
                 new Scenario("cold start, independent stand-in, C=4, L=2 s log-normal (sigma 0.3), N=40", Kind.STAND_IN,
                         4, 2000, 0.3, 40, 256, 1, 0),
+                // the same model, but the user said roughly how long its tasks take (1.5 times too long)
+                new Scenario("cold start, typical-task-seconds = 3, C=4, L=2 s log-normal (sigma 0.3), N=40",
+                        Kind.THROUGHPUT, 4, 2000, 0.3, 40, 256, 1, 0),
+                // a model never run, of a provider whose other model ran 50 tasks (both take 2 s here)
+                new Scenario("cold start, another model of the provider known, C=4, L=2 s log-normal (sigma 0.3), N=40",
+                        Kind.THROUGHPUT, 4, 2000, 0.3, 40, 256, 1, TaskDurations.SAMPLES),
                 // the provider becomes twice as slow after the 20th task of 60, with a warm history of the old pace
                 new Scenario("drift, independent stand-in, C=4, L=2 s log-normal (sigma 0.3), twice as slow from task 21, N=60",
                         Kind.STAND_IN, 4, 2000, 0.3, 60, 256, 1, dev.promptrelay.provider.TaskDurations.SAMPLES),
@@ -225,6 +232,9 @@ public final class Benchmark {
             if (standIn != null) {
                 settings.put("promptrelay.modelscope.base-url", standIn.baseUrl());
             }
+            if (scenario.label().contains("typical-task-seconds = 3")) {
+                settings.put("promptrelay.modelscope.typical-task-seconds", "3");
+            }
             if (scenario.jobs() > 1000) {
                 settings.put("promptrelay.max-jobs-per-file", String.valueOf(scenario.jobs()));
             }
@@ -249,8 +259,10 @@ public final class Benchmark {
                     awaitStarted(app, management);
                 }
                 // a few tasks first: the app plans its polls from the durations it has seen
+                // another model of the same provider: the measured one has no history of its own
+                String warmupOptions = scenario.label().contains("another model") ? " --model other/model" : "";
                 for (int left = scenario.warmupJobs(), n = 1; left > 0; left -= 1000, n++) {
-                    runBatch(dir, "warmup-" + n, Math.min(1000, left), app, null);
+                    runBatch(dir, "warmup-" + n, Math.min(1000, left), app, null, warmupOptions);
                 }
                 provider.timings().reset();
                 long cpuBefore = app.toHandle().info().totalCpuDuration().map(Duration::toMillis).orElse(0L);
@@ -508,8 +520,13 @@ public final class Benchmark {
 
     /** Drops a file of N small prompts and waits until it is archived; returns the wall time in seconds. */
     private static double runBatch(Path dir, String name, int jobs, Process app, double[] window) throws Exception {
+        return runBatch(dir, name, jobs, app, window, "");
+    }
+
+    private static double runBatch(Path dir, String name, int jobs, Process app, double[] window, String options)
+            throws Exception {
         Path inbox = Files.createDirectories(dir.resolve("inbox"));
-        String prompts = IntStream.rangeClosed(1, jobs).mapToObj(i -> name + " prompt " + i + " --size 64x64")
+        String prompts = IntStream.rangeClosed(1, jobs).mapToObj(i -> name + " prompt " + i + " --size 64x64" + options)
                 .collect(Collectors.joining("\n"));
         Path temp = Files.writeString(dir.resolve(name + ".tmp"), prompts);
         // a batch prepared beforehand and moved in: older than the inbox's settle time, so taken at once

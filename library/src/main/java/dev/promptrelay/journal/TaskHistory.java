@@ -40,4 +40,23 @@ public class TaskHistory {
             return ends;
         });
     }
+
+    /** How long the provider's latest tasks took, by model (newest first within each), at most {@code limit} in all. */
+    public java.util.Map<String, List<Long>> recentByModel(String provider, int limit) {
+        return db.read(c -> {
+            java.util.Map<String, List<Long>> byModel = new java.util.LinkedHashMap<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT model, submitted_at, completed_at FROM job WHERE "
+                                                          + "provider = ? AND completed_at IS NOT NULL AND submitted_at IS NOT NULL "
+                                                          + "ORDER BY provider, completed_at DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")) {
+                bind(p, provider);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        byModel.computeIfAbsent(rs.getString(1), m -> new ArrayList<>())
+                                .add(java.time.Duration.between(instant(rs, 2), instant(rs, 3)).toMillis());
+                    }
+                }
+            }
+            return byModel;
+        });
+    }
 }

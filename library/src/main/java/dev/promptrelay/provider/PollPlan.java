@@ -11,7 +11,8 @@ import java.util.List;
  * sits just after a duration seen, never closer than a small share of the typical duration to the one before. A task
  * slower than every one seen is left to {@link TaskWatch} (polled again after a tenth of its age, then backing off).
  * With fewer than {@link #FEW_SAMPLES} ends seen (a model's first tasks), the durations planned over are those of a
- * log-normal fitted to the ends and to the tasks still running; with none, nothing is planned.
+ * log-normal fitted to the ends and to the tasks still running, and to a {@link Prior} where one is known (a typical
+ * duration from the settings, or the provider's other models); with neither ends nor prior, nothing is planned.
  */
 public final class PollPlan {
 
@@ -55,11 +56,24 @@ public final class PollPlan {
      *                    long, which corrects a first few ends that are only the quickest of their round
      */
     public static PollPlan from(List<Long> durations, List<Long> runningAges, long minStepMillis, long maxStepMillis) {
-        if (durations.isEmpty()) {
+        return from(durations, runningAges, null, minStepMillis, maxStepMillis);
+    }
+
+    /**
+     * What is assumed of a model's tasks before enough of them have ended: their median duration, and how far off
+     * that may be (the standard deviation of its logarithm).
+     */
+    public record Prior(double medianMillis, double spread, String source) {
+    }
+
+    /** @param prior what is assumed of the model before its own ends say otherwise; null: nothing */
+    public static PollPlan from(List<Long> durations, List<Long> runningAges, Prior prior, long minStepMillis,
+                                long maxStepMillis) {
+        if (durations.isEmpty() && prior == null) {
             return UNKNOWN;
         }
         if (durations.size() < FEW_SAMPLES) {
-            long[] fitted = fitted(durations, runningAges);
+            long[] fitted = fitted(durations, runningAges, prior);
             long typical = fitted[fitted.length / 2];
             long step = Math.max(minStepMillis, Math.min(maxStepMillis, Math.round(typical * MIN_STEP_SHARE)));
             return new PollPlan(schedule(fitted, step), step, false);
@@ -132,8 +146,17 @@ public final class PollPlan {
      * censored), its sigma drawn toward {@link #PRIOR_SIGMA} as much as the ends are few.
      */
     static long[] fitted(List<Long> ended, List<Long> running) {
+        return fitted(ended, running, null);
+    }
+
+    /**
+     * The same with a prior for the median: it counts as one more term of the likelihood, and the durations planned
+     * over also allow for what is still unsure of the median (with no prior, the ends alone place it).
+     */
+    static long[] fitted(List<Long> ended, List<Long> running, Prior prior) {
         double[] logs = ended.stream().mapToDouble(d -> Math.log(Math.max(1, d))).toArray();
-        double mean = java.util.Arrays.stream(logs).average().orElse(0);
+        double mean = java.util.Arrays.stream(logs).average()
+                .orElseGet(() -> Math.log(Math.max(1, prior.medianMillis())));
         double observed = logs.length < 2 ? PRIOR_SIGMA
                 : Math.sqrt(java.util.Arrays.stream(logs).map(l -> (l - mean) * (l - mean)).sum() / (logs.length - 1));
         // a prior worth four ends
@@ -141,24 +164,36 @@ public final class PollPlan {
                                  / (4 + logs.length - 1));
         double[] censored = running.stream().filter(a -> a > 0).mapToDouble(a -> Math.log(a)).toArray();
         // the median's logarithm that makes the ends and the still-running ages likeliest (golden-section search)
-        double lo = mean - 3 * sigma;
-        double hi = Math.max(mean, java.util.Arrays.stream(censored).max().orElse(mean)) + 3 * sigma;
+        double widest = sigma + (prior == null ? 0 : prior.spread());
+        double lo = mean - 3 * widest;
+        double hi = Math.max(mean, java.util.Arrays.stream(censored).max().orElse(mean)) + 3 * widest;
         double g = (Math.sqrt(5) - 1) / 2;
         for (int i = 0; i < 60; i++) {
             double a = hi - g * (hi - lo);
             double b = lo + g * (hi - lo);
-            if (logLikelihood(a, sigma, logs, censored) > logLikelihood(b, sigma, logs, censored)) {
+            if (logPosterior(a, sigma, logs, censored, prior) > logPosterior(b, sigma, logs, censored, prior)) {
                 hi = b;
             } else {
                 lo = a;
             }
         }
         double mu = (lo + hi) / 2;
+        double planned = prior == null ? sigma
+                : Math.sqrt(sigma * sigma + 1 / (1 / (prior.spread() * prior.spread()) + logs.length / (sigma * sigma)));
         long[] fitted = new long[50];
         for (int i = 0; i < fitted.length; i++) {
-            fitted[i] = Math.round(Math.exp(mu + sigma * normalQuantile((i + 0.5) / fitted.length)));
+            fitted[i] = Math.round(Math.exp(mu + planned * normalQuantile((i + 0.5) / fitted.length)));
         }
         return fitted;
+    }
+
+    private static double logPosterior(double mu, double sigma, double[] ended, double[] censored, Prior prior) {
+        double prefer = 0;
+        if (prior != null) {
+            double z = (mu - Math.log(Math.max(1, prior.medianMillis()))) / prior.spread();
+            prefer = -z * z / 2;
+        }
+        return prefer + logLikelihood(mu, sigma, ended, censored);
     }
 
     private static double logLikelihood(double mu, double sigma, double[] ended, double[] censored) {

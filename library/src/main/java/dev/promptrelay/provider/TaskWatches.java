@@ -27,6 +27,8 @@ public class TaskWatches {
     private final java.util.Map<String, Drawn> plans = new java.util.concurrent.ConcurrentHashMap<>();
     /** Since when each model's tasks have kept their present pace, where they changed within the window. */
     private final java.util.Map<String, Instant> paceChanges = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The models whose first polls were planned on an expected duration, said once each. */
+    private final java.util.Set<String> firstPlanned = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** The tasks of each model polled here, by job: their ages are lower bounds a model's first plans are fitted to. */
     private final java.util.Map<String, java.util.Map<String, TaskWatch>> running =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -45,15 +47,19 @@ public class TaskWatches {
     private long webhookFallbackMillis;
 
     private final TaskDurations durations;
+    private final TypicalTaskDurations typical;
     private final Duration pollTimeout;
     private final Duration videoPollTimeout;
     private final Duration notFoundGrace;
     private final long firstPollDelayMillis;
     private final long maxPollDelayMillis;
 
-    public TaskWatches(TaskDurations durations, Duration pollTimeout, Duration videoPollTimeout,
-                       Duration notFoundGrace, long firstPollDelayMillis, long maxPollDelayMillis) {
+    /** @param typical what a model's tasks are expected to take before enough of its own have ended */
+    public TaskWatches(TaskDurations durations, TypicalTaskDurations typical, Duration pollTimeout,
+                       Duration videoPollTimeout, Duration notFoundGrace, long firstPollDelayMillis,
+                       long maxPollDelayMillis) {
         this.durations = durations;
+        this.typical = typical;
         this.pollTimeout = pollTimeout;
         this.videoPollTimeout = videoPollTimeout;
         this.notFoundGrace = notFoundGrace;
@@ -131,15 +137,24 @@ public class TaskWatches {
         Drawn drawn = plans.get(key);
         if (drawn == null || now - drawn.at() > PLAN_MILLIS) {
             List<Long> recent;
+            PollPlan.Prior prior = null;
             try {
                 recent = pace(provider, model, key).durations();
+                if (recent.size() < PollPlan.FEW_SAMPLES) {
+                    prior = typical.of(provider, model);
+                }
             } catch (dev.promptrelay.journal.JournalUnavailable e) {
                 // the journal is away: polling goes on with the plan it had (or none), since tasks end meanwhile
                 recent = drawn == null ? List.of() : null;
             }
             drawn = recent == null ? new Drawn(drawn.plan(), now)
-                    : new Drawn(PollPlan.from(recent, recent.size() < PollPlan.FEW_SAMPLES
-                            ? runningAges(key) : List.of(), MIN_POLL_STEP_MILLIS, maxPollDelayMillis), now);
+                    : new Drawn(PollPlan.from(recent, recent.size() < PollPlan.FEW_SAMPLES ? runningAges(key)
+                            : List.of(), prior, MIN_POLL_STEP_MILLIS, maxPollDelayMillis), now);
+            if (recent != null && recent.isEmpty() && prior != null && firstPlanned.add(key)) {
+                LOG.info("{} {}: no task of it has ended yet; its first polls are planned on about {} s a task ({})",
+                        provider, model, String.format(java.util.Locale.ROOT, "%.1f", prior.medianMillis() / 1000),
+                        prior.source());
+            }
             plans.put(key, drawn);
         }
         return drawn.plan();
