@@ -34,7 +34,8 @@ public final class StandInProvider implements AutoCloseable {
     private static final byte[] PNG = Base64.getDecoder().decode(
             "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg==");
 
-    private record Task(long startedAt, long durationMillis, AtomicInteger polls, AtomicLong detectedAt) {
+    private record Task(long startedAt, long durationMillis, AtomicInteger polls, AtomicLong detectedAt,
+                        AtomicLong firstPolledAt) {
 
         long endsAt() {
             return startedAt + durationMillis;
@@ -90,7 +91,7 @@ public final class StandInProvider implements AutoCloseable {
                     if (number >= slowerFromTask) {
                         duration = Math.round(duration * slowerBy);
                     }
-                    tasks.put(id, new Task(now, duration, new AtomicInteger(), new AtomicLong(-1)));
+                    tasks.put(id, new Task(now, duration, new AtomicInteger(), new AtomicLong(-1), new AtomicLong(-1)));
                     submitsByPrompt.computeIfAbsent(dev.promptrelay.Json.MAPPER.readTree(body).path("prompt").asText(),
                             prompt -> new AtomicInteger()).incrementAndGet();
                     respond(exchange, 200, "application/json", "{\"task_id\": \"" + id + "\"}");
@@ -102,6 +103,7 @@ public final class StandInProvider implements AutoCloseable {
                     return;
                 }
                 task.polls().incrementAndGet();
+                task.firstPolledAt().compareAndSet(-1, now);
                 if (now < task.endsAt()) {
                     respond(exchange, 200, "application/json", "{\"task_status\": \"RUNNING\"}");
                 } else {
@@ -135,12 +137,20 @@ public final class StandInProvider implements AutoCloseable {
     }
 
     /** Polls per task and detection delays of the tasks submitted since {@code fromTaskId}. */
-    synchronized double[] pollsAndDetection(int fromTaskId) {
+    public synchronized double[] pollsAndDetection(int fromTaskId) {
         return pollsAndDetection(fromTaskId, Integer.MAX_VALUE);
     }
 
+    /** The earliest of the first polls of the tasks from {@code fromTaskId} to {@code toTaskId} (excluded), in ms after their submits. */
+    public synchronized long earliestFirstPollMillis(int fromTaskId, int toTaskId) {
+        return tasks.entrySet().stream().filter(e -> Integer.parseInt(e.getKey()) >= fromTaskId
+                                                     && Integer.parseInt(e.getKey()) < toTaskId)
+                .map(Map.Entry::getValue).filter(t -> t.firstPolledAt().get() >= 0)
+                .mapToLong(t -> t.firstPolledAt().get() - t.startedAt()).min().orElse(-1);
+    }
+
     /** The same for the tasks from {@code fromTaskId} up to, not including, {@code toTaskId}. */
-    synchronized double[] pollsAndDetection(int fromTaskId, int toTaskId) {
+    public synchronized double[] pollsAndDetection(int fromTaskId, int toTaskId) {
         List<Long> delays = new ArrayList<>();
         long polls = 0;
         int counted = 0;
@@ -172,7 +182,7 @@ public final class StandInProvider implements AutoCloseable {
         return drawn;
     }
 
-    int nextTaskId() {
+    public int nextTaskId() {
         return ids.get();
     }
 
