@@ -47,6 +47,29 @@ class ModelHistoryIT {
         }
     }
 
+    @Test
+    void theSandboxsQuickTasksDoNotPlanTheProvidersOwn() throws Exception {
+        Path installed = TestFolders.runDir("history-sandbox");
+        // tried first without a key: the sandbox answers for ModelScope, its tasks done in 200 ms
+        try (SeparateJvm app = SeparateJvm.start(installed, List.of("-Xmx256m"), SeparateJvm.settings(
+                "promptrelay.modelscope.api-key", "", "promptrelay.modellix.api-key", "",
+                "promptrelay.scenario.api-key", "", "promptrelay.replicate.api-key", "", "promptrelay.fal.api-key", "",
+                "promptrelay.bfl.api-key", "", "promptrelay.openai.api-key", "",
+                "promptrelay.modelscope.scripts-config-file", "", "promptrelay.sandbox.task-millis", "200"))) {
+            runBatch(app, installed, "tried", 8);
+        }
+        // then live, the same model: its tasks take 3 s, and nothing is known of them yet
+        try (StandInProvider provider = new StandInProvider(3000, 0, 4)) {
+            int firstLive = provider.nextTaskId();
+            try (SeparateJvm app = SeparateJvm.start(installed, List.of("-Xmx256m"),
+                    SeparateJvm.liveModelScope(provider.baseUrl(), 4))) {
+                runBatch(app, installed, "live", 4);
+            }
+            assertThat(provider.earliestFirstPollMillis(firstLive, firstLive + 4))
+                    .as("ms from a live submit to its first poll: not the sandbox's 200 ms plan").isGreaterThan(800);
+        }
+    }
+
     private static void runBatch(SeparateJvm app, Path dir, String name, int jobs) throws Exception {
         Path inbox = Files.createDirectories(dir.resolve("inbox"));
         Path written = Files.writeString(dir.resolve(name + ".part"), IntStream.rangeClosed(1, jobs)

@@ -473,8 +473,8 @@ public class PromptRelayConfiguration implements CamelConfiguration {
             typical.put(m.id(), settings.text("promptrelay." + m.id() + "." + TypicalTaskDurations.SETTING));
         }
         TaskWatches watches = new TaskWatches(
-                (provider, model) -> taskHistory.recentEnds(provider, model, TaskDurations.SAMPLES),
-                new TypicalTaskDurations(typical, provider -> taskHistory.recentByModel(provider,
+                (provider, model, sandbox) -> taskHistory.recentEnds(provider, model, sandbox, TaskDurations.SAMPLES),
+                new TypicalTaskDurations(typical, (provider, sandbox) -> taskHistory.recentByModel(provider, sandbox,
                         TypicalTaskDurations.OTHER_MODELS_SAMPLES)),
                 pollTimeout, videoPollTimeout,
                 Duration.ofSeconds(settings.number("promptrelay.poll.not-found-grace-seconds")),

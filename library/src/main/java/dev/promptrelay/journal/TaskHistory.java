@@ -21,15 +21,19 @@ public class TaskHistory {
         this.db = db;
     }
 
-    /** How long the latest tasks of this provider and model took, submit to detected end, newest first. */
-    public List<TaskEnd> recentEnds(String provider, String model, int limit) {
+    /**
+     * How long the latest tasks of this provider and model took, submit to detected end, newest first.
+     *
+     * @param sandbox the sandbox's tasks, or the provider's own: each says nothing of the other's pace
+     */
+    public List<TaskEnd> recentEnds(String provider, String model, boolean sandbox, int limit) {
         return db.read(c -> {
             List<TaskEnd> ends = new ArrayList<>();
             // ordered as the index job_completed is, so only the newest rows are read, not every task of the model
             try (PreparedStatement p = c.prepareStatement("SELECT submitted_at, completed_at FROM job WHERE provider = ? "
-                                                          + "AND model = ? AND completed_at IS NOT NULL AND submitted_at IS NOT NULL "
-                                                          + "ORDER BY provider, model, completed_at DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")) {
-                bind(p, provider, model);
+                                                          + "AND model = ? AND sandbox = ? AND completed_at IS NOT NULL AND submitted_at IS NOT NULL "
+                                                          + "ORDER BY provider, model, sandbox, completed_at DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")) {
+                bind(p, provider, model, sandbox);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
                         java.time.Instant endedAt = instant(rs, 2);
@@ -42,13 +46,13 @@ public class TaskHistory {
     }
 
     /** How long the provider's latest tasks took, by model (newest first within each), at most {@code limit} in all. */
-    public java.util.Map<String, List<Long>> recentByModel(String provider, int limit) {
+    public java.util.Map<String, List<Long>> recentByModel(String provider, boolean sandbox, int limit) {
         return db.read(c -> {
             java.util.Map<String, List<Long>> byModel = new java.util.LinkedHashMap<>();
             try (PreparedStatement p = c.prepareStatement("SELECT model, submitted_at, completed_at FROM job WHERE "
-                                                          + "provider = ? AND completed_at IS NOT NULL AND submitted_at IS NOT NULL "
-                                                          + "ORDER BY provider, completed_at DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")) {
-                bind(p, provider);
+                                                          + "provider = ? AND sandbox = ? AND completed_at IS NOT NULL AND submitted_at IS NOT NULL "
+                                                          + "ORDER BY provider, sandbox, completed_at DESC FETCH FIRST " + Math.max(1, limit) + " ROWS ONLY")) {
+                bind(p, provider, sandbox);
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
                         byModel.computeIfAbsent(rs.getString(1), m -> new ArrayList<>())

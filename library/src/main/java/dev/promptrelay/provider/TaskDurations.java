@@ -11,6 +11,6 @@ public interface TaskDurations {
     /** The number of recent tasks a plan is drawn from. */
     int SAMPLES = 50;
 
-    /** The newest ends of this provider and model, newest first. */
-    List<TaskEnd> recent(String provider, String model);
+    /** The newest ends of this provider and model, newest first: the sandbox's, or the provider's own. */
+    List<TaskEnd> recent(String provider, String model, boolean sandbox);
 }

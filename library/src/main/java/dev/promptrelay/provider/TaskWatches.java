@@ -69,12 +69,12 @@ public class TaskWatches {
 
     /** @param submitAnsweredAt when this process got the submit's answer; null for a task resumed after a restart */
     public TaskWatch watch(Job job, Date submitAnsweredAt) {
-        PollPlan plan = plan(job.provider(), job.model());
+        PollPlan plan = plan(job.provider(), job.model(), job.sandbox());
         TaskWatch watch = new TaskWatch(job.submittedAt(), job.spec().wantsVideo() ? videoPollTimeout : pollTimeout,
                 notFoundGrace, firstPollDelayMillis, maxPollDelayMillis, plan);
-        running.computeIfAbsent(planKey(job.provider(), job.model()), k -> new java.util.concurrent.ConcurrentHashMap<>())
-                .put(job.id(), watch);
-        watch.planFrom(() -> plan(job.provider(), job.model()));
+        running.computeIfAbsent(planKey(job.provider(), job.model(), job.sandbox()),
+                k -> new java.util.concurrent.ConcurrentHashMap<>()).put(job.id(), watch);
+        watch.planFrom(() -> plan(job.provider(), job.model(), job.sandbox()));
         // the provider's clock for the task started somewhere between the submit and its answer
         watch.submitAnswered(submitAnsweredAt == null ? null : submitAnsweredAt.toInstant());
         if (sendsWebhooks.test(job.provider())) {
@@ -121,7 +121,7 @@ public class TaskWatches {
     /** The job's polling is over (ended, cancelled, stopped): a webhook for it nudges nothing. */
     public void done(Job job) {
         awaitingWebhooks.remove(job.id());
-        java.util.Map<String, TaskWatch> model = running.get(planKey(job.provider(), job.model()));
+        java.util.Map<String, TaskWatch> model = running.get(planKey(job.provider(), job.model(), job.sandbox()));
         if (model != null) {
             model.remove(job.id());
         }
@@ -131,17 +131,17 @@ public class TaskWatches {
      * The model's plan: drawn from the journal at most once a second, and at once after a task of it ended while too
      * few were known for a plan.
      */
-    private PollPlan plan(String provider, String model) {
-        String key = planKey(provider, model);
+    private PollPlan plan(String provider, String model, boolean sandbox) {
+        String key = planKey(provider, model, sandbox);
         long now = System.nanoTime() / 1_000_000;
         Drawn drawn = plans.get(key);
         if (drawn == null || now - drawn.at() > PLAN_MILLIS) {
             List<Long> recent;
             PollPlan.Prior prior = null;
             try {
-                recent = pace(provider, model, key).durations();
+                recent = pace(provider, model, sandbox, key).durations();
                 if (recent.size() < PollPlan.FEW_SAMPLES) {
-                    prior = typical.of(provider, model);
+                    prior = typical.of(provider, model, sandbox);
                 }
             } catch (dev.promptrelay.journal.JournalUnavailable e) {
                 // the journal is away: polling goes on with the plan it had (or none), since tasks end meanwhile
@@ -160,8 +160,8 @@ public class TaskWatches {
         return drawn.plan();
     }
 
-    private PollPlan.Pace pace(String provider, String model, String key) {
-        PollPlan.Pace pace = PollPlan.currentPace(durations.recent(provider, model), paceChanges.get(key));
+    private PollPlan.Pace pace(String provider, String model, boolean sandbox, String key) {
+        PollPlan.Pace pace = PollPlan.currentPace(durations.recent(provider, model, sandbox), paceChanges.get(key));
         if (pace.changedAt() == null) {
             paceChanges.remove(key);
         } else {
@@ -185,13 +185,14 @@ public class TaskWatches {
         return model.values().stream().map(TaskWatch::ageMillis).toList();
     }
 
-    private static String planKey(String provider, String model) {
-        return provider + '\n' + model;
+    /** The sandbox's tasks are planned apart from the provider's own. */
+    private static String planKey(String provider, String model, boolean sandbox) {
+        return provider + '\n' + model + (sandbox ? "\nsandbox" : "");
     }
 
     public void reported(TaskWatch watch, Job job, TaskReport report) {
         if (report.status().ended() && !watch.plan().settled()) {
-            plans.remove(planKey(job.provider(), job.model()));
+            plans.remove(planKey(job.provider(), job.model(), job.sandbox()));
         }
         if (report.status() == TaskStatus.UNKNOWN && watch.report().status() != TaskStatus.UNKNOWN) {
             LOG.info("{}: {} reported the unknown status '{}'; still polling", job.label(), job.provider(),

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Function;
 
 /**
  * What a model's tasks are expected to take before enough of its own have ended: the typical duration the settings
@@ -25,7 +24,7 @@ public final class TypicalTaskDurations {
 
     /** The settings' figures: per provider, the one for all its models (key "") and those for single models. */
     private final Map<String, Map<String, Double>> seconds;
-    private final Function<String, Map<String, List<Long>>> recentByModel;
+    private final java.util.function.BiFunction<String, Boolean, Map<String, List<Long>>> recentByModel;
     private final Map<String, Looked> looked = new ConcurrentHashMap<>();
 
     private record Looked(Map<String, List<Long>> byModel, long at) {
@@ -33,10 +32,11 @@ public final class TypicalTaskDurations {
 
     /**
      * @param settings      each provider's {@code typical-task-seconds} setting (blank: none)
-     * @param recentByModel a provider's newest ends by model, from the journal
+     * @param recentByModel a provider's newest ends by model, the sandbox's or its own, from the journal
      * @throws IllegalArgumentException naming the setting, when one is not written as it should be
      */
-    public TypicalTaskDurations(Map<String, String> settings, Function<String, Map<String, List<Long>>> recentByModel) {
+    public TypicalTaskDurations(Map<String, String> settings,
+                                java.util.function.BiFunction<String, Boolean, Map<String, List<Long>>> recentByModel) {
         Map<String, Map<String, Double>> parsed = new LinkedHashMap<>();
         settings.forEach((provider, value) -> {
             Map<String, Double> figures = parse("promptrelay." + provider + "." + SETTING, value);
@@ -81,8 +81,14 @@ public final class TypicalTaskDurations {
         return figures;
     }
 
-    /** What the model's tasks are expected to take; null when nothing is known of them. */
-    public PollPlan.Prior of(String provider, String model) {
+    /**
+     * What the model's tasks are expected to take; null when nothing is known of them. The settings speak of the
+     * provider itself: the sandbox's tasks are expected to take what its other ones did.
+     */
+    public PollPlan.Prior of(String provider, String model, boolean sandbox) {
+        if (sandbox) {
+            return otherModels(provider, model, true);
+        }
         Map<String, Double> figures = seconds.getOrDefault(provider, Map.of());
         Double figure = figures.get(model);
         if (figure != null) {
@@ -93,21 +99,22 @@ public final class TypicalTaskDurations {
         if (figure != null) {
             return new PollPlan.Prior(figure * 1000, SETTING_SPREAD, "promptrelay." + provider + "." + SETTING);
         }
-        return otherModels(provider, model);
+        return otherModels(provider, model, false);
     }
 
     /**
      * From the provider's other models: the median of their medians, and as unsure as they differ from each other
      * (at least {@link #OTHER_MODELS_SPREAD}).
      */
-    private PollPlan.Prior otherModels(String provider, String model) {
+    private PollPlan.Prior otherModels(String provider, String model, boolean sandbox) {
         long now = System.nanoTime() / 1_000_000;
-        Looked last = looked.get(provider);
+        String key = provider + (sandbox ? "\nsandbox" : "");
+        Looked last = looked.get(key);
         if (last == null || now - last.at() > OTHER_MODELS_MILLIS) {
-            last = new Looked(recentByModel.apply(provider), now);
+            last = new Looked(recentByModel.apply(provider, sandbox), now);
             // none yet is asked again next time: the first model of a provider may end its first task any moment
             if (!last.byModel().isEmpty()) {
-                looked.put(provider, last);
+                looked.put(key, last);
             }
         }
         double[] medians = last.byModel().entrySet().stream().filter(e -> !e.getKey().equals(model))
@@ -123,8 +130,8 @@ public final class TypicalTaskDurations {
             spread = Math.max(spread, Math.sqrt(java.util.Arrays.stream(medians).map(m -> (m - mean) * (m - mean))
                                                         .sum() / (medians.length - 1)));
         }
-        return new PollPlan.Prior(Math.exp(middle), spread, String.format(Locale.ROOT, "%d other model(s) of %s",
-                medians.length, provider));
+        return new PollPlan.Prior(Math.exp(middle), spread, String.format(Locale.ROOT, "%d other model(s) of %s%s",
+                medians.length, provider, sandbox ? " in the sandbox" : ""));
     }
 
     private static double median(List<Long> millis) {
