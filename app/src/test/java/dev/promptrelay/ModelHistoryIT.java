@@ -44,6 +44,10 @@ class ModelHistoryIT {
             assertThat(learnt).as("ms from a submit to its first poll after the move, on the 8 ends learnt before it")
                     .isGreaterThan(2000);
             assertThat(polled[0]).as("polls a task after the move").isLessThanOrEqualTo(8);
+            // said once, in the first run: the user learns why the first polls come so close together
+            assertThat(Files.readString(moved.resolve("app.log")).split("Tongyi-MAI/Z-Image-Turbo: nothing is known "
+                                                                         + "yet of how long its tasks take", -1))
+                    .as("the log says so once, in the first run").hasSize(2);
         }
     }
 

@@ -154,6 +154,12 @@ public class TaskWatches {
                 LOG.info("{} {}: no task of it has ended yet; its first polls are planned on about {} s a task ({})",
                         provider, model, String.format(java.util.Locale.ROOT, "%.1f", prior.medianMillis() / 1000),
                         prior.source());
+            } else if (recent != null && recent.isEmpty() && !sandbox && firstPlanned.add(key)) {
+                LOG.info("{} {}: nothing is known yet of how long its tasks take; they are polled {} s after the "
+                         + "submit, then each time a fifth later, until one ends (for tasks of minutes, promptrelay.{}.{} "
+                         + "= <seconds> spares the early polls)", provider, model,
+                        String.format(java.util.Locale.ROOT, "%.1f", firstPollDelayMillis / 1000.0), provider,
+                        TypicalTaskDurations.SETTING);
             }
             plans.put(key, drawn);
         }
