@@ -103,8 +103,8 @@ public final class PollPlan {
      * The pace to plan on, from the newest ends (newest first) and the change found before (null: none). When the
      * newest {@link #REGIME_SAMPLES} ends are {@link #REGIME_CHANGE} times slower or faster than the others since the
      * last change (a spread as wide as 0.5 crosses that line by chance in under one draw in a hundred), the provider
-     * has changed: only the ends from the oldest of those nearer the new pace than the old on count, until every end in the window is newer, since the older ones
-     * would place the polls where its tasks no longer end.
+     * has changed: only the ends from the oldest of those nearer the new pace than the old on count, until every end
+     * in the window is newer, since the older ones would place the polls where its tasks no longer end.
      */
     public static Pace currentPace(List<TaskEnd> newestFirst, java.time.Instant changedAt) {
         List<TaskEnd> since = changedAt == null ? newestFirst
