@@ -265,7 +265,7 @@ public class PromptRelayConfiguration implements CamelConfiguration {
         settings.defaultTo(prefix + "max-concurrent", String.valueOf(profile.maxConcurrent() == null ? 2 : profile.maxConcurrent()));
         settings.defaultTo(prefix + "requests-per-minute",
                 String.valueOf(profile.requestsPerMinute() == null ? 0 : profile.requestsPerMinute()));
-        settings.defaultTo(prefix + TypicalTaskDurations.SETTING, "");
+        settings.defaultTo(prefix + TypicalTaskDurations.SETTING, profile.typicalTaskSeconds());
     }
 
     /** The sandbox, started, when it is to answer for the keyless providers; null when they stay unusable. */

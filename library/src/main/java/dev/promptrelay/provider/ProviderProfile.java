@@ -30,7 +30,7 @@ public final class ProviderProfile {
             .options(Option.SUPPRESS_EXCEPTIONS).build();
 
     private static final Set<String> TOP = Set.of("name", "kind", "docs", "base-url", "auth", "model", "models",
-            "max-concurrent", "requests-per-minute", "submit", "poll", "status", "progress", "duration", "outputs",
+            "max-concurrent", "requests-per-minute", "typical-task-seconds", "submit", "poll", "status", "progress", "duration", "outputs",
             "result", "error", "rate-limit", "cancel", "webhook", "cost");
     private static final Set<String> COST = Set.of("path", "unit", "per-image");
     private static final Set<String> WEBHOOK = Set.of("query", "body", "task-id", "signature");
@@ -66,6 +66,8 @@ public final class ProviderProfile {
     final Map<String, ModelCaps> models;
     final Integer maxConcurrent;
     final Integer requestsPerMinute;
+    /** How long its tasks usually take, as its documentation says: "20", or "20, some-model=90". */
+    final String typicalTaskSeconds;
     final Request submit;
     final JsonNode submitBody;
     final String extraFields;
@@ -131,6 +133,12 @@ public final class ProviderProfile {
         this.models = models(root.path("models"));
         this.maxConcurrent = integer(root, "max-concurrent");
         this.requestsPerMinute = integer(root, "requests-per-minute");
+        this.typicalTaskSeconds = text(root, "typical-task-seconds", "");
+        try {
+            TypicalTaskDurations.parse("typical-task-seconds", typicalTaskSeconds);
+        } catch (IllegalArgumentException e) {
+            throw problem("typical-task-seconds", e.getMessage(), "write typical-task-seconds: 20, or \"20, some-model=90\"");
+        }
 
         JsonNode submitNode = section(root, "submit", SUBMIT, "describe the paid request: submit: {path: ..., body: {...}, task-id: $.id}");
         this.submit = request(submitNode, "submit", "POST");
@@ -273,6 +281,11 @@ public final class ProviderProfile {
 
     public Integer requestsPerMinute() {
         return requestsPerMinute;
+    }
+
+    /** What its documentation says its tasks take ({@code typical-task-seconds}); empty when it says nothing. */
+    public String typicalTaskSeconds() {
+        return typicalTaskSeconds;
     }
 
     /** Whether the provider can be asked to send a webhook when a task ends. */

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -67,6 +68,7 @@ class ProviderProfileTest {
             a task id in the submit  | 'path: /v1/generate'     | 'path: /v1/generate/{task_id}' | 8 | not known before the submit's answer
             YAML that is not YAML    | 'failed: [broken]'       | 'failed: [broken'          | 19 | the YAML is not valid
             a key given twice        | 'failed: [broken]'       | 'failed: [broken]\\n  failed: [x]' | 19 | is given twice
+            a typical duration not in seconds | 'name: Acme'      | 'name: Acme\\ntypical-task-seconds: 20s' | 2 | '20s' is not a number of seconds
             """)
     void aMistakeNamesItsFileLineAndWhatToWrite(String what, String from, String to, int line, String says) {
         String text = GOOD.replace(from, to.replace("\\n", "\n"));
@@ -78,6 +80,16 @@ class ProviderProfileTest {
                     assertThat(e.getMessage()).contains("providers/acme.yaml line " + line).contains(says);
                     assertThat(e.fix()).isNotBlank();
                 });
+    }
+
+    @Test
+    void aProfileMaySayHowLongItsTasksUsuallyTake() {
+        ProviderProfile profile = ProviderProfile.read("acme", "providers/acme.yaml",
+                GOOD.replace("name: Acme", "name: Acme\ntypical-task-seconds: \"20, acme-video=300\""),
+                Map.of("ACME_KEY", "k")::get);
+        assertThat(profile.typicalTaskSeconds()).isEqualTo("20, acme-video=300");
+        assertThat(ProviderProfile.read("acme", "providers/acme.yaml", GOOD, Map.of("ACME_KEY", "k")::get)
+                .typicalTaskSeconds()).isEmpty();
     }
 
     @ParameterizedTest
