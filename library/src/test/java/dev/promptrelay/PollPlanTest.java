@@ -210,9 +210,11 @@ class PollPlanTest {
                 .hasSize(50);
     }
 
-    @Test
-    void afterTheProviderBecameTwiceAsSlowItsTasksAreFoundAsSoonAsBeforeWithinTwentyTasks() {
-        // a warm history of 50 ends at 2 s (sigma 0.3), then tasks one after another, twice as slow from the 21st
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0} times as long")
+    @org.junit.jupiter.params.provider.ValueSource(doubles = {2.0, 0.5})
+    void afterTheProviderChangedPaceItsTasksAreFoundAsSoonAsBeforeWithinTwentyTasks(double factor) {
+        // a warm history of 50 ends at 2 s (sigma 0.3), then tasks one after another, twice as slow (or twice as
+        // quick) from the 21st
         double[] delayShare = new double[100];
         double[] polls = new double[100];
         int seeds = 10;
@@ -228,7 +230,7 @@ class PollPlanTest {
                 PollPlan.Pace pace = PollPlan.currentPace(newestFirst.subList(0, 50), changedAt);
                 changedAt = pace.changedAt();
                 PollPlan plan = PollPlan.from(pace.durations(), 25, 10_000);
-                long duration = draw(random, 0.3) * (task < 20 ? 1 : 2);
+                long duration = Math.round(draw(random, 0.3) * (task < 20 ? 1 : factor));
                 TaskWatch watch = watch(Duration.ZERO, plan);
                 long polledAt = 0;
                 while (true) {
