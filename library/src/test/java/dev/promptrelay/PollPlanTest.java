@@ -148,7 +148,7 @@ class PollPlanTest {
 
     @Test
     void aModelsFirstEndsGiveAPlanAroundThemCorrectedByTheTasksStillRunning() {
-        PollPlan one = PollPlan.from(List.of(2000L), List.of(), 25, 10_000);
+        PollPlan one = PollPlan.from(List.of(2000L), List.of(), null, 25, 10_000);
         assertThat(one.known()).isTrue();
         assertThat(one.settled()).as("taken again at each poll while few ends are known").isFalse();
         assertThat(one.firstPollMillis()).as("before the one end seen").isBetween(1000L, 2000L);
@@ -160,7 +160,7 @@ class PollPlanTest {
         assertThat(polls.stream().filter(p -> p > 1600 && p < 2500).count()).as("most of them near it: " + polls)
                 .isGreaterThanOrEqualTo(3);
         // the quickest of four: three others still run at 2.4 s, so the model's tasks take longer than 2 s
-        PollPlan corrected = PollPlan.from(List.of(2000L), List.of(2400L, 2400L, 2400L), 25, 10_000);
+        PollPlan corrected = PollPlan.from(List.of(2000L), List.of(2400L, 2400L, 2400L), null, 25, 10_000);
         assertThat(corrected.firstPollMillis()).isGreaterThan(one.firstPollMillis());
         assertThat(PollPlan.from(java.util.Collections.nCopies(8, 2000L), 25, 10_000).settled()).isTrue();
     }

@@ -48,15 +48,7 @@ public final class PollPlan {
     static final double PRIOR_SIGMA = 0.35;
 
     public static PollPlan from(List<Long> durations, long minStepMillis, long maxStepMillis) {
-        return from(durations, List.of(), minStepMillis, maxStepMillis);
-    }
-
-    /**
-     * @param runningAges how long the tasks of the model still running have been running: each took at least that
-     *                    long, which corrects a first few ends that are only the quickest of their round
-     */
-    public static PollPlan from(List<Long> durations, List<Long> runningAges, long minStepMillis, long maxStepMillis) {
-        return from(durations, runningAges, null, minStepMillis, maxStepMillis);
+        return from(durations, List.of(), null, minStepMillis, maxStepMillis);
     }
 
     /**
@@ -66,7 +58,11 @@ public final class PollPlan {
     public record Prior(double medianMillis, double spread, String source) {
     }
 
-    /** @param prior what is assumed of the model before its own ends say otherwise; null: nothing */
+    /**
+     * @param runningAges how long the tasks of the model still running have been running: each took at least that
+     *                    long, which corrects a first few ends that are only the quickest of their round
+     * @param prior       what is assumed of the model before its own ends say otherwise; null: nothing
+     */
     public static PollPlan from(List<Long> durations, List<Long> runningAges, Prior prior, long minStepMillis,
                                 long maxStepMillis) {
         if (durations.isEmpty() && prior == null) {
@@ -143,15 +139,9 @@ public final class PollPlan {
 
     /**
      * Fifty durations of equal weight from a log-normal fitted to few ends and to the tasks still running (right
-     * censored), its sigma drawn toward {@link #PRIOR_SIGMA} as much as the ends are few.
-     */
-    static long[] fitted(List<Long> ended, List<Long> running) {
-        return fitted(ended, running, null);
-    }
-
-    /**
-     * The same with a prior for the median: it counts as one more term of the likelihood, and the durations planned
-     * over also allow for what is still unsure of the median (with no prior, the ends alone place it).
+     * censored), its sigma drawn toward {@link #PRIOR_SIGMA} as much as the ends are few. A prior for the median
+     * counts as one more term of the likelihood, and the durations planned over then also allow for what is still
+     * unsure of the median (with no prior, the ends alone place it).
      */
     static long[] fitted(List<Long> ended, List<Long> running, Prior prior) {
         double[] logs = ended.stream().mapToDouble(d -> Math.log(Math.max(1, d))).toArray();
