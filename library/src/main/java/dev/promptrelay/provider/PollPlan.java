@@ -109,12 +109,12 @@ public final class PollPlan {
         double change = Double.NaN;
         if (since.size() >= 2 * REGIME_SAMPLES) {
             List<Long> millis = millis(since);
-            double ratio = median(millis.subList(0, REGIME_SAMPLES))
-                           / Math.max(1, median(millis.subList(REGIME_SAMPLES, millis.size())));
+            double newer = median(millis.subList(0, REGIME_SAMPLES));
+            double older = median(millis.subList(REGIME_SAMPLES, millis.size()));
+            double ratio = newer / Math.max(1, older);
             if (ratio > REGIME_CHANGE || ratio < 1 / REGIME_CHANGE) {
                 // the change lies at the oldest of the newest ends nearer the new pace than the old (on a log scale)
-                double line = Math.sqrt(median(millis.subList(0, REGIME_SAMPLES))
-                                        * median(millis.subList(REGIME_SAMPLES, millis.size())));
+                double line = Math.sqrt(newer * older);
                 int newest = REGIME_SAMPLES - 1;
                 while (newest > 0 && (ratio > 1) != (millis.get(newest) > line)) {
                     newest--;
@@ -131,7 +131,7 @@ public final class PollPlan {
         return ends.stream().map(TaskEnd::millis).toList();
     }
 
-    private static double median(List<Long> durations) {
+    static double median(List<Long> durations) {
         long[] sorted = durations.stream().mapToLong(Long::longValue).sorted().toArray();
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;

@@ -118,7 +118,7 @@ public final class TypicalTaskDurations {
             }
         }
         double[] medians = last.byModel().entrySet().stream().filter(e -> !e.getKey().equals(model))
-                .mapToDouble(e -> Math.log(Math.max(1, median(e.getValue())))).sorted().toArray();
+                .mapToDouble(e -> Math.log(Math.max(1, PollPlan.median(e.getValue())))).sorted().toArray();
         if (medians.length == 0) {
             return null;
         }
@@ -132,11 +132,5 @@ public final class TypicalTaskDurations {
         }
         return new PollPlan.Prior(Math.exp(middle), spread, String.format(Locale.ROOT, "%d other model(s) of %s%s",
                 medians.length, provider, sandbox ? " in the sandbox" : ""));
-    }
-
-    private static double median(List<Long> millis) {
-        long[] sorted = millis.stream().mapToLong(Long::longValue).sorted().toArray();
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
     }
 }
