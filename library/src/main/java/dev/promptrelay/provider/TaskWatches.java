@@ -150,20 +150,30 @@ public class TaskWatches {
             drawn = recent == null ? new Drawn(drawn.plan(), now)
                     : new Drawn(PollPlan.from(recent, recent.size() < PollPlan.FEW_SAMPLES ? runningAges(key)
                             : List.of(), prior, MIN_POLL_STEP_MILLIS, maxPollDelayMillis), now);
-            if (recent != null && recent.isEmpty() && prior != null && firstPlanned.add(key)) {
-                LOG.info("{} {}: no task of it has ended yet; its first polls are planned on about {} s a task ({})",
-                        provider, model, String.format(java.util.Locale.ROOT, "%.1f", prior.medianMillis() / 1000),
-                        prior.source());
-            } else if (recent != null && recent.isEmpty() && !sandbox && firstPlanned.add(key)) {
-                LOG.info("{} {}: nothing is known yet of how long its tasks take; they are polled {} s after the "
-                         + "submit, then each time a fifth later, until one ends (for tasks of minutes, promptrelay.{}.{} "
-                         + "= <seconds> spares the early polls)", provider, model,
-                        String.format(java.util.Locale.ROOT, "%.1f", firstPollDelayMillis / 1000.0), provider,
-                        TypicalTaskDurations.SETTING);
+            if (recent != null && recent.isEmpty()) {
+                sayFirstPlan(provider, model, sandbox, key, prior);
             }
             plans.put(key, drawn);
         }
         return drawn.plan();
+    }
+
+    /** Once per model, what its first polls are planned on; not of the sandbox's placeholder tasks when nothing is. */
+    private void sayFirstPlan(String provider, String model, boolean sandbox, String key, PollPlan.Prior prior) {
+        if (prior == null && sandbox || !firstPlanned.add(key)) {
+            return;
+        }
+        if (prior != null) {
+            LOG.info("{} {}: no task of it has ended yet; its first polls are planned on about {} s a task ({})",
+                    provider, model, String.format(java.util.Locale.ROOT, "%.1f", prior.medianMillis() / 1000),
+                    prior.source());
+        } else {
+            LOG.info("{} {}: nothing is known yet of how long its tasks take; they are polled {} s after the submit, "
+                     + "then each time a fifth later, until one ends (for tasks of minutes, promptrelay.{}.{} = "
+                     + "<seconds> spares the early polls)", provider, model,
+                    String.format(java.util.Locale.ROOT, "%.1f", firstPollDelayMillis / 1000.0), provider,
+                    TypicalTaskDurations.SETTING);
+        }
     }
 
     private PollPlan.Pace pace(String provider, String model, boolean sandbox, String key) {
