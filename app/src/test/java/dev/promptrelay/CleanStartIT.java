@@ -12,6 +12,7 @@ import dev.promptrelay.sandbox.SandboxBehaviour;
 import dev.promptrelay.sandbox.SandboxServer;
 import org.junit.jupiter.api.Test;
 
+import static dev.promptrelay.SeparateJvm.keyless;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -218,16 +219,6 @@ class CleanStartIT {
             assertThat(once.exitCode(Duration.ofSeconds(60))).as(once.logTail(20)).isEqualTo(1);
         }
         assertThat(dir.resolve("failed").resolve("mixed.txt.error.json")).exists();
-    }
-
-    private static Map<String, String> keyless(String... pairs) {
-        Map<String, String> settings = SeparateJvm.settings("promptrelay.modelscope.api-key", "",
-                "promptrelay.modellix.api-key", "", "promptrelay.scenario.api-key", "",
-                "promptrelay.replicate.api-key", "", "promptrelay.fal.api-key", "", "promptrelay.bfl.api-key", "",
-                "promptrelay.openai.api-key", "",
-                "promptrelay.modelscope.scripts-config-file", "");
-        settings.putAll(SeparateJvm.settings(pairs));
-        return settings;
     }
 
     private static Map<String, String> live(SandboxServer provider, String... pairs) {

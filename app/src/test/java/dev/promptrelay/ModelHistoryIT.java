@@ -55,11 +55,8 @@ class ModelHistoryIT {
     void theSandboxsQuickTasksDoNotPlanTheProvidersOwn() throws Exception {
         Path installed = TestFolders.runDir("history-sandbox");
         // tried first without a key: the sandbox answers for ModelScope, its tasks done in 200 ms
-        try (SeparateJvm app = SeparateJvm.start(installed, List.of("-Xmx256m"), SeparateJvm.settings(
-                "promptrelay.modelscope.api-key", "", "promptrelay.modellix.api-key", "",
-                "promptrelay.scenario.api-key", "", "promptrelay.replicate.api-key", "", "promptrelay.fal.api-key", "",
-                "promptrelay.bfl.api-key", "", "promptrelay.openai.api-key", "",
-                "promptrelay.modelscope.scripts-config-file", "", "promptrelay.sandbox.task-millis", "200"))) {
+        try (SeparateJvm app = SeparateJvm.start(installed, List.of("-Xmx256m"),
+                SeparateJvm.keyless("promptrelay.sandbox.task-millis", "200"))) {
             runBatch(app, installed, "tried", 8);
         }
         // then live, the same model: its tasks take 3 s, and nothing is known of them yet

@@ -78,6 +78,17 @@ final class SeparateJvm implements AutoCloseable {
         return settings;
     }
 
+    /** Settings with no provider keyed (the sandbox answers), then key, value pairs of the test's own. */
+    static Map<String, String> keyless(String... pairs) {
+        Map<String, String> settings = settings("promptrelay.modelscope.api-key", "",
+                "promptrelay.modellix.api-key", "", "promptrelay.scenario.api-key", "",
+                "promptrelay.replicate.api-key", "", "promptrelay.fal.api-key", "", "promptrelay.bfl.api-key", "",
+                "promptrelay.openai.api-key", "",
+                "promptrelay.modelscope.scripts-config-file", "");
+        settings.putAll(settings(pairs));
+        return settings;
+    }
+
     /**
      * Settings for ModelScope live (a key set) against a stand-in at this address, at most this many tasks at once, the
      * other providers off, then key, value pairs of the test's own.

@@ -55,7 +55,7 @@ public final class Benchmark {
                  int nodes) {
             // spread durations: the warm-up fills the history a poll plan is drawn from, as a model in use has it
             this(label, kind, concurrency, latencyMillis, sigma, jobs, heapMb, nodes,
-                    Math.max(sigma > 0 ? dev.promptrelay.provider.TaskDurations.SAMPLES : 8, concurrency * 2));
+                    Math.max(sigma > 0 ? TaskDurations.SAMPLES : 8, concurrency * 2));
         }
 
         Scenario(String label, Kind kind, int concurrency, long latencyMillis, double sigma, int jobs, int heapMb) {
@@ -167,7 +167,7 @@ public final class Benchmark {
                         Kind.THROUGHPUT, 4, 2000, 0.3, 40, 256, 1, TaskDurations.SAMPLES),
                 // the provider becomes twice as slow after the 20th task of 60, with a warm history of the old pace
                 new Scenario("drift, independent stand-in, C=4, L=2 s log-normal (sigma 0.3), twice as slow from task 21, N=60",
-                        Kind.STAND_IN, 4, 2000, 0.3, 60, 256, 1, dev.promptrelay.provider.TaskDurations.SAMPLES),
+                        Kind.STAND_IN, 4, 2000, 0.3, 60, 256, 1, TaskDurations.SAMPLES),
                 new Scenario("zero latency, C=64, N=1000", 64, 0, 0, 1000),
                 // the same once the JIT is done: a service runs for weeks, and C2 compiles for a minute after a start
                 new Scenario("zero latency, warmed up (5,000 jobs before), C=64, N=2000", Kind.THROUGHPUT, 64, 0, 0, 2000,
@@ -394,17 +394,17 @@ public final class Benchmark {
         double[] window = new double[2];
         double wall = runBatch(dir, "measured", scenario.jobs(), app, window);
         double[] polls = standIn.pollsAndDetection(firstTask);
+        List<Long> drawn = standIn.drawnSince(firstTask);
         if (drift) {
             double[] before = standIn.pollsAndDetection(firstTask, firstTask + 20);
             double[] first = standIn.pollsAndDetection(firstTask + 20, firstTask + 30);
             double[] second = standIn.pollsAndDetection(firstTask + 30, firstTask + 40);
             double[] after = standIn.pollsAndDetection(firstTask + 40, firstTask + 60);
             // what a fixed 5-poll schedule that knew each pace exactly would reach on the same durations
-            List<Long> drawnInOrder = standIn.drawnSince(firstTask);
             double bestBefore = BestSchedule.forLogNormal(scenario.latencyMillis(), scenario.sigma())
-                    .meanDelayMillis(drawnInOrder.subList(0, 20));
+                    .meanDelayMillis(drawn.subList(0, 20));
             double bestAfter = BestSchedule.forLogNormal(2 * scenario.latencyMillis(), scenario.sigma())
-                    .meanDelayMillis(drawnInOrder.subList(40, 60));
+                    .meanDelayMillis(drawn.subList(40, 60));
             System.out.printf("  %s: mean detection %.0f ms in the 20 tasks before the change, %.0f ms in tasks 1-10 after "
                               + "it, %.0f ms in 11-20, %.0f ms in 21-40 (polls a task: %.2f, %.2f, %.2f, %.2f); the best "
                               + "5-poll schedule for each pace: %.0f ms before, %.0f ms in 21-40%n",
@@ -414,7 +414,6 @@ public final class Benchmark {
         if (standIn.refused() > refusedBefore) {
             System.out.println("the stand-in refused " + (standIn.refused() - refusedBefore) + " submit(s) with 429");
         }
-        List<Long> drawn = standIn.drawnSince(firstTask);
         double ideal = drawn.stream().mapToLong(Long::longValue).sum() / 1000.0 / scenario.concurrency();
         return new Result(scenario, wall, ideal / wall, scenario.jobs() / wall, polls[0], Math.round(polls[1]),
                 Math.round(polls[2]), (cpuMillis(app) - cpuBefore) / (double) scenario.jobs(),
