@@ -85,8 +85,13 @@ class StateDirDeletedIT {
         return app.logText().lines().filter(l -> l.contains("submitted to modelscope as task")).count();
     }
 
-    private static void deleteTree(Path root) throws Exception {
-        Machine.run("rm", "-rf", root.toString());
+    /**
+     * {@code rm -rf}, again if it fails: the running application may write a new file into the folder between rm's
+     * listing and its removal of the folder ("Directory not empty"), as a user typing it would see and repeat.
+     */
+    private static void deleteTree(Path root) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> new ProcessBuilder("rm", "-rf", root.toString())
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor() == 0);
     }
 
     private static long pngs(Path folder) throws Exception {
